@@ -1,0 +1,1 @@
+"""Generic glue between ChatKit, the Agents SDK, NiceGUI and TinyDB."""

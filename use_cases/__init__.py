@@ -1,0 +1,1 @@
+"""Use cases: one folder each, plugged into the generic ChatKit bridge."""
