@@ -1,0 +1,56 @@
+"""What a use case supplies to the generic server, client and pages."""
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from agents import Agent
+from agents.models.interface import Model
+from chatkit.actions import Action
+from chatkit.agents import AgentContext
+from chatkit.store import Store
+from chatkit.types import ThreadMetadata, ThreadStreamEvent, WidgetItem
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.interpreter import Interpreter
+
+
+@dataclass(frozen=True)
+class StarterPrompt:
+    """A suggestion shown on an empty thread."""
+
+    label: str
+    prompt: str
+    icon: str = "chat"
+
+
+@dataclass
+class ActionRequest:
+    """A widget action sent by a user, with everything a handler needs to answer it."""
+
+    thread: ThreadMetadata
+    action: Action[str, Any]
+    sender: WidgetItem | None
+    context: RequestContext
+    store: Store[RequestContext]
+
+
+class UseCase(ABC):
+    """One assistant: its agent, its offline interpreter, its actions and its prompts."""
+
+    name: str
+    title: str
+    starter_prompts: tuple[StarterPrompt, ...] = ()
+
+    @abstractmethod
+    def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
+        """Build the agent that answers user messages with the given model."""
+
+    @abstractmethod
+    def interpreter(self) -> Interpreter:
+        """Return the deterministic interpreter that drives the offline model."""
+
+    def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
+        """Answer a widget action; the events are persisted and streamed like a reply."""
+        raise NotImplementedError(f"{self.name} has no widget actions")
