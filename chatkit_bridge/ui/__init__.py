@@ -1,0 +1,1 @@
+"""NiceGUI pages and the ChatKit widget renderer."""
