@@ -1,0 +1,148 @@
+"""Answer clicks on the todo card: update the data, redraw the card, tell the model."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from chatkit.types import (
+    HiddenContextItem,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadStreamEvent,
+    WidgetItem,
+)
+
+from chatkit_bridge.use_case import ActionRequest
+from use_cases.todo.models import TodoError, TodoNotFoundError
+from use_cases.todo.widgets import (
+    ADD_ACTION,
+    DELETE_ACTION,
+    RENAME_ACTION,
+    TOGGLE_ACTION,
+    build_todo_card,
+    is_live_todo_card,
+    retire_live_cards,
+    todo_card_copy_text,
+)
+
+if TYPE_CHECKING:
+    from use_cases.todo.data import TodoRepository
+
+logger = logging.getLogger(__name__)
+
+ACTION_TYPES = (TOGGLE_ACTION, DELETE_ACTION, ADD_ACTION, RENAME_ACTION)
+GONE = "That todo no longer exists."
+# Where a client may put the checkbox's new state; the first one present wins.
+_CHECKED_KEYS = ("checked", "completed", "value")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action did: a note for the model, or an error for the card."""
+
+    note: str | None = None
+    error: str | None = None
+    draft: str | None = None
+
+
+def explicit_checked(payload: dict[str, Any]) -> bool | None:
+    """Return the checkbox state sent with a toggle, or None to flip the todo."""
+    for key in _CHECKED_KEYS:
+        value = payload.get(key)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "on", "off"):
+            return value.lower() in ("true", "on")
+    return None
+
+
+def apply_action(
+    repository: "TodoRepository", user_id: str, kind: str, payload: dict[str, Any]
+) -> Outcome:
+    """Apply one card action to the user's todos (blocking; run it in a thread)."""
+    todo_id = str(payload.get("id", ""))
+    try:
+        if kind == ADD_ACTION:
+            title = payload.get("title")
+            title = title if isinstance(title, str) else ""
+            try:
+                (todo,) = repository.add(user_id, [title])
+            except TodoError as error:
+                return Outcome(error=str(error), draft=title.strip() or None)
+            return Outcome(note=f"The user added '{todo.title}' ({todo.id}) via the card.")
+        if kind == TOGGLE_ACTION:
+            todo = repository.get(user_id, todo_id)
+            wanted = explicit_checked(payload)
+            wanted = (not todo.completed) if wanted is None else wanted
+            if wanted == todo.completed:
+                return Outcome()  # a repeated click: nothing to change
+            repository.set_completed(user_id, todo_id, wanted)
+            if wanted:
+                return Outcome(
+                    note=f"The user ticked '{todo.title}' ({todo.id}) as done via the card."
+                )
+            return Outcome(
+                note=f"The user unticked '{todo.title}' ({todo.id}) via the card; it is open again."
+            )
+        if kind == DELETE_ACTION:
+            todo = repository.delete(user_id, todo_id)
+            return Outcome(note=f"The user deleted '{todo.title}' ({todo.id}) via the card.")
+        if kind == RENAME_ACTION:
+            before = repository.get(user_id, todo_id)
+            title = payload.get("title")
+            after = repository.rename(user_id, todo_id, title if isinstance(title, str) else "")
+            note = f"The user renamed '{before.title}' ({todo_id}) to '{after.title}' via the card."
+            return Outcome(note=note)
+    except TodoNotFoundError:
+        return Outcome(error=GONE)
+    except TodoError as error:
+        return Outcome(error=str(error))
+    logger.warning("unknown todo action %r", kind)
+    return Outcome()
+
+
+async def handle_todo_action(
+    request: ActionRequest,
+    repository: "TodoRepository",
+    today: Callable[[], date] = date.today,
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Apply a card action, then replace the card and leave a note for the model."""
+    user_id = request.context.user_id
+    payload = request.action.payload if isinstance(request.action.payload, dict) else {}
+    outcome = await asyncio.to_thread(
+        apply_action, repository, user_id, request.action.type, payload
+    )
+    todos = await asyncio.to_thread(repository.list, user_id)
+    card = build_todo_card(todos, today(), error=outcome.error, draft=outcome.draft)
+    copy_text = todo_card_copy_text(todos)
+    thread, store, context = request.thread, request.store, request.context
+    sender = request.sender
+    if sender is not None and is_live_todo_card(sender.widget):
+        # Replacing (not updating) the item makes the server persist the new card.
+        yield ThreadItemReplacedEvent(
+            item=sender.model_copy(update={"widget": card, "copy_text": copy_text})
+        )
+    else:
+        for event in await retire_live_cards(store, thread, context):
+            yield event
+        yield ThreadItemDoneEvent(
+            item=WidgetItem(
+                id=store.generate_item_id("message", thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                widget=card,
+                copy_text=copy_text,
+            )
+        )
+    if outcome.note:
+        yield ThreadItemDoneEvent(
+            item=HiddenContextItem(
+                id=store.generate_item_id("message", thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                content=outcome.note,
+            )
+        )

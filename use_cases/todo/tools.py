@@ -1,0 +1,273 @@
+"""The agent's todo tools: each changes or reads the list, then shows the todo card."""
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from agents import FunctionTool, RunContextWrapper, function_tool
+from chatkit.agents import AgentContext
+from chatkit.server import stream_widget
+from chatkit.types import ThreadItemReplacedEvent, WidgetItem
+
+from chatkit_bridge.context import RequestContext
+from use_cases.todo.models import Todo, TodoError
+from use_cases.todo.references import Resolved, resolve
+from use_cases.todo.widgets import (
+    build_todo_card,
+    due_label,
+    retire_live_cards,
+    todo_card_copy_text,
+)
+
+if TYPE_CHECKING:
+    from use_cases.todo.data import TodoRepository
+
+Ctx = RunContextWrapper[AgentContext[RequestContext]]
+
+TOOL_NAMES = (
+    "add_todos",
+    "list_todos",
+    "complete_todo",
+    "reopen_todo",
+    "delete_todo",
+    "rename_todo",
+    "set_due_date",
+    "clear_completed",
+)
+
+# How many threads' "card shown this turn" entries to remember; one turn needs only one.
+_TURN_MEMORY = 256
+
+
+def parse_due(due: str | None) -> date | None:
+    """Parse an ISO due date; raise TodoError with a sentence for the user if it is bad."""
+    if due is None or not due.strip():
+        return None
+    try:
+        return date.fromisoformat(due.strip())
+    except ValueError:
+        raise TodoError(f'"{due}" is not a date I understand; use YYYY-MM-DD.') from None
+
+
+def _titles(todos: list[Todo]) -> str:
+    return ", ".join(todo.title for todo in todos)
+
+
+def _count(n: int) -> str:
+    return f"{n} todo" if n == 1 else f"{n} todos"
+
+
+class TodoCardPresenter:
+    """Show the current list in a thread, keeping a single live card per thread."""
+
+    def __init__(self, repository: "TodoRepository", today: Callable[[], date]) -> None:
+        self._repository = repository
+        self._today = today
+        # thread id -> (agent context of the turn, card item shown in that turn)
+        self._shown: OrderedDict[str, tuple[AgentContext[RequestContext], WidgetItem]] = (
+            OrderedDict()
+        )
+
+    async def show(self, context: AgentContext[RequestContext]) -> None:
+        """Stream the card; a second call within the same turn updates the first card."""
+        thread = context.thread
+        todos = await asyncio.to_thread(self._repository.list, context.request_context.user_id)
+        card = build_todo_card(todos, self._today())
+        copy_text = todo_card_copy_text(todos)
+        earlier = self._shown.get(thread.id)
+        if earlier is not None and earlier[0] is context:
+            # Several tools in one turn update one card instead of stacking snapshots.
+            item = earlier[1].model_copy(update={"widget": card, "copy_text": copy_text})
+            await context.stream(ThreadItemReplacedEvent(item=item))
+        else:
+            for event in await retire_live_cards(context.store, thread, context.request_context):
+                await context.stream(event)
+            item_id = context.generate_id("message")
+            # Same events as AgentContext.stream_widget, but we need to know the item's id.
+            async for event in stream_widget(thread, card, copy_text, lambda _: item_id):
+                await context.stream(event)
+            item = WidgetItem(
+                id=item_id,
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                widget=card,
+                copy_text=copy_text,
+            )
+        self._shown[thread.id] = (context, item)
+        self._shown.move_to_end(thread.id)
+        while len(self._shown) > _TURN_MEMORY:
+            self._shown.popitem(last=False)
+
+
+def build_tools(
+    repository: "TodoRepository", today: Callable[[], date] = date.today
+) -> list[FunctionTool]:
+    """Build the todo tools over `repository`."""
+    presenter = TodoCardPresenter(repository, today)
+
+    def user(ctx: Ctx) -> str:
+        return ctx.context.request_context.user_id
+
+    async def find(ctx: Ctx, reference: str, *, allow_all: bool) -> Resolved | str:
+        return await asyncio.to_thread(
+            resolve, repository, user(ctx), reference, allow_all=allow_all
+        )
+
+    async def set_completed(ctx: Ctx, reference: str, completed: bool) -> str:
+        found = await find(ctx, reference, allow_all=True)
+        if isinstance(found, str):
+            return found
+        changing = [todo for todo in found.todos if todo.completed != completed]
+        try:
+            for todo in changing:
+                await asyncio.to_thread(repository.set_completed, user(ctx), todo.id, completed)
+        except TodoError as error:  # deleted meanwhile, e.g. from the card
+            return str(error)
+        await presenter.show(ctx.context)
+        state = "done" if completed else "open"
+        if found.everything:
+            if not changing:
+                return f"All {_count(len(found.todos))} were already {state}."
+            if completed:
+                return f"Marked all {_count(len(found.todos))} as done."
+            return f"Reopened all {_count(len(found.todos))}."
+        todo = found.todos[0]
+        if not changing:
+            return f'"{todo.title}" was already {state}.'
+        return f'Marked "{todo.title}" as done.' if completed else f'Reopened "{todo.title}".'
+
+    @function_tool
+    async def add_todos(ctx: Ctx, titles: list[str], due: str | None = None) -> str:
+        """Add one or more todos to the user's list.
+
+        Args:
+            titles: The titles of the new todos, one entry per todo.
+            due: Optional due date for all of them, as YYYY-MM-DD.
+        """
+        try:
+            due_date = parse_due(due)
+            cleaned = [title.strip() for title in titles]
+            if not cleaned:
+                raise TodoError("Give at least one title.")
+            added = await asyncio.to_thread(repository.add, user(ctx), cleaned, due_date)
+        except TodoError as error:
+            return f"Nothing was added: {error}"
+        await presenter.show(ctx.context)
+        when = f" ({due_label(due_date, today())})" if due_date else ""
+        if len(added) == 1:
+            return f'Added "{added[0].title}"{when}.'
+        return f"Added {len(added)} todos{when}: {_titles(added)}."
+
+    @function_tool
+    async def list_todos(ctx: Ctx) -> str:
+        """Show the user's todo list."""
+        todos = await asyncio.to_thread(repository.list, user(ctx))
+        await presenter.show(ctx.context)
+        if not todos:
+            return "Your todo list is empty."
+        done = sum(1 for todo in todos if todo.completed)
+        return f"You have {_count(len(todos))}: {len(todos) - done} pending, {done} done."
+
+    @function_tool
+    async def complete_todo(ctx: Ctx, reference: str) -> str:
+        """Mark a todo as done.
+
+        Args:
+            reference: A todo id, a position like "2", "last", "all", or words from its title.
+        """
+        return await set_completed(ctx, reference, True)
+
+    @function_tool
+    async def reopen_todo(ctx: Ctx, reference: str) -> str:
+        """Mark a done todo as not done again (also used to undo a completion).
+
+        Args:
+            reference: A todo id, a position, "last", "last completed", "all", or title words.
+        """
+        return await set_completed(ctx, reference, False)
+
+    @function_tool
+    async def delete_todo(ctx: Ctx, reference: str) -> str:
+        """Delete a todo from the list.
+
+        Args:
+            reference: A todo id, a position like "2", "last", "all", or words from its title.
+        """
+        found = await find(ctx, reference, allow_all=True)
+        if isinstance(found, str):
+            return found
+        try:
+            for todo in found.todos:
+                await asyncio.to_thread(repository.delete, user(ctx), todo.id)
+        except TodoError as error:
+            return str(error)
+        await presenter.show(ctx.context)
+        if found.everything:
+            return f"Deleted all {_count(len(found.todos))}."
+        return f'Deleted "{found.todos[0].title}".'
+
+    @function_tool
+    async def rename_todo(ctx: Ctx, reference: str, new_title: str) -> str:
+        """Change the title of a todo.
+
+        Args:
+            reference: A todo id, a position like "2", "last", or words from its title.
+            new_title: The new title.
+        """
+        found = await find(ctx, reference, allow_all=False)
+        if isinstance(found, str):
+            return found
+        todo = found.todos[0]
+        try:
+            renamed = await asyncio.to_thread(repository.rename, user(ctx), todo.id, new_title)
+        except TodoError as error:
+            return f'"{todo.title}" was not renamed: {error}'
+        await presenter.show(ctx.context)
+        return f'Renamed "{todo.title}" to "{renamed.title}".'
+
+    @function_tool
+    async def set_due_date(ctx: Ctx, reference: str, due: str | None) -> str:
+        """Set or remove the due date of a todo.
+
+        Args:
+            reference: A todo id, a position like "2", "last", or words from its title.
+            due: The due date as YYYY-MM-DD, or null to remove it.
+        """
+        try:
+            due_date = parse_due(due)
+        except TodoError as error:
+            return f"The due date was not changed: {error}"
+        found = await find(ctx, reference, allow_all=False)
+        if isinstance(found, str):
+            return found
+        todo = found.todos[0]
+        try:
+            await asyncio.to_thread(repository.set_due, user(ctx), todo.id, due_date)
+        except TodoError as error:
+            return str(error)
+        await presenter.show(ctx.context)
+        if due_date is None:
+            return f'Removed the due date from "{todo.title}".'
+        return f'"{todo.title}" is now {due_label(due_date, today())}.'
+
+    @function_tool
+    async def clear_completed(ctx: Ctx) -> str:
+        """Delete every todo that is done."""
+        cleared = await asyncio.to_thread(repository.clear_completed, user(ctx))
+        if not cleared:
+            return "There are no completed todos to clear."
+        await presenter.show(ctx.context)
+        return f"Cleared {_count(len(cleared))} that were done: {_titles(cleared)}."
+
+    return [
+        add_todos,
+        list_todos,
+        complete_todo,
+        reopen_todo,
+        delete_todo,
+        rename_todo,
+        set_due_date,
+        clear_completed,
+    ]

@@ -1,0 +1,59 @@
+"""The todo assistant as a use case the generic server, client and pages can host."""
+
+from collections.abc import AsyncIterator, Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from agents import Agent
+from agents.models.interface import Model
+from chatkit.agents import AgentContext
+from chatkit.types import ThreadStreamEvent
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.interpreter import Interpreter
+from chatkit_bridge.use_case import ActionRequest, StarterPrompt, UseCase
+from use_cases.todo.actions import handle_todo_action
+from use_cases.todo.agent import build_todo_agent
+from use_cases.todo.tools import build_tools
+
+if TYPE_CHECKING:
+    from use_cases.todo.data import TodoRepository
+
+
+class TodoUseCase(UseCase):
+    """A todo list kept by chatting or by clicking its card."""
+
+    name = "todo"
+    title = "Todo assistant"
+    starter_prompts = (
+        StarterPrompt(
+            "Add three tasks",
+            "Add three tasks: buy groceries, finish report, and call mom",
+            "plus",
+        ),
+        StarterPrompt("Show my list", "What's on my list?", "notebook"),
+        StarterPrompt("Plan for tomorrow", "I need to call mom tomorrow", "calendar"),
+        StarterPrompt("What can you do?", "What can you do?", "circle-question"),
+    )
+
+    def __init__(
+        self, repository: "TodoRepository", today: Callable[[], date] = date.today
+    ) -> None:
+        self.repository = repository
+        self.today = today
+        self.tools = build_tools(repository, today)
+
+    def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
+        """Build the todo agent on `model`."""
+        return build_todo_agent(model, self.tools, today=self.today)
+
+    def interpreter(self) -> Interpreter:
+        """Return the rule-based interpreter that drives the offline model."""
+        # Imported here so this module loads even where the interpreter is not needed.
+        from use_cases.todo.interpreter import TodoInterpreter
+
+        return TodoInterpreter(today=self.today)
+
+    def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
+        """Answer a click on the todo card."""
+        return handle_todo_action(request, self.repository, self.today)
