@@ -1,0 +1,138 @@
+"""Call a ChatKit server in process, with typed requests and typed answers."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from chatkit.actions import Action
+from chatkit.server import ChatKitServer, StreamingResult
+from chatkit.types import (
+    FeedbackKind,
+    InferenceOptions,
+    ItemFeedbackParams,
+    ItemsFeedbackReq,
+    ItemsListParams,
+    ItemsListReq,
+    NonStreamingReq,
+    Page,
+    StreamingReq,
+    Thread,
+    ThreadAddUserMessageParams,
+    ThreadCreateParams,
+    ThreadCustomActionParams,
+    ThreadDeleteParams,
+    ThreadGetByIdParams,
+    ThreadItem,
+    ThreadListParams,
+    ThreadRetryAfterItemParams,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadsCustomActionReq,
+    ThreadsDeleteReq,
+    ThreadsGetByIdReq,
+    ThreadsListReq,
+    ThreadsRetryAfterItemReq,
+    ThreadStreamEvent,
+    ThreadsUpdateReq,
+    ThreadUpdateParams,
+    UserMessageInput,
+    UserMessageTextContent,
+)
+from pydantic import TypeAdapter
+
+from chatkit_bridge.context import RequestContext
+
+EVENT = TypeAdapter(ThreadStreamEvent)
+THREAD_PAGE = TypeAdapter(Page[Thread])
+ITEM_PAGE = TypeAdapter(Page[ThreadItem])
+THREAD = TypeAdapter(Thread)
+SSE_PREFIX = b"data: "
+
+
+class ChatKitClient:
+    """Speak the ChatKit protocol to a server object, as one user, with no HTTP hop."""
+
+    def __init__(self, server: ChatKitServer[RequestContext], context: RequestContext) -> None:
+        self.server = server
+        self.context = context
+
+    async def stream(self, request: StreamingReq) -> AsyncIterator[ThreadStreamEvent]:
+        """Send a streaming request and yield its events as they arrive."""
+        result = await self.server.process(request.model_dump_json(), self.context)
+        assert isinstance(result, StreamingResult)
+        async for chunk in result:
+            if chunk.startswith(SSE_PREFIX):
+                yield EVENT.validate_json(chunk[len(SSE_PREFIX) :].strip())
+
+    async def call(self, request: NonStreamingReq) -> bytes:
+        """Send a non-streaming request and return the JSON answer."""
+        result = await self.server.process(request.model_dump_json(), self.context)
+        assert not isinstance(result, StreamingResult)
+        return result.json
+
+    def create_thread(self, text: str) -> AsyncIterator[ThreadStreamEvent]:
+        """Start a thread with a first message."""
+        params = ThreadCreateParams(input=user_input(text))
+        return self.stream(ThreadsCreateReq(params=params))
+
+    def send_message(self, thread_id: str, text: str) -> AsyncIterator[ThreadStreamEvent]:
+        """Add a user message to a thread and stream the reply."""
+        params = ThreadAddUserMessageParams(thread_id=thread_id, input=user_input(text))
+        return self.stream(ThreadsAddUserMessageReq(params=params))
+
+    def custom_action(
+        self, thread_id: str, item_id: str | None, action_type: str, payload: Any
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Send a widget action."""
+        params = ThreadCustomActionParams(
+            thread_id=thread_id,
+            item_id=item_id,
+            action=Action(type=action_type, payload=payload),
+        )
+        return self.stream(ThreadsCustomActionReq(params=params))
+
+    def retry(self, thread_id: str, user_item_id: str) -> AsyncIterator[ThreadStreamEvent]:
+        """Answer a user message again, dropping what came after it."""
+        params = ThreadRetryAfterItemParams(thread_id=thread_id, item_id=user_item_id)
+        return self.stream(ThreadsRetryAfterItemReq(params=params))
+
+    async def list_threads(
+        self, limit: int = 50, after: str | None = None, order: str = "desc"
+    ) -> Page[Thread]:
+        """List the user's threads."""
+        params = ThreadListParams(limit=limit, after=after, order=order)
+        return THREAD_PAGE.validate_json(await self.call(ThreadsListReq(params=params)))
+
+    async def get_thread(self, thread_id: str) -> Thread:
+        """Load a thread with its first page of items."""
+        params = ThreadGetByIdParams(thread_id=thread_id)
+        return THREAD.validate_json(await self.call(ThreadsGetByIdReq(params=params)))
+
+    async def list_items(
+        self, thread_id: str, limit: int = 200, after: str | None = None, order: str = "asc"
+    ) -> Page[ThreadItem]:
+        """List a thread's visible items."""
+        params = ItemsListParams(thread_id=thread_id, limit=limit, after=after, order=order)
+        return ITEM_PAGE.validate_json(await self.call(ItemsListReq(params=params)))
+
+    async def rename_thread(self, thread_id: str, title: str) -> Thread:
+        """Change a thread's title."""
+        params = ThreadUpdateParams(thread_id=thread_id, title=title)
+        return THREAD.validate_json(await self.call(ThreadsUpdateReq(params=params)))
+
+    async def delete_thread(self, thread_id: str) -> None:
+        """Delete a thread and its items."""
+        await self.call(ThreadsDeleteReq(params=ThreadDeleteParams(thread_id=thread_id)))
+
+    async def feedback(self, thread_id: str, item_ids: list[str], kind: FeedbackKind) -> None:
+        """Record thumbs up or down on items."""
+        params = ItemFeedbackParams(thread_id=thread_id, item_ids=item_ids, kind=kind)
+        await self.call(ItemsFeedbackReq(params=params))
+
+
+def user_input(text: str) -> UserMessageInput:
+    """Wrap plain text as a user message input."""
+    return UserMessageInput(
+        content=[UserMessageTextContent(text=text)],
+        attachments=[],
+        inference_options=InferenceOptions(),
+    )

@@ -1,0 +1,138 @@
+"""`POST /chatkit`: the ChatKit protocol over HTTP, with clear errors for bad requests."""
+
+import logging
+from collections.abc import AsyncIterator
+
+from chatkit.server import ChatKitServer, StreamingResult
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    ChatKitReq,
+    ClientToolCallItem,
+    ErrorCode,
+    ErrorEvent,
+    StructuredInputItem,
+    ThreadsAddClientToolOutputReq,
+    ThreadsAddStructuredInputReq,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadsRetryAfterItemReq,
+    ThreadsUpdateReq,
+    UserMessageItem,
+)
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import TypeAdapter, ValidationError
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.identity import UnauthenticatedError, user_id_of
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1_000_000
+MAX_TITLE_LENGTH = 200
+REQUEST = TypeAdapter(ChatKitReq)
+
+
+class BadRequestError(ValueError):
+    """The request is well-formed JSON but asks for something impossible."""
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    """Answer with `{"error": message}`."""
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def chatkit_router(server: ChatKitServer[RequestContext], auth_mode: str) -> APIRouter:
+    """Build the router that serves `POST /chatkit`."""
+    router = APIRouter()
+
+    @router.post("/chatkit")
+    async def chatkit_endpoint(request: Request) -> Response:
+        """Answer one ChatKit request for the calling user."""
+        try:
+            context = RequestContext(user_id=user_id_of(request, auth_mode))
+        except UnauthenticatedError as error:
+            return error_response(401, f"Not signed in: {error}.")
+        body = await read_limited_body(request)
+        if body is None:
+            return error_response(413, f"Request body is larger than {MAX_BODY_BYTES} bytes.")
+        try:
+            parsed = REQUEST.validate_json(body)
+        except ValidationError as error:
+            return error_response(400, describe_validation_error(error))
+        try:
+            await check_request(server, parsed, context)
+            result = await server.process(body, context)
+        except NotFoundError as error:
+            return error_response(404, str(error))
+        except (BadRequestError, NotImplementedError, RuntimeError) as error:
+            return error_response(400, str(error) or "This request is not supported.")
+        if isinstance(result, StreamingResult):
+            return StreamingResponse(guarded_stream(result), media_type="text/event-stream")
+        return Response(content=result.json, media_type="application/json")
+
+    return router
+
+
+async def read_limited_body(request: Request) -> bytes | None:
+    """Read the body, or return None once it grows past the limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Summarise why a body is not a ChatKit request."""
+    first = error.errors()[0]
+    if first["type"] == "json_invalid":
+        return "The body is not valid JSON."
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"Not a valid ChatKit request: {where}: {first['msg']}"
+
+
+async def check_request(
+    server: ChatKitServer[RequestContext], request: ChatKitReq, context: RequestContext
+) -> None:
+    """Refuse, before streaming starts, what the SDK would only fail on mid-stream."""
+    store = server.store
+    params = request.params
+    thread_id = getattr(params, "thread_id", None)
+    if thread_id is not None:
+        await store.load_thread(thread_id, context)
+    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        for attachment_id in request.params.input.attachments:
+            await store.load_attachment(attachment_id, context)
+    item_id = getattr(params, "item_id", None)
+    item = await store.load_item(thread_id, item_id, context) if thread_id and item_id else None
+    if isinstance(request, ThreadsRetryAfterItemReq) and not isinstance(item, UserMessageItem):
+        raise BadRequestError(f"Item {item_id} is not a user message; only those can be retried.")
+    if isinstance(request, ThreadsAddStructuredInputReq) and not (
+        isinstance(item, StructuredInputItem) and item.status == "pending"
+    ):
+        raise BadRequestError(f"Item {item_id} is not a pending structured input.")
+    if isinstance(request, ThreadsAddClientToolOutputReq):
+        last = await store.load_thread_items(request.params.thread_id, None, 1, "desc", context)
+        pending = [i for i in last.data if isinstance(i, ClientToolCallItem)]
+        if not pending or pending[0].status != "pending":
+            raise BadRequestError("This thread is not waiting for a client tool output.")
+    if isinstance(request, ThreadsUpdateReq):
+        title = request.params.title.strip()
+        if not title or len(title) > MAX_TITLE_LENGTH:
+            raise BadRequestError(f"A title needs 1 to {MAX_TITLE_LENGTH} characters.")
+
+
+async def guarded_stream(result: StreamingResult) -> AsyncIterator[bytes]:
+    """Relay the event stream; a failure becomes a last error event, not a cut connection."""
+    try:
+        async for chunk in result:
+            yield chunk
+    except Exception:
+        logger.exception("stream failed")
+        event = ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True)
+        yield b"data: " + event.model_dump_json().encode() + b"\n\n"

@@ -1,0 +1,154 @@
+"""A ChatKit server that any use case plugs into: agent turns, actions, titles, feedback."""
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from agents import Runner
+from chatkit.actions import Action
+from chatkit.agents import AgentContext, stream_agent_response
+from chatkit.server import ChatKitServer
+from chatkit.store import Store
+from chatkit.types import (
+    FeedbackKind,
+    ThreadItem,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+    WidgetItem,
+)
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.converter import PlainTextConverter
+from chatkit_bridge.errors import friendly_model_error
+from chatkit_bridge.ids import FakeIdRewriter
+from chatkit_bridge.llm import ModelChoice
+from chatkit_bridge.use_case import ActionRequest, UseCase
+
+logger = logging.getLogger(__name__)
+
+HISTORY_ITEMS = 60
+TITLE_LENGTH = 48
+FEEDBACK_KEY = "feedback"
+CANCELLATIONS = (asyncio.CancelledError, GeneratorExit)
+
+
+class BridgeServer(ChatKitServer[RequestContext]):
+    """Answer ChatKit requests with a use case's agent and actions."""
+
+    def __init__(self, store: Store[RequestContext], use_case: UseCase, model: ModelChoice) -> None:
+        super().__init__(store)
+        self.use_case = use_case
+        self.model = model
+        self.agent = use_case.build_agent(model.model)
+        self.converter = PlainTextConverter()
+
+    async def respond(
+        self,
+        thread: ThreadMetadata,
+        input_user_message: UserMessageItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Run the agent on the thread's history and stream its reply."""
+        if input_user_message is not None and not thread.title:
+            thread.title = title_from_text(message_text(input_user_message))
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            async for event in self._run_agent(thread, context):
+                yield event
+            outcome = "ok"
+        except BaseException as error:
+            outcome = "cancelled" if isinstance(error, CANCELLATIONS) else "error"
+            raise
+        finally:
+            self._log("turn", thread.id, started, outcome)
+
+    async def _run_agent(
+        self, thread: ThreadMetadata, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Stream one agent run, turning model failures into a message people understand."""
+        history = await self.store.load_thread_items(
+            thread.id, None, HISTORY_ITEMS, "desc", context
+        )
+        agent_input = await self.converter.to_agent_input(list(reversed(history.data)))
+        agent_context = AgentContext(thread=thread, store=self.store, request_context=context)
+        rewriter = FakeIdRewriter(lambda: self.store.generate_item_id("message", thread, context))
+        try:
+            result = Runner.run_streamed(self.agent, agent_input, context=agent_context)
+            async for event in stream_agent_response(agent_context, result):
+                yield rewriter.rewrite(event)
+        except Exception as error:
+            raise friendly_model_error(error, self.model.provider) from error
+
+    async def action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Hand a widget action to the use case."""
+        started = time.perf_counter()
+        outcome = "error"
+        request = ActionRequest(thread, action, sender, context, self.store)
+        try:
+            async for event in self.use_case.handle_action(request):
+                yield event
+            outcome = "ok"
+        finally:
+            self._log(f"action {action.type}", thread.id, started, outcome)
+
+    async def add_feedback(
+        self,
+        thread_id: str,
+        item_ids: list[str],
+        feedback: FeedbackKind,
+        context: RequestContext,
+    ) -> None:
+        """Record thumbs up or down on items, in the thread's metadata."""
+        thread = await self.store.load_thread(thread_id, context)
+        for item_id in item_ids:
+            await self.store.load_item(thread_id, item_id, context)
+        votes = dict(thread.metadata.get(FEEDBACK_KEY, {}))
+        votes.update(dict.fromkeys(item_ids, feedback))
+        thread.metadata = {**thread.metadata, FEEDBACK_KEY: votes}
+        await self.store.save_thread(thread, context)
+
+    def _log(self, what: str, thread_id: str, started: float, outcome: str) -> None:
+        """Write one line per turn or action; never the message text."""
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info(
+            "%s thread=%s provider=%s duration_ms=%.0f outcome=%s",
+            what,
+            thread_id,
+            self.model.provider.value,
+            elapsed_ms,
+            outcome,
+        )
+
+
+def feedback_of(thread: ThreadMetadata) -> dict[str, FeedbackKind]:
+    """Return the recorded feedback of a thread, by item id."""
+    return dict(thread.metadata.get(FEEDBACK_KEY, {}))
+
+
+def message_text(item: ThreadItem) -> str:
+    """Return the plain text of a user message."""
+    if not isinstance(item, UserMessageItem):
+        return ""
+    return "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent))
+
+
+def title_from_text(text: str) -> str:
+    """Derive a short thread title from the first message."""
+    words = " ".join(text.split())
+    if not words:
+        return "New chat"
+    if len(words) <= TITLE_LENGTH:
+        return words[0].upper() + words[1:]
+    cut = words[:TITLE_LENGTH].rsplit(" ", 1)[0] or words[:TITLE_LENGTH]
+    return cut[0].upper() + cut[1:] + "…"

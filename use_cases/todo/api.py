@@ -1,0 +1,92 @@
+"""`/api/todos`: the caller's todos as JSON, for scripts and other front ends."""
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from chatkit_bridge.http import error_response
+from chatkit_bridge.identity import UnauthenticatedError, user_id_of
+from use_cases.todo.data import TodoRepository
+from use_cases.todo.models import Todo, TodoError, TodoNotFoundError
+
+
+class NewTodos(BaseModel):
+    """Titles to add, with an optional due date."""
+
+    titles: list[str] = Field(min_length=1, max_length=100)
+    due: date | None = None
+
+
+class TodoChange(BaseModel):
+    """Fields of a todo to change; absent fields stay as they are."""
+
+    title: str | None = None
+    completed: bool | None = None
+    due: date | None = None
+
+
+def todo_json(todo: Todo) -> dict[str, Any]:
+    """Serialise a todo for the API."""
+    return todo.model_dump(mode="json")
+
+
+def todo_router(repository: TodoRepository, auth_mode: str) -> APIRouter:
+    """Build the router for `/api/todos`."""
+    router = APIRouter(prefix="/api/todos")
+
+    async def run(request: Request, operation: Any, *args: Any) -> Any:
+        """Run a repository operation as the caller, in a worker thread."""
+        user_id = user_id_of(request, auth_mode)
+        return await asyncio.to_thread(operation, user_id, *args)
+
+    @router.get("")
+    async def list_todos(request: Request) -> JSONResponse:
+        """List the caller's todos in their order."""
+        return await answer(lambda: run(request, repository.list), many=True)
+
+    @router.post("")
+    async def add_todos(request: Request, body: NewTodos) -> JSONResponse:
+        """Add one or several todos."""
+        return await answer(lambda: run(request, repository.add, body.titles, body.due), True, 201)
+
+    @router.patch("/{todo_id}")
+    async def change_todo(request: Request, todo_id: str, body: TodoChange) -> JSONResponse:
+        """Rename, tick or reschedule one todo."""
+
+        def change(user_id: str) -> Todo:
+            todo = repository.get(user_id, todo_id)
+            if body.title is not None:
+                todo = repository.rename(user_id, todo_id, body.title)
+            if body.completed is not None:
+                todo = repository.set_completed(user_id, todo_id, body.completed)
+            if "due" in body.model_fields_set:
+                todo = repository.set_due(user_id, todo_id, body.due)
+            return todo
+
+        return await answer(lambda: run(request, change))
+
+    @router.delete("/{todo_id}")
+    async def delete_todo(request: Request, todo_id: str) -> JSONResponse:
+        """Delete one todo."""
+        return await answer(lambda: run(request, repository.delete, todo_id))
+
+    return router
+
+
+async def answer(call: Any, many: bool = False, status: int = 200) -> JSONResponse:
+    """Turn a repository result or refusal into a JSON response."""
+    try:
+        result = await call()
+    except UnauthenticatedError as error:
+        return error_response(401, f"Not signed in: {error}.")
+    except TodoNotFoundError as error:
+        return error_response(404, str(error))
+    except TodoError as error:
+        return error_response(400, str(error))
+    if many:
+        return JSONResponse({"todos": [todo_json(todo) for todo in result]}, status_code=status)
+    return JSONResponse({"todo": todo_json(result)}, status_code=status)
