@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from chatkit.store import NotFoundError, Store
+from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from pydantic import TypeAdapter
 from tinydb.table import Document, Table
@@ -89,6 +90,16 @@ class TinyDBStore(Store[RequestContext]):
         self.root = Path(path)
         self.root.mkdir(parents=True, exist_ok=True)
         self._files = files or shared_files
+
+    def generate_thread_id(self, context: RequestContext) -> str:
+        """Return a new thread id with 64 random bits (the SDK default has 32)."""
+        return f"{default_generate_id('thread')}{secrets.token_hex(4)}"
+
+    def generate_item_id(
+        self, item_type: StoreItemType, thread: ThreadMetadata, context: RequestContext
+    ) -> str:
+        """Return a new item id with 64 random bits, so a long thread never repeats one."""
+        return f"{default_generate_id(item_type)}{secrets.token_hex(4)}"
 
     # -- plumbing ---------------------------------------------------------
 
@@ -207,14 +218,21 @@ class TinyDBStore(Store[RequestContext]):
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
     ) -> None:
-        """Insert a new item; raise DuplicateItemError if its id is already there."""
+        """Insert a new item; an existing id is never overwritten.
+
+        Adding the very same item again is a harmless retry and does nothing; a
+        different item with a taken id raises DuplicateItemError, because
+        silently dropping it would lose a message.
+        """
         data = item.model_dump(mode="json")
 
         def work(folder: Path) -> None:
             items = self._items(folder, thread_id)
-            if _find(items, item.id) is not None:
+            existing = _find(items, item.id)
+            if existing is None:
+                items.insert(data)
+            elif dict(existing) != data:
                 raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
-            items.insert(data)
 
         await self._run(context, work)
 
