@@ -69,9 +69,15 @@ class TodoCardPresenter:
         self._shown: OrderedDict[str, tuple[AgentContext[RequestContext], WidgetItem]] = (
             OrderedDict()
         )
+        # Tools called in parallel must not both decide to add "the" card of the turn.
+        self._lock = asyncio.Lock()
 
     async def show(self, context: AgentContext[RequestContext]) -> None:
         """Stream the card; a second call within the same turn updates the first card."""
+        async with self._lock:
+            await self._show(context)
+
+    async def _show(self, context: AgentContext[RequestContext]) -> None:
         thread = context.thread
         todos = await asyncio.to_thread(self._repository.list, context.request_context.user_id)
         card = build_todo_card(todos, self._today())
