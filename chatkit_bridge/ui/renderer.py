@@ -1,0 +1,216 @@
+"""Render ChatKit widgets natively with NiceGUI and dispatch their actions.
+
+The renderer is generic: it knows ChatKit's widget vocabulary, not any use case. Component
+renderers live in the widget_* modules and register themselves by component type.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chatkit.actions import ActionConfig
+from chatkit.widgets import WidgetComponent, WidgetRoot
+from nicegui import ui
+
+# Imported for their side effect: each module registers its component renderers.
+from . import widget_chart, widget_content, widget_controls, widget_layout  # noqa: F401
+from .widget_actions import as_action, build_payload, set_busy
+from .widget_core import FormScope, Node, RenderContext, child_nodes, render_node, to_plain
+
+__all__ = ["ActionHandler", "ClientActionHandler", "WidgetView"]
+
+logger = logging.getLogger("chatkit_bridge.ui.renderer")
+
+ActionHandler = Callable[[ActionConfig, dict[str, Any]], Awaitable[None]]
+"""Server action handler: (action config, payload after the form merge)."""
+ClientActionHandler = Callable[[ActionConfig, dict[str, Any]], Awaitable[None] | None]
+"""Client action handler, looked up by action type; may be sync or async."""
+
+
+@dataclass
+class _Rendered:
+    node: Node
+    element: ui.element
+    ctx: RenderContext
+
+
+class WidgetView:
+    """A rendered widget root that can be updated in place."""
+
+    def __init__(
+        self,
+        widget: WidgetRoot,
+        *,
+        on_action: ActionHandler,
+        client_actions: Mapping[str, ClientActionHandler] | None = None,
+        read_only: bool = False,
+    ) -> None:
+        """Render the widget into the current NiceGUI container."""
+        self.read_only = read_only
+        self._on_action = on_action
+        self._client_actions = dict(client_actions or {})
+        self._components: dict[str, _Rendered] = {}
+        self._in_flight: set[int] = set()
+        self._container_busy = False
+        self._generation = 0  # bumped on every re-render so late callbacks know they are stale
+        self.root: ui.element = ui.element("div").classes("ck-widget relative w-full")
+        with self.root:
+            self._body = ui.element("div").classes("ck-widget-body w-full")
+        self._tree: Node = {}
+        self.update(widget)
+
+    # ----- updates -------------------------------------------------------------------------
+
+    def update(self, widget: WidgetRoot) -> None:
+        """Replace the whole widget in place (WidgetRootUpdated / ThreadItemReplacedEvent)."""
+        tree = to_plain(widget)
+        self._tree = tree if isinstance(tree, dict) else {"type": "?"}
+        self._render()
+
+    def _render(self) -> None:
+        self._generation += 1
+        self._components.clear()
+        self._body.clear()
+        with self._body:
+            render_node(self._tree, RenderContext(host=self))
+
+    def apply_text_delta(self, component_id: str, delta: str, done: bool) -> None:
+        """Append streamed text to a Text/Markdown/Title/Caption component."""
+        entry = self._components.get(component_id)
+        if entry is None or entry.element.is_deleted:
+            logger.debug("Text delta for unknown widget component %r", component_id)
+            return
+        entry.node["value"] = str(entry.node.get("value") or "") + delta
+        if done:
+            entry.node["streaming"] = False
+        element = entry.element
+        if isinstance(element, ui.markdown):
+            element.set_content(entry.node["value"])
+        elif isinstance(element, ui.input):
+            element.set_value(entry.node["value"])
+        elif isinstance(element, ui.label):
+            element.set_text(entry.node["value"])
+
+    def replace_component(self, component: WidgetComponent) -> None:
+        """Swap one component (by id) in place; fall back to a full re-render."""
+        node = to_plain(component)
+        component_id = node.get("id") if isinstance(node, dict) else None
+        if component_id and self._tree.get("id") == component_id:
+            self._tree = node
+            self._render()
+            return
+        if not component_id or not _replace_in_tree(self._tree, component_id, node):
+            logger.warning("Widget component %r not found; ignoring update", component_id)
+            return
+        entry = self._components.get(component_id)
+        slot = entry.element.parent_slot if entry and not entry.element.is_deleted else None
+        if entry is None or slot is None:
+            self._render()
+            return
+        index = slot.children.index(entry.element)
+        self._generation += 1
+        with slot:
+            new_element = render_node(node, entry.ctx)
+        new_element.move(slot.parent, index, target_slot=slot.name)
+        entry.element.delete()
+
+    # ----- actions -------------------------------------------------------------------------
+
+    def register(self, node: Node, element: ui.element, ctx: RenderContext) -> None:
+        """Remember a rendered component with an id for later in-place updates."""
+        self._components[str(node["id"])] = _Rendered(node, element, ctx)
+
+    async def run_action(
+        self,
+        action: Any,
+        *,
+        control: ui.element | None = None,
+        form: FormScope | None = None,
+        own: tuple[str, Any] | None = None,
+        submit: bool = False,
+    ) -> None:
+        """Dispatch an action triggered by a control, honouring handler and loadingBehavior."""
+        config = as_action(action)
+        if config is None or self.read_only or self._container_busy:
+            return
+        key = id(form) if submit and form is not None else id(control)
+        if key in self._in_flight:
+            return  # a double click while the first send is still running
+        if submit and form is not None and not form.validate():
+            return
+        fields = form.values() if form is not None else {}
+        if own is not None:
+            fields[own[0]] = own[1]
+        payload = build_payload(config.payload, fields)
+        if config.handler == "client":
+            await self._run_client(config, payload)
+            return
+        generation = self._generation
+        self._in_flight.add(key)
+        restore = self._show_loading(config.loadingBehavior, control)
+        try:
+            await self._on_action(config, payload)
+        except Exception:
+            logger.exception("Widget action %r failed", config.type)
+            if not self.root.is_deleted:
+                with self.root:
+                    ui.notify("That action failed. Please try again.", type="negative")
+        finally:
+            self._in_flight.discard(key)
+            restore()
+        if submit and form is not None and generation == self._generation:
+            form.reset()  # the server kept this widget: clear the form for the next entry
+
+    async def _run_client(self, config: ActionConfig, payload: dict[str, Any]) -> None:
+        handler = self._client_actions.get(config.type)
+        if handler is None:
+            logger.warning("No client handler registered for widget action %r", config.type)
+            return
+        result = handler(config, payload)
+        if inspect.isawaitable(result):
+            await result
+
+    def _show_loading(self, behavior: str, control: ui.element | None) -> Callable[[], None]:
+        """Show the loading state for an action and return how to undo it."""
+        if behavior == "container":
+            self._container_busy = True
+            self._body.classes("opacity-50 pointer-events-none")
+            with self.root:
+                spinner = ui.spinner(size="lg").classes("absolute-center ck-spinner")
+
+            def restore_container() -> None:
+                self._container_busy = False
+                if not self._body.is_deleted:
+                    self._body.classes(remove="opacity-50 pointer-events-none")
+                if not spinner.is_deleted:
+                    spinner.delete()
+
+            return restore_container
+        if behavior == "none" or control is None:
+            return lambda: None
+        was_enabled = getattr(control, "enabled", True)
+        set_busy(control, True)
+        return lambda: set_busy(control, False, was_enabled=was_enabled)
+
+
+def _replace_in_tree(node: Any, component_id: str, replacement: Node) -> bool:
+    """Replace the descendant with the given id inside a plain widget tree."""
+    if not isinstance(node, dict):
+        return False
+    children = node.get("children")
+    if isinstance(children, dict):
+        if children.get("id") == component_id:
+            node["children"] = replacement
+            return True
+        return _replace_in_tree(children, component_id, replacement)
+    for index, child in enumerate(child_nodes(node)):
+        if isinstance(child, dict) and child.get("id") == component_id:
+            children[index] = replacement  # type: ignore[index]
+            return True
+        if _replace_in_tree(child, component_id, replacement):
+            return True
+    return False

@@ -1,0 +1,236 @@
+"""Renderers for content components: Text, Title, Caption, Label, Markdown, Badge, Icon, Image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from . import widget_style as st
+from .widget_core import FormField, Node, RenderContext, placeholder, renders
+
+# ChatKit icon names -> Material icon ligatures shipped with NiceGUI (offline).
+ICONS = {
+    "agent": "smart_toy",
+    "analytics": "analytics",
+    "atom": "science",
+    "batch": "layers",
+    "bolt": "bolt",
+    "book-open": "menu_book",
+    "book-closed": "book",
+    "book-clock": "history_edu",
+    "bug": "bug_report",
+    "calendar": "calendar_today",
+    "chart": "bar_chart",
+    "check": "check",
+    "check-circle": "check_circle_outline",
+    "check-circle-filled": "check_circle",
+    "chevron-left": "chevron_left",
+    "chevron-right": "chevron_right",
+    "circle-question": "help_outline",
+    "clock": "schedule",
+    "compass": "explore",
+    "confetti": "celebration",
+    "cube": "view_in_ar",
+    "desktop": "desktop_windows",
+    "document": "description",
+    "dot": "fiber_manual_record",
+    "dots-horizontal": "more_horiz",
+    "dots-vertical": "more_vert",
+    "empty-circle": "radio_button_unchecked",
+    "external-link": "open_in_new",
+    "globe": "public",
+    "keys": "key",
+    "lab": "biotech",
+    "images": "photo_library",
+    "info": "info",
+    "lifesaver": "support",
+    "lightbulb": "lightbulb",
+    "mail": "mail",
+    "map-pin": "place",
+    "maps": "map",
+    "mobile": "smartphone",
+    "name": "badge",
+    "notebook": "book",
+    "notebook-pencil": "edit_note",
+    "page-blank": "insert_drive_file",
+    "phone": "phone",
+    "play": "play_arrow",
+    "plus": "add",
+    "profile": "account_circle",
+    "profile-card": "contact_page",
+    "reload": "refresh",
+    "star": "star_border",
+    "star-filled": "star",
+    "search": "search",
+    "sparkle": "auto_awesome",
+    "sparkle-double": "auto_awesome",
+    "square-code": "code",
+    "square-image": "image",
+    "square-text": "article",
+    "suitcase": "work",
+    "settings-slider": "tune",
+    "user": "person",
+    "wreath": "emoji_events",
+    "write": "edit",
+    "write-alt": "edit_note",
+    "write-alt2": "draw",
+    # A few common "lucide:" names; the rest fall back to a neutral dot.
+    "trash": "delete",
+    "trash-2": "delete",
+    "x": "close",
+    "pencil": "edit",
+    "circle": "radio_button_unchecked",
+    "circle-check": "check_circle",
+    "list": "list",
+    "list-todo": "checklist",
+    "home": "home",
+    "heart": "favorite",
+    "bell": "notifications",
+}
+FALLBACK_ICON = "fiber_manual_record"
+
+BADGE_COLORS = {
+    "secondary": "#6b7280",
+    "success": "#16a34a",
+    "danger": "#dc2626",
+    "warning": "#d97706",
+    "info": "#2563eb",
+    "discovery": "#7c3aed",
+}
+BADGE_SIZES = {"sm": ("11px", "1px 6px"), "md": ("12px", "2px 8px"), "lg": ("14px", "3px 10px")}
+_SAFE_SRC_PREFIXES = ("https://", "http://", "data:image/", "/")
+
+
+def material_icon(name: Any) -> str:
+    """Map a ChatKit icon name (incl. "lucide:" / "vendor:" names) to a Material icon."""
+    text = str(name or "")
+    return ICONS.get(text.split(":", 1)[-1], FALLBACK_ICON)
+
+
+@renders("Text")
+def render_text(node: Node, ctx: RenderContext) -> ui.element:
+    """Render plain text, or an inline input when the text is editable."""
+    styles = {"line-height": "1.5", **st.text_styles(node, st.TEXT_SIZES, "md")}
+    editable = node.get("editable")
+    if isinstance(editable, dict) and editable.get("name") and not ctx.host.read_only:
+        return _editable_text(node, editable, styles, ctx)
+    return st.apply(ui.label(str(node.get("value", ""))).classes("ck-text"), styles)
+
+
+def _editable_text(
+    node: Node, editable: dict[str, Any], styles: dict[str, str], ctx: RenderContext
+) -> ui.element:
+    default = str(node.get("value", ""))
+    field = ui.input(value=default, placeholder=editable.get("placeholder")).props(
+        "dense borderless"
+    )
+    st.apply(field.classes("ck-text"), styles)
+    if ctx.form is not None:
+        ctx.form.fields.append(
+            FormField(
+                str(editable["name"]), field, lambda: field.value, lambda: field.set_value(default)
+            )
+        )
+    if ctx.form is not None and ctx.form.submit_action is not None:
+        field.on(
+            "keydown.enter",
+            lambda: ctx.host.run_action(
+                ctx.form.submit_action, control=field, form=ctx.form, submit=True
+            ),
+        )
+    return field
+
+
+@renders("Title")
+def render_title(node: Node, ctx: RenderContext) -> ui.element:
+    """Render a headline."""
+    styles = {"font-weight": "600", "line-height": "1.25"}
+    styles.update(st.text_styles(node, st.TITLE_SIZES, "md"))
+    return st.apply(ui.label(str(node.get("value", ""))).classes("ck-title"), styles)
+
+
+@renders("Caption")
+def render_caption(node: Node, ctx: RenderContext) -> ui.element:
+    """Render secondary caption text."""
+    styles = {"color": st.TEXT_COLORS["secondary"], "line-height": "1.4"}
+    styles.update(st.text_styles(node, st.CAPTION_SIZES, "md"))
+    return st.apply(ui.label(str(node.get("value", ""))).classes("ck-caption"), styles)
+
+
+@renders("Label")
+def render_label(node: Node, ctx: RenderContext) -> ui.element:
+    """Render a form label."""
+    styles = {"font-weight": "500", **st.text_styles(node, st.TEXT_SIZES, "sm")}
+    return st.apply(ui.label(str(node.get("value", ""))).classes("ck-label"), styles)
+
+
+@renders("Markdown")
+def render_markdown(node: Node, ctx: RenderContext) -> ui.element:
+    """Render Markdown (NiceGUI sanitizes the generated HTML)."""
+    return ui.markdown(str(node.get("value", ""))).classes("ck-markdown")
+
+
+@renders("Badge")
+def render_badge(node: Node, ctx: RenderContext) -> ui.element:
+    """Render a small colored badge (solid, soft or outline)."""
+    base = BADGE_COLORS.get(node.get("color") or "secondary", BADGE_COLORS["secondary"])
+    font, padding = BADGE_SIZES.get(node.get("size") or "sm", BADGE_SIZES["sm"])
+    variant = node.get("variant") or "soft"
+    styles = {
+        "display": "inline-flex",
+        "align-items": "center",
+        "font-size": font,
+        "font-weight": "500",
+        "line-height": "1.4",
+        "padding": padding,
+        "border-radius": "9999px" if node.get("pill") else "6px",
+        "white-space": "nowrap",
+        "width": "fit-content",
+    }
+    if variant == "solid":
+        styles.update({"background": base, "color": "#ffffff", "border": f"1px solid {base}"})
+    elif variant == "outline":
+        styles.update({"color": base, "border": f"1px solid {base}"})
+    else:
+        soft_text = st.mix(base, "#000000", 0.8)
+        styles.update({"background": st.mix(base, "#ffffff", 0.14), "color": soft_text})
+        styles["border"] = "1px solid transparent"
+    label = ui.label(str(node.get("label", ""))).classes(f"ck-badge ck-badge-{variant}")
+    return st.apply(label, styles)
+
+
+@renders("Icon")
+def render_icon(node: Node, ctx: RenderContext) -> ui.element:
+    """Render a Material icon for a ChatKit icon name."""
+    icon = ui.icon(material_icon(node.get("name"))).classes("ck-icon")
+    styles = {"font-size": st.ICON_SIZES.get(node.get("size") or "md", "16px")}
+    if (icon_color := st.color(node.get("color"))) is not None:
+        styles["color"] = icon_color
+    return st.apply(icon, styles)
+
+
+@renders("Image")
+def render_image(node: Node, ctx: RenderContext) -> ui.element:
+    """Render an image from an http(s), data:image or same-origin URL."""
+    src = str(node.get("src") or "")
+    if not src.startswith(_SAFE_SRC_PREFIXES) or src.startswith("//"):
+        return placeholder(f"Image not shown: {node.get('alt') or 'unsupported source'}")
+    image = ui.image(src).classes("ck-image")
+    if node.get("alt"):
+        image.props["alt"] = str(node["alt"])
+    if node.get("fit"):
+        image.props["fit"] = str(node["fit"])
+    if node.get("position"):
+        image.props["position"] = str(node["position"])
+    styles = st.size_styles(node)
+    if "width" not in styles:
+        styles["width"] = "100%"  # QImg collapses to zero width inside flex rows otherwise
+    styles.update(st.spacing_styles("margin", node.get("margin")))
+    if (radius := st.RADII.get(node.get("radius") or "")) is not None:
+        styles["border-radius"] = radius
+    if (background := st.color(node.get("background"), st.BACKGROUND_COLORS)) is not None:
+        styles["background"] = background
+    if node.get("frame"):
+        styles["border"] = f"1px solid {st.BORDER_COLORS['default']}"
+    return st.apply(image, styles)
