@@ -63,7 +63,8 @@ def apply_action(
     repository: "TodoRepository", user_id: str, kind: str, payload: dict[str, Any]
 ) -> Outcome:
     """Apply one card action to the user's todos (blocking; run it in a thread)."""
-    todo_id = str(payload.get("id", ""))
+    todo_id = payload.get("id")
+    todo_id = todo_id if isinstance(todo_id, str) else ""
     try:
         if kind == ADD_ACTION:
             title = payload.get("title")

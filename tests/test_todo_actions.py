@@ -1,0 +1,240 @@
+"""Clicks on the todo card, through TodoUseCase.handle_action with a real store."""
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chatkit.actions import Action
+from chatkit.types import (
+    HiddenContextItem,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    WidgetItem,
+)
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.store import TinyDBStore
+from chatkit_bridge.use_case import ActionRequest
+from use_cases.todo.data import TodoRepository
+from use_cases.todo.models import Todo
+from use_cases.todo.use_case import TodoUseCase
+from use_cases.todo.widgets import build_todo_card, is_live_todo_card, todo_card_copy_text
+
+TODAY = date(2025, 11, 28)
+
+
+def component(widget: Any, component_id: str) -> dict[str, Any] | None:
+    """Return the JSON of the component with this id, or None."""
+
+    def walk(node: Any) -> dict[str, Any] | None:
+        if not isinstance(node, dict):
+            return None
+        if node.get("id") == component_id:
+            return node
+        children = node.get("children")
+        for child in children if isinstance(children, list) else [children]:
+            if (found := walk(child)) is not None:
+                return found
+        return None
+
+    return walk(widget.model_dump(mode="json"))
+
+
+class Harness:
+    """A thread with a live todo card, and a way to click on it."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.repo = TodoRepository(tmp_path / "todos")
+        self.store = TinyDBStore(tmp_path / "store")
+        self.use_case = TodoUseCase(self.repo, today=lambda: TODAY)
+        self.context = RequestContext(user_id="alice")
+        self.thread = ThreadMetadata(id="thr_actions", created_at=datetime.now())
+
+    async def show_card(self, *, live: bool = True) -> WidgetItem:
+        """Store a todo card for the current list, as a tool would have shown it."""
+        todos = self.repo.list("alice")
+        item = WidgetItem(
+            id=self.store.generate_item_id("message", self.thread, self.context),
+            thread_id=self.thread.id,
+            created_at=datetime.now(),
+            widget=build_todo_card(todos, TODAY, live=live),
+            copy_text=todo_card_copy_text(todos),
+        )
+        await self.store.add_thread_item(self.thread.id, item, self.context)
+        return item
+
+    async def click(
+        self, kind: str, payload: dict[str, Any] | None, sender: WidgetItem | None
+    ) -> list[ThreadStreamEvent]:
+        """Send one action and persist its events the way ChatKitServer does."""
+        action: Action[str, Any] = Action(type=kind, payload=payload)
+        request = ActionRequest(self.thread, action, sender, self.context, self.store)
+        events = []
+        async for event in self.use_case.handle_action(request):
+            if isinstance(event, ThreadItemDoneEvent):
+                await self.store.add_thread_item(self.thread.id, event.item, self.context)
+            elif isinstance(event, ThreadItemReplacedEvent):
+                await self.store.save_item(self.thread.id, event.item, self.context)
+            events.append(event)
+        return events
+
+    async def stored(self, item_id: str) -> WidgetItem:
+        """Reload a widget item from the store."""
+        item = await self.store.load_item(self.thread.id, item_id, self.context)
+        assert isinstance(item, WidgetItem)
+        return item
+
+    def todo(self, title: str) -> Todo:
+        """Return alice's todo with this title."""
+        return next(t for t in self.repo.list("alice") if t.title == title)
+
+
+def replaced_card(events: list[ThreadStreamEvent]) -> WidgetItem:
+    """Return the single card replaced by an action."""
+    (item,) = [e.item for e in events if isinstance(e, ThreadItemReplacedEvent)]
+    assert isinstance(item, WidgetItem)
+    return item
+
+
+def notes(events: list[ThreadStreamEvent]) -> list[str]:
+    """Return the hidden-context notes an action left for the model."""
+    return [
+        e.item.content
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, HiddenContextItem)
+    ]
+
+
+@pytest.fixture
+async def h(tmp_path: Path) -> Harness:
+    harness = Harness(tmp_path)
+    await harness.store.save_thread(harness.thread, harness.context)
+    harness.repo.add("alice", ["buy groceries", "finish report"])
+    return harness
+
+
+async def test_toggle_ticks_the_todo_and_replaces_the_card(h: Harness) -> None:
+    card = await h.show_card()
+    todo = h.todo("buy groceries")
+    events = await h.click("todo.toggle", {"id": todo.id}, card)
+    assert h.todo("buy groceries").completed
+    new = replaced_card(events)
+    assert new.id == card.id and is_live_todo_card(new.widget)
+    assert component(new.widget, f"todo-title-{todo.id}")["lineThrough"] is True
+    assert component(new.widget, "todo-done-count")["label"] == "1 done"
+    assert (await h.stored(card.id)).model_dump() == new.model_dump()
+    assert notes(events) == [f"The user ticked 'buy groceries' ({todo.id}) as done via the card."]
+    # The note is stored in the thread for the model's next turn.
+    page = await h.store.load_thread_items(h.thread.id, None, 10, "asc", h.context)
+    assert isinstance(page.data[-1], HiddenContextItem)
+
+
+async def test_toggle_without_value_flips_back(h: Harness) -> None:
+    card = await h.show_card()
+    todo_id = h.todo("finish report").id
+    await h.click("todo.toggle", {"id": todo_id}, card)
+    events = await h.click("todo.toggle", {"id": todo_id}, await h.stored(card.id))
+    assert not h.todo("finish report").completed
+    assert "unticked 'finish report'" in notes(events)[0]
+
+
+@pytest.mark.parametrize("key", ["checked", "completed", "value"])
+async def test_toggle_with_explicit_value_is_idempotent(h: Harness, key: str) -> None:
+    card = await h.show_card()
+    todo_id = h.todo("buy groceries").id
+    first = await h.click("todo.toggle", {"id": todo_id, key: True}, card)
+    second = await h.click("todo.toggle", {"id": todo_id, key: True}, await h.stored(card.id))
+    assert h.todo("buy groceries").completed
+    assert len(notes(first)) == 1 and notes(second) == []
+    assert component(replaced_card(second).widget, f"todo-check-{todo_id}")["defaultChecked"]
+    await h.click("todo.toggle", {"id": todo_id, key: False}, card)
+    assert not h.todo("buy groceries").completed
+
+
+async def test_delete_removes_the_row(h: Harness) -> None:
+    card = await h.show_card()
+    todo_id = h.todo("buy groceries").id
+    events = await h.click("todo.delete", {"id": todo_id}, card)
+    assert [t.title for t in h.repo.list("alice")] == ["finish report"]
+    assert component(replaced_card(events).widget, f"todo-row-{todo_id}") is None
+    assert notes(events) == [f"The user deleted 'buy groceries' ({todo_id}) via the card."]
+
+
+async def test_add_from_the_form(h: Harness) -> None:
+    card = await h.show_card()
+    events = await h.click("todo.add", {"title": "  call mom  "}, card)
+    added = h.todo("call mom")
+    assert component(replaced_card(events).widget, f"todo-row-{added.id}") is not None
+    assert notes(events) == [f"The user added 'call mom' ({added.id}) via the card."]
+
+
+@pytest.mark.parametrize("title", ["", "   ", "x" * 501])
+async def test_bad_title_shows_an_error_in_the_card(h: Harness, title: str) -> None:
+    card = await h.show_card()
+    events = await h.click("todo.add", {"title": title}, card)
+    assert len(h.repo.list("alice")) == 2
+    error = component(replaced_card(events).widget, "todo-error")
+    assert error is not None and "title" in error["value"]
+    assert notes(events) == []
+    # The next good action clears the error.
+    events = await h.click("todo.add", {"title": "ok"}, await h.stored(card.id))
+    assert component(replaced_card(events).widget, "todo-error") is None
+
+
+async def test_rename(h: Harness) -> None:
+    card = await h.show_card()
+    todo_id = h.todo("finish report").id
+    events = await h.click("todo.rename", {"id": todo_id, "title": "finish Q4 report"}, card)
+    assert h.repo.get("alice", todo_id).title == "finish Q4 report"
+    title = component(replaced_card(events).widget, f"todo-title-{todo_id}")
+    assert title["value"] == "finish Q4 report"
+    assert "to 'finish Q4 report'" in notes(events)[0]
+
+
+async def test_unknown_or_foreign_id_changes_nothing(h: Harness) -> None:
+    (bobs,) = h.repo.add("bob", ["bob's todo"])
+    card = await h.show_card()
+    for kind in ("todo.toggle", "todo.delete", "todo.rename"):
+        for todo_id in (bobs.id, "todo_nope00", None):
+            events = await h.click(kind, {"id": todo_id, "title": "hacked"}, card)
+            assert component(replaced_card(events).widget, "todo-error")["value"] == (
+                "That todo no longer exists."
+            )
+            assert notes(events) == []
+    assert h.repo.get("bob", bobs.id) == bobs
+    assert [(t.title, t.completed) for t in h.repo.list("alice")] == [
+        ("buy groceries", False),
+        ("finish report", False),
+    ]
+
+
+async def test_without_a_live_sender_a_fresh_card_is_added(h: Harness) -> None:
+    old = await h.show_card()
+    events = await h.click("todo.toggle", {"id": h.todo("buy groceries").id}, None)
+    retired = replaced_card(events)
+    assert retired.id == old.id and not is_live_todo_card(retired.widget)
+    (fresh,) = [
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, WidgetItem)
+    ]
+    assert is_live_todo_card(fresh.widget) and fresh.id != old.id
+    assert (await h.stored(fresh.id)).widget == fresh.widget
+
+    # A click that reaches the server from a snapshot also gets a fresh card.
+    snapshot = await h.stored(old.id)
+    events = await h.click("todo.delete", {"id": h.todo("finish report").id}, snapshot)
+    assert [t.title for t in h.repo.list("alice")] == ["buy groceries"]
+    added = [e for e in events if isinstance(e, ThreadItemDoneEvent)]
+    assert isinstance(added[0].item, WidgetItem) and added[0].item.id not in (old.id, fresh.id)
+    assert (await h.stored(fresh.id)).widget.key == "todo-card-snapshot"
+
+
+async def test_unknown_action_only_refreshes(h: Harness) -> None:
+    card = await h.show_card()
+    events = await h.click("todo.explode", None, card)
+    assert is_live_todo_card(replaced_card(events).widget) and notes(events) == []
+    assert len(h.repo.list("alice")) == 2
