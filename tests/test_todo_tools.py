@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agents import Runner, set_tracing_disabled
+from agents import RunContextWrapper, Runner, set_tracing_disabled
 from agents.testing import ScriptedModel, assistant_message, function_call
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.types import (
@@ -20,6 +20,7 @@ from chatkit.types import (
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
 from use_cases.todo.data import TodoRepository
+from use_cases.todo.tools import TOOL_NAMES
 from use_cases.todo.use_case import TodoUseCase
 from use_cases.todo.widgets import is_live_todo_card, is_todo_card
 
@@ -281,3 +282,14 @@ async def test_users_see_only_their_own_todos(h: Harness, tmp_path: Path) -> Non
     result = await bob.turn(("complete_todo", {"reference": "secret"}))
     assert result.text.startswith("I couldn't find")
     assert h.titles(done=False) == ["alice's secret"]
+
+
+async def test_agent_instructions_state_today_and_tools_are_complete(h: Harness) -> None:
+    model = ScriptedModel([])
+    agent = h.use_case.build_agent(model)
+    context = AgentContext(thread=h.thread, store=h.store, request_context=h.context)
+    prompt = await agent.get_system_prompt(RunContextWrapper(context))
+    assert prompt is not None and "Friday 2025-11-28" in prompt and "2025-11-29" in prompt
+    assert [tool.name for tool in agent.tools] == list(TOOL_NAMES)
+    assert h.use_case.name == "todo" and h.use_case.title == "Todo assistant"
+    assert "What's on my list?" in [p.prompt for p in h.use_case.starter_prompts]
