@@ -86,13 +86,18 @@ def _is_tinydb_data(value: Any) -> bool:
     )
 
 
-def _move_aside(path: Path, reason: str) -> Path:
+def _free_name(path: Path, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    aside = path.with_name(f"{path.name}.{label}-{stamp}")
     counter = 1
     while aside.exists():
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        aside = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
         counter += 1
+    return aside
+
+
+def _move_aside(path: Path, reason: str) -> Path:
+    aside = _free_name(path, "corrupt")
     try:
         os.replace(path, aside)
         fsync_folder(path.parent)
@@ -220,6 +225,21 @@ class JsonFiles:
         except OSError as exc:
             raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
         fsync_folder(Path(key).parent)
+
+    def set_aside(self, path: Path, label: str) -> Path | None:
+        """Rename a file to `<name>.<label>-<timestamp>` and forget its handle."""
+        key = os.path.abspath(path)
+        with self._registry_lock:
+            self._open.pop(key, None)
+        if not os.path.exists(key):
+            return None
+        aside = _free_name(Path(key), label)
+        try:
+            os.replace(key, aside)
+            fsync_folder(aside.parent)
+        except OSError as exc:
+            raise StorageError(f"Could not move {path} aside: {exc.strerror or exc}") from exc
+        return aside
 
     def forget(self) -> None:
         """Drop every cached handle so the next access rereads the disk."""

@@ -12,6 +12,7 @@ Thread ids are namespaced per user: another user's id is simply not found.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -26,6 +27,8 @@ from tinydb.table import Document, Table
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
+
+logger = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _ITEM = TypeAdapter(ThreadItem)
@@ -155,9 +158,13 @@ class TinyDBStore(Store[RequestContext]):
         def work(folder: Path) -> None:
             threads = self._threads(folder)
             if _find(threads, thread.id) is None:
-                # Items left by a delete interrupted by a crash must not
-                # reappear in a new thread with the same id.
-                self._files.delete(folder / "threads" / f"{thread.id}.json")
+                # An items file without its thread (a delete cut short, or a
+                # threads.json moved aside as corrupt) must not leak into a
+                # new thread with the same id; keep it aside for recovery.
+                items_path = folder / "threads" / f"{thread.id}.json"
+                aside = self._files.set_aside(items_path, "orphan")
+                if aside is not None:
+                    logger.warning("Moved items of unknown thread %s to %s", thread.id, aside)
             _upsert(threads, data)
 
         await self._run(context, work)
@@ -184,7 +191,7 @@ class TinyDBStore(Store[RequestContext]):
                 return
             # The thread disappears first; a crash after that leaves only
             # invisible leftovers (attachment records, an items file that
-            # save_thread removes before reusing the id).
+            # save_thread sets aside before reusing the id).
             threads.remove(doc_ids=[doc.doc_id])
             attachments = self._attachments(folder)
             attached = [a.doc_id for a in attachments.all() if a.get("thread_id") == thread_id]

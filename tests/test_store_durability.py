@@ -1,0 +1,261 @@
+"""Data survives crashes, concurrent writers, corrupt files and failing disks."""
+
+import asyncio
+import json
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.jsonfiles import JsonFiles, StorageError, user_folder
+from chatkit_bridge.store import TinyDBStore
+from use_cases.todo.data import TodoRepository
+
+WORKER = Path(__file__).with_name("durability_worker.py")
+ALICE = RequestContext(user_id="alice")
+BOB = RequestContext(user_id="bob")
+
+
+def fresh_store(folder: Path) -> TinyDBStore:
+    return TinyDBStore(folder, files=JsonFiles())
+
+
+def fresh_todos(folder: Path) -> TodoRepository:
+    return TodoRepository(folder, files=JsonFiles())
+
+
+def message(item_id: str, thread_id: str) -> AssistantMessageItem:
+    return AssistantMessageItem(
+        id=item_id,
+        thread_id=thread_id,
+        created_at=datetime.now(UTC),
+        content=[AssistantMessageContent(text=item_id)],
+    )
+
+
+def assert_all_json_files_parse(folder: Path) -> int:
+    files = list(folder.rglob("*.json"))
+    for path in files:
+        json.loads(path.read_bytes())
+    assert not list(folder.rglob("*.corrupt-*")), "a file was found unreadable"
+    return len(files)
+
+
+async def all_item_ids(store: TinyDBStore, thread_id: str, context: RequestContext) -> list[str]:
+    page = await store.load_thread_items(thread_id, None, 1_000_000, "asc", context)
+    return [item.id for item in page.data]
+
+
+# -- (a) crash safety -----------------------------------------------------------
+
+
+async def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
+    rng = random.Random(1234)
+    acked_items: set[str] = set()
+    acked_todos: set[str] = set()
+    worker = RequestContext(user_id="worker")
+
+    for run in range(20):
+        process = subprocess.Popen(
+            [sys.executable, str(WORKER), "loop", str(tmp_path), str(run)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        first = process.stdout.readline()  # the worker is up and writing
+        assert first, "worker died before its first write"
+        time.sleep(rng.uniform(0.0, 0.25))
+        process.send_signal(signal.SIGKILL)
+        output = first + process.stdout.read()
+        process.wait()
+        for line in output.splitlines():
+            kind, _, name = line.partition(" ")
+            (acked_items if kind == "item" else acked_todos).add(name)
+
+        assert_all_json_files_parse(tmp_path)
+        stored_items = set(await all_item_ids(fresh_store(tmp_path), "thr_worker", worker))
+        stored_todos = {todo.title for todo in fresh_todos(tmp_path).list("worker")}
+        assert {f"m{name}" for name in acked_items} <= stored_items
+        assert {f"todo {name}" for name in acked_todos} <= stored_todos
+
+    assert len(acked_items) > 100, "the worker wrote too little to prove anything"
+
+
+# -- (b) concurrency ------------------------------------------------------------
+
+
+def test_threads_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    store = TinyDBStore(tmp_path, files=JsonFiles())
+    todos = TodoRepository(tmp_path, files=store._files)
+    shared = "thr_shared"
+    asyncio.run(store.save_thread(ThreadMetadata(id=shared, created_at=datetime.now()), ALICE))
+    errors: list[BaseException] = []
+
+    async def write_items(n: int) -> None:
+        # Even threads share one thread file; odd ones each have their own.
+        own = shared if n % 2 == 0 else f"thr_own{n}"
+        if own != shared:
+            await store.save_thread(ThreadMetadata(id=own, created_at=datetime.now()), ALICE)
+        for i in range(100):
+            await store.add_thread_item(own, message(f"m{n}-{i}", own), ALICE)
+
+    def add_todos(n: int) -> None:
+        for i in range(100):
+            todos.add("alice", [f"todo {n}-{i}"])
+
+    def guarded(target, *args) -> None:
+        try:
+            target(*args)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=guarded, args=(lambda n=n: asyncio.run(write_items(n)),))
+        for n in range(8)
+    ] + [threading.Thread(target=guarded, args=(add_todos, n)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert_all_json_files_parse(tmp_path)
+    again = fresh_store(tmp_path)
+    stored = set(asyncio.run(all_item_ids(again, shared, ALICE)))
+    for n in range(1, 8, 2):
+        stored |= set(asyncio.run(all_item_ids(again, f"thr_own{n}", ALICE)))
+    assert stored == {f"m{n}-{i}" for n in range(8) for i in range(100)}
+    listed = fresh_todos(tmp_path).list("alice")
+    assert {todo.title for todo in listed} == {
+        f"todo {n}-{i}" for n in range(8) for i in range(100)
+    }
+    assert len({todo.id for todo in listed}) == 800
+    assert len({todo.position for todo in listed}) == 800
+
+
+# -- (c) corrupt files ----------------------------------------------------------
+
+
+async def test_a_corrupt_user_file_is_moved_aside_and_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    carol = RequestContext(user_id="carol")
+    store = fresh_store(tmp_path)
+    todos = TodoRepository(tmp_path, files=store._files)
+    for context in (ALICE, BOB, carol):
+        for thread_id in ("thr_a", "thr_b"):
+            await store.save_thread(
+                ThreadMetadata(id=thread_id, created_at=datetime.now()), context
+            )
+            await store.add_thread_item(thread_id, message("m1", thread_id), context)
+        todos.add(context.user_id, [f"{context.user_id}'s todo"])
+    alice, carol_folder = user_folder(tmp_path, "alice"), user_folder(tmp_path, "carol")
+    broken = {
+        alice / "threads" / "thr_a.json": b"\xff\xfe not utf-8",
+        alice / "todos.json": b"[1, 2, 3]",
+        carol_folder / "threads.json": b'{"threads": {"1": {"id": "thr_a", "crea',
+    }
+    for path, content in broken.items():
+        path.write_bytes(content)
+
+    store = fresh_store(tmp_path)
+    todos = TodoRepository(tmp_path, files=store._files)
+    with caplog.at_level(logging.WARNING):
+        assert await all_item_ids(store, "thr_a", ALICE) == []
+        assert await all_item_ids(store, "thr_b", ALICE) == ["m1"]
+        assert todos.list("alice") == []
+        assert [todo.title for todo in todos.list("carol")] == ["carol's todo"]
+        assert (await store.load_threads(10, None, "asc", carol)).data == []
+        # Carol starts over; her old items wait aside instead of leaking in.
+        await store.save_thread(ThreadMetadata(id="thr_a", created_at=datetime.now()), carol)
+        assert await all_item_ids(store, "thr_a", carol) == []
+
+    for path, content in broken.items():
+        (aside,) = path.parent.glob(f"{path.name}.corrupt-*")
+        assert aside.read_bytes() == content
+        assert str(path) in caplog.text
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 3
+    assert len(list((carol_folder / "threads").glob("thr_a.json.orphan-*"))) == 1
+    assert await all_item_ids(store, "thr_a", BOB) == ["m1"]
+    assert [todo.title for todo in todos.list("bob")] == ["bob's todo"]
+    todos.add("alice", ["fresh start"])
+    await store.add_thread_item("thr_a", message("m2", "thr_a"), ALICE)
+    again = fresh_store(tmp_path)
+    assert [todo.title for todo in fresh_todos(tmp_path).list("alice")] == ["fresh start"]
+    assert await all_item_ids(again, "thr_a", ALICE) == ["m2"]
+
+
+async def test_a_folder_in_place_of_a_file_is_an_error_not_data_loss(tmp_path: Path) -> None:
+    (user_folder(tmp_path, "alice") / "todos.json").mkdir(parents=True)
+
+    with pytest.raises(StorageError, match="Could not read"):
+        fresh_todos(tmp_path).list("alice")
+    assert (user_folder(tmp_path, "alice") / "todos.json").is_dir()
+
+
+# -- (d) failing disk -------------------------------------------------------------
+
+
+async def _seed_worker_data(folder: Path) -> None:
+    store = fresh_store(folder)
+    worker = RequestContext(user_id="worker")
+    await store.save_thread(ThreadMetadata(id="thr_worker", created_at=datetime.now()), worker)
+    await store.add_thread_item("thr_worker", message("m_old", "thr_worker"), worker)
+    TodoRepository(folder, files=store._files).add("worker", ["old todo"])
+
+
+async def test_a_full_disk_raises_and_keeps_earlier_data(tmp_path: Path) -> None:
+    await _seed_worker_data(tmp_path)
+
+    result = subprocess.run(
+        [sys.executable, str(WORKER), "full-disk", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    for key in ("store_error", "todo_error", "rename_error"):
+        assert report[key].startswith("StorageError: Could not save"), report[key]
+        assert "previous version is kept" in report[key]
+    assert report["items_after_failure"] == ["m_old"]
+    assert report["todos_after_failure"] == ["old todo"]
+    assert report["items_after_retry"] == ["m_old", "m_retry"]
+    assert report["todos_after_retry"] == ["old todo", "retried todo"]
+    assert_all_json_files_parse(tmp_path)
+    assert not [p for p in tmp_path.rglob("*.tmp")], "temporary files were left behind"
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root ignores folder permissions; the full-disk test covers root"
+)
+async def test_a_read_only_folder_raises_and_keeps_earlier_data(tmp_path: Path) -> None:
+    await _seed_worker_data(tmp_path)
+    store = fresh_store(tmp_path)
+    todos = TodoRepository(tmp_path, files=store._files)
+    worker = RequestContext(user_id="worker")
+    folders = [p for p in tmp_path.rglob("*") if p.is_dir()]
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        with pytest.raises(StorageError, match="Could not save"):
+            await store.add_thread_item("thr_worker", message("m_new", "thr_worker"), worker)
+        with pytest.raises(StorageError, match="Could not save"):
+            todos.add("worker", ["new todo"])
+        assert await all_item_ids(store, "thr_worker", worker) == ["m_old"]
+        assert [todo.title for todo in todos.list("worker")] == ["old todo"]
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    assert await all_item_ids(fresh_store(tmp_path), "thr_worker", worker) == ["m_old"]
