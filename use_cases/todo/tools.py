@@ -3,13 +3,14 @@
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from agents import FunctionTool, RunContextWrapper, function_tool
 from chatkit.agents import AgentContext
 from chatkit.server import stream_widget
-from chatkit.types import ThreadItemReplacedEvent, WidgetItem
+from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent, WidgetItem
 
 from chatkit_bridge.context import RequestContext
 from use_cases.todo.models import Todo, TodoError
@@ -37,7 +38,7 @@ TOOL_NAMES = (
     "clear_completed",
 )
 
-# How many threads' "card shown this turn" entries to remember; one turn needs only one.
+# How many threads' latest turns to remember; only the running turn of a thread matters.
 _TURN_MEMORY = 256
 
 
@@ -59,52 +60,51 @@ def _count(n: int) -> str:
     return f"{n} todo" if n == 1 else f"{n} todos"
 
 
+@dataclass
+class _Turn:
+    """The card shown during one agent turn in a thread."""
+
+    context: AgentContext[RequestContext]
+    # Tools called in parallel must not both add "the" card of the turn.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    item: WidgetItem | None = None
+
+
 class TodoCardPresenter:
     """Show the current list in a thread, keeping a single live card per thread."""
 
     def __init__(self, repository: "TodoRepository", today: Callable[[], date]) -> None:
         self._repository = repository
         self._today = today
-        # thread id -> (agent context of the turn, card item shown in that turn)
-        self._shown: OrderedDict[str, tuple[AgentContext[RequestContext], WidgetItem]] = (
-            OrderedDict()
-        )
-        # Tools called in parallel must not both decide to add "the" card of the turn.
-        self._lock = asyncio.Lock()
+        self._turns: OrderedDict[str, _Turn] = OrderedDict()  # by thread id
 
     async def show(self, context: AgentContext[RequestContext]) -> None:
-        """Stream the card; a second call within the same turn updates the first card."""
-        async with self._lock:
-            await self._show(context)
-
-    async def _show(self, context: AgentContext[RequestContext]) -> None:
+        """Stream the card; later calls within the same turn update that same card."""
         thread = context.thread
-        todos = await asyncio.to_thread(self._repository.list, context.request_context.user_id)
-        card = build_todo_card(todos, self._today())
-        copy_text = todo_card_copy_text(todos)
-        earlier = self._shown.get(thread.id)
-        if earlier is not None and earlier[0] is context:
-            # Several tools in one turn update one card instead of stacking snapshots.
-            item = earlier[1].model_copy(update={"widget": card, "copy_text": copy_text})
-            await context.stream(ThreadItemReplacedEvent(item=item))
-        else:
+        turn = self._turns.get(thread.id)
+        if turn is None or turn.context is not context:
+            # Registered before any await, so parallel tool calls share the entry.
+            turn = self._turns[thread.id] = _Turn(context)
+            self._turns.move_to_end(thread.id)
+            while len(self._turns) > _TURN_MEMORY:
+                self._turns.popitem(last=False)
+        async with turn.lock:
+            todos = await asyncio.to_thread(self._repository.list, context.request_context.user_id)
+            card = build_todo_card(todos, self._today())
+            copy_text = todo_card_copy_text(todos)
+            if turn.item is not None:
+                # Several tools in one turn update one card instead of stacking snapshots.
+                turn.item = turn.item.model_copy(update={"widget": card, "copy_text": copy_text})
+                await context.stream(ThreadItemReplacedEvent(item=turn.item))
+                return
             for event in await retire_live_cards(context.store, thread, context.request_context):
                 await context.stream(event)
             item_id = context.generate_id("message")
-            # Same events as AgentContext.stream_widget, but we need to know the item's id.
+            # Same events as AgentContext.stream_widget, but we need the item to update it later.
             async for event in stream_widget(thread, card, copy_text, lambda _: item_id):
+                if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, WidgetItem):
+                    turn.item = event.item
                 await context.stream(event)
-            item = WidgetItem(
-                id=item_id,
-                thread_id=thread.id,
-                created_at=datetime.now(),
-                widget=card,
-                copy_text=copy_text,
-            )
-        self._shown[thread.id] = (context, item)
-        self._shown.move_to_end(thread.id)
-        while len(self._shown) > _TURN_MEMORY:
-            self._shown.popitem(last=False)
 
 
 def build_tools(
