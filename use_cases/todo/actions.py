@@ -5,7 +5,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chatkit.types import (
     HiddenContextItem,
@@ -16,6 +16,7 @@ from chatkit.types import (
 )
 
 from chatkit_bridge.use_case import ActionRequest
+from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import TodoError, TodoNotFoundError
 from use_cases.todo.widgets import (
     ADD_ACTION,
@@ -27,9 +28,6 @@ from use_cases.todo.widgets import (
     retire_live_cards,
     todo_card_copy_text,
 )
-
-if TYPE_CHECKING:
-    from use_cases.todo.data import TodoRepository
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +58,7 @@ def explicit_checked(payload: dict[str, Any]) -> bool | None:
 
 
 def apply_action(
-    repository: "TodoRepository", user_id: str, kind: str, payload: dict[str, Any]
+    repository: TodoRepository, user_id: str, kind: str, payload: dict[str, Any]
 ) -> Outcome:
     """Apply one card action to the user's todos (blocking; run it in a thread)."""
     todo_id = payload.get("id")
@@ -107,7 +105,7 @@ def apply_action(
 
 async def handle_todo_action(
     request: ActionRequest,
-    repository: "TodoRepository",
+    repository: TodoRepository,
     today: Callable[[], date] = date.today,
 ) -> AsyncIterator[ThreadStreamEvent]:
     """Apply a card action, then replace the card and leave a note for the model."""

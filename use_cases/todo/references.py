@@ -2,12 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import Todo
-
-if TYPE_CHECKING:
-    from use_cases.todo.data import TodoRepository
 
 ALL_WORDS = {"all", "everything", "all todos", "every todo"}
 LAST_COMPLETED_WORDS = {"last completed", "last done", "last completed todo", "last checked"}
@@ -41,7 +38,7 @@ def _last_completed(todos: list[Todo]) -> Todo | None:
 
 
 def resolve(
-    repository: "TodoRepository", user_id: str, reference: str, *, allow_all: bool
+    repository: TodoRepository, user_id: str, reference: str, *, allow_all: bool
 ) -> Resolved | str:
     """Resolve a reference; return the todos, or a sentence saying why not."""
     text = " ".join(reference.split())

@@ -5,7 +5,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from agents import FunctionTool, RunContextWrapper, function_tool
 from chatkit.agents import AgentContext
@@ -13,6 +12,7 @@ from chatkit.server import stream_widget
 from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent, WidgetItem
 
 from chatkit_bridge.context import RequestContext
+from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import Todo, TodoError
 from use_cases.todo.references import Resolved, resolve
 from use_cases.todo.widgets import (
@@ -21,9 +21,6 @@ from use_cases.todo.widgets import (
     retire_live_cards,
     todo_card_copy_text,
 )
-
-if TYPE_CHECKING:
-    from use_cases.todo.data import TodoRepository
 
 Ctx = RunContextWrapper[AgentContext[RequestContext]]
 
@@ -73,7 +70,7 @@ class _Turn:
 class TodoCardPresenter:
     """Show the current list in a thread, keeping a single live card per thread."""
 
-    def __init__(self, repository: "TodoRepository", today: Callable[[], date]) -> None:
+    def __init__(self, repository: TodoRepository, today: Callable[[], date]) -> None:
         self._repository = repository
         self._today = today
         self._turns: OrderedDict[str, _Turn] = OrderedDict()  # by thread id
@@ -108,7 +105,7 @@ class TodoCardPresenter:
 
 
 def build_tools(
-    repository: "TodoRepository", today: Callable[[], date] = date.today
+    repository: TodoRepository, today: Callable[[], date] = date.today
 ) -> list[FunctionTool]:
     """Build the todo tools over `repository`."""
     presenter = TodoCardPresenter(repository, today)

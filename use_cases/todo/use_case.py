@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator, Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from agents import Agent
 from agents.models.interface import Model
@@ -14,10 +13,8 @@ from chatkit_bridge.interpreter import Interpreter
 from chatkit_bridge.use_case import ActionRequest, StarterPrompt, UseCase
 from use_cases.todo.actions import handle_todo_action
 from use_cases.todo.agent import build_todo_agent
+from use_cases.todo.data import TodoRepository
 from use_cases.todo.tools import build_tools
-
-if TYPE_CHECKING:
-    from use_cases.todo.data import TodoRepository
 
 
 class TodoUseCase(UseCase):
@@ -36,9 +33,7 @@ class TodoUseCase(UseCase):
         StarterPrompt("What can you do?", "What can you do?", "circle-question"),
     )
 
-    def __init__(
-        self, repository: "TodoRepository", today: Callable[[], date] = date.today
-    ) -> None:
+    def __init__(self, repository: TodoRepository, today: Callable[[], date] = date.today) -> None:
         self.repository = repository
         self.today = today
         self.tools = build_tools(repository, today)
