@@ -36,6 +36,8 @@ def _message(error: Exception, provider: Provider) -> str:
     """Pick the sentence for the kind of failure."""
     if isinstance(error, openai.APITimeoutError):
         return "The model took too long to answer; try again in a moment."
+    if isinstance(error, openai.APIConnectionError) and _broke_midway(error):
+        return "The model service dropped the connection mid-answer; try again."
     if isinstance(error, openai.APIConnectionError):
         variable = _ENDPOINT_VARIABLE.get(provider, "the model settings")
         return f"The model service is not reachable; check {variable}."
@@ -56,3 +58,9 @@ def _message(error: Exception, provider: Provider) -> str:
     if isinstance(error, AgentsException):
         return "The assistant could not finish this reply; try again."
     return "Something went wrong while answering; try again."
+
+
+def _broke_midway(error: openai.APIConnectionError) -> bool:
+    """Tell a stream cut halfway from a server that never answered."""
+    # openai may ship its own copy of httpx, so the cause is recognised by its class name.
+    return type(error.__cause__).__name__ in {"RemoteProtocolError", "ReadError"}

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel, set_tracing_disabled
 from agents.models.interface import Model
+from azure.core.credentials_async import AsyncTokenCredential
 from openai import AsyncAzureOpenAI, AsyncOpenAI
 
 from chatkit_bridge.interpreter import Interpreter
@@ -27,24 +28,28 @@ class ModelChoice:
     chat_completions: bool
 
 
-def build_model(settings: Settings, interpreter: Interpreter) -> ModelChoice:
+def build_model(
+    settings: Settings,
+    interpreter: Callable[[], Interpreter],
+    azure_credential: AsyncTokenCredential | None = None,
+) -> ModelChoice:
     """Build the model for the configured provider; the offline one needs no account."""
     set_tracing_disabled(not settings.enable_tracing)
     provider = settings.provider
     if provider is Provider.AZURE:
-        return _azure_model(settings)
+        return _azure_model(settings, azure_credential)
     if provider is Provider.OPENAI:
         return _openai_model(settings)
-    return ModelChoice(OfflineModel(interpreter), Provider.OFFLINE, "Offline demo model", False)
+    return ModelChoice(OfflineModel(interpreter()), Provider.OFFLINE, "Offline demo model", False)
 
 
-def _azure_model(settings: Settings) -> ModelChoice:
+def _azure_model(settings: Settings, credential: AsyncTokenCredential | None) -> ModelChoice:
     """Use Azure OpenAI with a key when one is set, else Entra ID."""
     auth: dict[str, object]
     if settings.azure_openai_api_key:
         auth = {"api_key": settings.azure_openai_api_key}
     else:
-        auth = {"azure_ad_token_provider": _entra_token_provider()}
+        auth = {"azure_ad_token_provider": _entra_token_provider(credential)}
     client = AsyncAzureOpenAI(
         azure_endpoint=settings.azure_openai_endpoint,
         api_version=settings.azure_openai_api_version,
@@ -59,11 +64,13 @@ def _azure_model(settings: Settings) -> ModelChoice:
     return ModelChoice(OpenAIChatCompletionsModel(deployment, client), Provider.AZURE, label, True)
 
 
-def _entra_token_provider() -> Callable[[], Awaitable[str]]:
+def _entra_token_provider(
+    credential: AsyncTokenCredential | None,
+) -> Callable[[], Awaitable[str]]:
     """Return a bearer-token callable that refreshes tokens on its own."""
     from azure.identity.aio import DefaultAzureCredential, get_bearer_token_provider
 
-    return get_bearer_token_provider(DefaultAzureCredential(), AZURE_SCOPE)
+    return get_bearer_token_provider(credential or DefaultAzureCredential(), AZURE_SCOPE)
 
 
 def _openai_model(settings: Settings) -> ModelChoice:

@@ -1,0 +1,217 @@
+"""A small OpenAI-compatible server on 127.0.0.1 that answers from a script, for tests."""
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Say:
+    """Reply with assistant text."""
+
+    text: str
+
+
+@dataclass
+class CallTool:
+    """Reply with one tool call; `arguments` is sent as given (it may be broken JSON)."""
+
+    name: str
+    arguments: str
+
+
+@dataclass
+class Fail:
+    """Answer with an HTTP error."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Hang:
+    """Answer nothing for a while."""
+
+    seconds: float
+
+
+@dataclass
+class BreakStream:
+    """Start streaming text, then drop the connection."""
+
+    text: str
+
+
+Step = Say | CallTool | Fail | Hang | BreakStream
+
+
+@dataclass
+class Recorded:
+    """One request the server received."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class FakeOpenAI:
+    """Serve scripted chat completions and remember every request."""
+
+    def __init__(self) -> None:
+        self.script: list[Step] = []
+        self.requests: list[Recorded] = []
+        self.default: Step = Say("ok")
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+
+    @property
+    def base_url(self) -> str:
+        """Return the OpenAI-style base URL."""
+        return f"http://127.0.0.1:{self._server.server_port}/v1"
+
+    @property
+    def root_url(self) -> str:
+        """Return the server root, as an Azure endpoint."""
+        return f"http://127.0.0.1:{self._server.server_port}/"
+
+    def next_step(self) -> Step:
+        """Take the next scripted step, or the default one."""
+        with self._lock:
+            return self.script.pop(0) if self.script else self.default
+
+    def record(self, recorded: Recorded) -> None:
+        """Keep a request for the test to inspect."""
+        with self._lock:
+            self.requests.append(recorded)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                """Keep test output quiet."""
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                fake.record(Recorded(self.path, headers, body))
+                answer(self, fake.next_step(), body)
+
+        return Handler
+
+    @contextmanager
+    def running(self) -> Iterator["FakeOpenAI"]:
+        """Serve in a background thread for the duration of the block."""
+        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+def answer(handler: BaseHTTPRequestHandler, step: Step, body: dict[str, Any]) -> None:
+    """Write the HTTP answer for one scripted step."""
+    if isinstance(step, Hang):
+        time.sleep(step.seconds)
+        step = Say("too late")
+    if isinstance(step, Fail):
+        payload = json.dumps({"error": {"message": "scripted failure", "type": "test"}}).encode()
+        handler.send_response(step.status)
+        for name, value in step.headers.items():
+            handler.send_header(name, value)
+        handler.send_header("content-type", "application/json")
+        handler.send_header("content-length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+        return
+    if body.get("stream"):
+        stream(handler, step)
+    else:
+        whole(handler, step)
+
+
+def _delta_chunks(step: Step) -> list[dict[str, Any]]:
+    """Build the chat.completion.chunk deltas of a step."""
+    if isinstance(step, CallTool):
+        call = {
+            "index": 0,
+            "id": f"call_{uuid.uuid4().hex[:12]}",
+            "type": "function",
+            "function": {"name": step.name, "arguments": step.arguments},
+        }
+        return [{"role": "assistant", "tool_calls": [call]}]
+    text = step.text
+    half = len(text) // 2
+    return [{"role": "assistant", "content": text[:half]}, {"content": text[half:]}]
+
+
+def stream(handler: BaseHTTPRequestHandler, step: Step) -> None:
+    """Stream a step as server-sent chat completion chunks."""
+    handler.send_response(200)
+    handler.send_header("content-type", "text/event-stream")
+    handler.send_header("transfer-encoding", "chunked")
+    handler.end_headers()
+    deltas = _delta_chunks(step)
+    if isinstance(step, BreakStream):
+        deltas = deltas[:1]
+    finish = "tool_calls" if isinstance(step, CallTool) else "stop"
+    chunk_id = f"chatcmpl-{uuid.uuid4().hex[:8]}"
+    for index, delta in enumerate(deltas):
+        last = index == len(deltas) - 1 and not isinstance(step, BreakStream)
+        chunk = {
+            "id": chunk_id,
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": "fake",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish if last else None}],
+        }
+        write_chunk(handler, f"data: {json.dumps(chunk)}\n\n".encode())
+    if isinstance(step, BreakStream):
+        # Drop the connection mid-body: no closing chunk, so the client sees a broken stream.
+        handler.close_connection = True
+        return
+    write_chunk(handler, b"data: [DONE]\n\n")
+    write_chunk(handler, b"")
+
+
+def write_chunk(handler: BaseHTTPRequestHandler, data: bytes) -> None:
+    """Write one piece of a chunked HTTP body; an empty piece ends the body."""
+    handler.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+    handler.wfile.flush()
+
+
+def whole(handler: BaseHTTPRequestHandler, step: Step) -> None:
+    """Answer a non-streaming chat completion."""
+    if isinstance(step, CallTool):
+        message: dict[str, Any] = _delta_chunks(step)[0] | {"content": None}
+        finish = "tool_calls"
+    else:
+        message = {"role": "assistant", "content": step.text}
+        finish = "stop"
+    payload = json.dumps(
+        {
+            "id": f"chatcmpl-{uuid.uuid4().hex[:8]}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": "fake",
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+    ).encode()
+    handler.send_response(200)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)
