@@ -4,15 +4,48 @@ from __future__ import annotations
 
 import asyncio
 import json
+import warnings
 from typing import Any
 
 from chatkit.actions import ActionConfig
 from nicegui import ui
 
-from .gallery_widgets import GALLERY, GalleryExample
+from . import gallery_forms as forms
+from . import gallery_widgets as display
+from .gallery_widgets import GalleryExample
 from .renderer import WidgetView
 
-__all__ = ["GALLERY", "GalleryExample", "describe_action", "render_gallery"]
+__all__ = ["GALLERY", "GalleryExample", "build_gallery", "describe_action", "render_gallery"]
+
+
+def build_gallery() -> list[GalleryExample]:
+    """Build every gallery example in page order."""
+    # Instantiating named widget classes emits a DeprecationWarning; the gallery uses them
+    # on purpose (they are typed and self-documenting), so silence it here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return [
+            GalleryExample("Text", display.text_examples()),
+            GalleryExample("Title, Caption, Markdown", display.title_examples()),
+            GalleryExample("Badge", display.badge_examples()),
+            GalleryExample("Button", display.button_examples()),
+            GalleryExample("Icon", display.icon_examples()),
+            GalleryExample(
+                "Layout: Box, Row, Col, Spacer, Divider, Transition", display.layout_examples()
+            ),
+            GalleryExample("Chart and Image", display.media_examples()),
+            GalleryExample("Form", forms.form_example()),
+            GalleryExample("Controls", forms.control_examples()),
+            GalleryExample("ListView", forms.list_view_example()),
+            *forms.card_examples(),
+            GalleryExample("Actions and loading behaviours", forms.behaviour_examples()),
+            *forms.fallback_examples(),
+            forms.read_only_example(),
+        ]
+
+
+GALLERY: list[GalleryExample] = build_gallery()
+"""Every gallery example (title, widget, read_only), in page order."""
 
 
 def describe_action(action: ActionConfig, payload: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ BUTTON_COLORS = {
     "warning": "#ea580c",
     "danger": "#dc2626",
 }
-_SMALL_SIZES = {"3xs", "2xs", "xs", "sm"}
+_DENSE_SIZES = {"3xs", "2xs", "xs", "sm", "md"}
 
 
 def _button_styles(node: Node) -> dict[str, str]:
@@ -51,6 +51,8 @@ def _button_styles(node: Node) -> dict[str, str]:
         styles["color"] = base
     if node.get("block"):
         styles["width"] = "100%"
+    else:
+        styles["width"] = "fit-content"  # do not stretch in columns; `block` asks for that
     if node.get("uniform"):
         styles.update({"padding": "0", "min-width": "2.572em", "width": "2.572em"})
     return styles
@@ -117,6 +119,8 @@ def _bind_field(element: ValueElement, node: Node, ctx: RenderContext, default: 
     name = str(node.get("name") or "")
     if node.get("disabled") or ctx.host.read_only:
         element.disable()
+    if name:
+        element.mark(name)
     if ctx.form is not None and name:
         reset = lambda: _set_silently(element, default)  # noqa: E731
         ctx.form.fields.append(
@@ -138,8 +142,8 @@ def _bind_field(element: ValueElement, node: Node, ctx: RenderContext, default: 
 def _field_props(element: ui.element, node: Node) -> None:
     """Apply the shared look of text-like fields: variant, size, pill, block."""
     element.props("outlined" if node.get("variant") != "soft" else "filled")
-    if (node.get("size") or "md") in _SMALL_SIZES:
-        element.props("dense")
+    if (node.get("size") or "md") in _DENSE_SIZES:
+        element.props("dense")  # Quasar's default field height matches ChatKit's "lg"
     if node.get("pill"):
         element.props("rounded")
     if node.get("autoFocus"):

@@ -161,6 +161,7 @@ def render_node(raw: Any, ctx: RenderContext) -> ui.element:
             child.delete()  # drop the half-built component before showing the placeholder
         return placeholder(f"Unsupported component: {type_name} (failed to render)")
     if node.get("id"):
+        element.mark(str(node["id"]))  # lets tests and callers find a component by its id
         ctx.host.register(node, element, ctx)
     return element
 

@@ -70,6 +70,7 @@ def render_card(node: Node, ctx: RenderContext) -> ui.element:
         "max-width": CARD_WIDTHS.get(node.get("size") or "md", CARD_WIDTHS["md"]),
         "padding": "16px",
         "gap": "12px",
+        "align-items": "stretch",
         "border": f"1px solid {st.BORDER_COLORS['default']}",
         "border-radius": "12px",
         "box-shadow": "0 1px 3px rgba(0, 0, 0, 0.06)",
@@ -95,7 +96,9 @@ def render_card(node: Node, ctx: RenderContext) -> ui.element:
 
 def _card_footer(confirm: Any, cancel: Any, ctx: RenderContext) -> None:
     footer = ui.element("div").classes("ck-card-footer")
-    st.apply(footer, {"display": "flex", "justify-content": "flex-end", "gap": "8px"})
+    st.apply(
+        footer, {"display": "flex", "justify-content": "flex-end", "gap": "8px", "width": "100%"}
+    )
     with footer:
         if isinstance(cancel, dict):
             button = {
