@@ -90,7 +90,9 @@ class TinyDBStore(Store[RequestContext]):
 
     def __init__(self, path: str | Path, files: JsonFiles | None = None) -> None:
         """Use the folder `path` (created if missing) for all data."""
-        self.root = Path(path)
+        # Absolute, so the folder locks shared with the todo data match whatever
+        # the working folder is.
+        self.root = Path(path).absolute()
         self.root.mkdir(parents=True, exist_ok=True)
         self._files = files or shared_files
 
@@ -150,8 +152,7 @@ class TinyDBStore(Store[RequestContext]):
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create or update a thread's metadata (a full `Thread` loses its items)."""
-        data = thread.model_dump(mode="json")
-        data.pop("items", None)
+        data = thread.model_dump(mode="json", exclude={"items"})
         if not _SAFE_ID.fullmatch(thread.id):
             raise ValueError(f"Thread id {thread.id!r} may only contain letters, digits, _ and -")
 

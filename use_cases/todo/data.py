@@ -137,7 +137,7 @@ class TodoRepository:
 
     def __init__(self, folder: str | Path, files: JsonFiles | None = None) -> None:
         """Keep todos under `folder` (the app's data folder)."""
-        self.root = Path(folder)
+        self.root = Path(folder).absolute()
         self._files = files or shared_files
         self._listeners: builtins.list[Listener] = []
         self._listeners_lock = threading.Lock()
