@@ -1,7 +1,7 @@
 """What a use case supplies to the generic server, client and pages."""
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,8 @@ class UseCase(ABC):
     name: str
     title: str
     starter_prompts: tuple[StarterPrompt, ...] = ()
+    # Sent for the newest widget of the open thread whenever the user's data changes elsewhere.
+    refresh_action: str | None = None
 
     @abstractmethod
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
@@ -54,3 +56,10 @@ class UseCase(ABC):
     def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
         """Answer a widget action; the events are persisted and streamed like a reply."""
         raise NotImplementedError(f"{self.name} has no widget actions")
+
+    def render_panel(self, context: RequestContext) -> None:  # noqa: B027 - optional hook
+        """Render a side panel beside the chat into the current container; none by default."""
+
+    def subscribe(self, user_id: str, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call back when the user's data changes, from any thread; return the unsubscriber."""
+        return lambda: None
