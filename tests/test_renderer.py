@@ -569,3 +569,18 @@ async def test_read_only_disables_controls_and_actions(user: User) -> None:
     user.find(kind=ui.checkbox).click()
     await asyncio.sleep(0.1)
     assert recorder.calls == []
+
+
+async def test_disabled_options_are_marked(user: User) -> None:
+    options = [{"value": "a", "label": "A"}, {"value": "b", "label": "B", "disabled": True}]
+    await show(
+        user,
+        card(
+            {"type": "RadioGroup", "name": "r", "options": options},
+            {"type": "Select", "name": "s", "options": options},
+        ),
+    )
+    with user:
+        for kind in (ui.radio, ui.select):
+            element = next(iter(ElementFilter(kind=kind)))
+            assert [o.get("disable", False) for o in element.props["options"]] == [False, True]

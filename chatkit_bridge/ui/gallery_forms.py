@@ -103,7 +103,13 @@ def control_examples() -> Card:
                 onChangeAction=act("select"),
             ),
             RadioGroup(
-                name="choice", options=OPTIONS, defaultValue="high", onChangeAction=act("radio")
+                name="choice",
+                options=[
+                    *OPTIONS,
+                    {"value": "never", "label": "Never (disabled)", "disabled": True},
+                ],
+                defaultValue="high",
+                onChangeAction=act("radio"),
             ),
             DatePicker(name="when", placeholder="Pick a date", onChangeAction=act("date")),
         ]

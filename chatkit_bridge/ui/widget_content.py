@@ -216,7 +216,8 @@ def render_image(node: Node, ctx: RenderContext) -> ui.element:
     src = str(node.get("src") or "")
     if not src.startswith(_SAFE_SRC_PREFIXES) or src.startswith("//"):
         return placeholder(f"Image not shown: {node.get('alt') or 'unsupported source'}")
-    image = ui.image(src).classes("ck-image")
+    # No fade-in or spinner: widgets re-render on every update and should not flicker.
+    image = ui.image(src).classes("ck-image").props("no-spinner no-transition")
     if node.get("alt"):
         image.props["alt"] = str(node["alt"])
     if node.get("fit"):

@@ -108,7 +108,6 @@ def _validator(element: ValueElement, node: Node) -> Callable[[], bool]:
                 pass  # JS-only regex syntax: let the server decide
         element.props["error"] = error is not None
         element.props["error-message"] = error or ""
-        element.update()
         return error is None
 
     return validate
@@ -201,6 +200,19 @@ def _options(node: Node) -> dict[str, str]:
     }
 
 
+def _disable_options(element: ui.element, node: Node, options: dict[str, str]) -> None:
+    """Mark options flagged `disabled` (NiceGUI numbers options by position)."""
+    disabled = {
+        str(o.get("value"))
+        for o in node.get("options") or []
+        if isinstance(o, dict) and o.get("disabled")
+    }
+    values = list(options)
+    for option in element.props.get("options") or []:
+        if values[option["value"]] in disabled:
+            option["disable"] = True
+
+
 @renders("Select")
 def render_select(node: Node, ctx: RenderContext) -> ui.element:
     """Render a dropdown; the placeholder becomes the floating label."""
@@ -208,6 +220,7 @@ def render_select(node: Node, ctx: RenderContext) -> ui.element:
     default = node.get("defaultValue") if node.get("defaultValue") in options else None
     field = ui.select(options, value=default, label=node.get("placeholder"))
     field.props("options-dense")
+    _disable_options(field, node, options)
     if node.get("clearable"):
         field.props("clearable")
     if node.get("searchable") or (node.get("searchable") is None and len(options) > 15):
@@ -224,6 +237,7 @@ def render_radio_group(node: Node, ctx: RenderContext) -> ui.element:
     options = _options(node)
     default = node.get("defaultValue") if node.get("defaultValue") in options else None
     field = ui.radio(options, value=default).classes("ck-radiogroup")
+    _disable_options(field, node, options)
     if node.get("direction") == "row":
         field.props("inline")
     if node.get("ariaLabel"):
