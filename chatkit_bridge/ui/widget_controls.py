@@ -200,17 +200,34 @@ def _options(node: Node) -> dict[str, str]:
     }
 
 
-def _disable_options(element: ui.element, node: Node, options: dict[str, str]) -> None:
-    """Mark options flagged `disabled` (NiceGUI numbers options by position)."""
-    disabled = {
+class _OptionFlags:
+    """Mixin marking options ChatKit flags as `disabled`; survives NiceGUI's option rebuilds."""
+
+    _ck_disabled: frozenset[str] = frozenset()
+
+    def _update_options(self) -> None:
+        super()._update_options()  # type: ignore[misc]
+        for option in self._props["options"]:  # type: ignore[attr-defined]
+            if self._values[option["value"]] in self._ck_disabled:  # type: ignore[attr-defined]
+                option["disable"] = True
+
+
+class _Select(_OptionFlags, ui.select):
+    pass
+
+
+class _Radio(_OptionFlags, ui.radio):
+    pass
+
+
+def _disable_options(element: _Select | _Radio, node: Node) -> None:
+    """Remember which options are disabled and rebuild the option list."""
+    element._ck_disabled = frozenset(
         str(o.get("value"))
         for o in node.get("options") or []
         if isinstance(o, dict) and o.get("disabled")
-    }
-    values = list(options)
-    for option in element.props.get("options") or []:
-        if values[option["value"]] in disabled:
-            option["disable"] = True
+    )
+    element.update()
 
 
 @renders("Select")
@@ -218,9 +235,9 @@ def render_select(node: Node, ctx: RenderContext) -> ui.element:
     """Render a dropdown; the placeholder becomes the floating label."""
     options = _options(node)
     default = node.get("defaultValue") if node.get("defaultValue") in options else None
-    field = ui.select(options, value=default, label=node.get("placeholder"))
+    field = _Select(options, value=default, label=node.get("placeholder"))
     field.props("options-dense")
-    _disable_options(field, node, options)
+    _disable_options(field, node)
     if node.get("clearable"):
         field.props("clearable")
     if node.get("searchable") or (node.get("searchable") is None and len(options) > 15):
@@ -236,8 +253,8 @@ def render_radio_group(node: Node, ctx: RenderContext) -> ui.element:
     """Render radio options in a row or column."""
     options = _options(node)
     default = node.get("defaultValue") if node.get("defaultValue") in options else None
-    field = ui.radio(options, value=default).classes("ck-radiogroup")
-    _disable_options(field, node, options)
+    field = _Radio(options, value=default).classes("ck-radiogroup")
+    _disable_options(field, node)
     if node.get("direction") == "row":
         field.props("inline")
     if node.get("ariaLabel"):
