@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from chatkit.actions import ActionConfig
-from chatkit.widgets import WidgetRoot
+from chatkit.widgets import DynamicWidgetRoot, WidgetRoot
 from nicegui import ElementFilter, ui
 from nicegui.testing import User
 from pydantic import TypeAdapter
@@ -584,3 +584,17 @@ async def test_disabled_options_are_marked(user: User) -> None:
         for kind in (ui.radio, ui.select):
             element = next(iter(ElementFilter(kind=kind)))
             assert [o.get("disable", False) for o in element.props["options"]] == [False, True]
+
+
+async def test_typed_fields_send_change_actions_on_blur(user: User) -> None:
+    recorder = Recorder()
+    # Input has no onChangeAction in the SDK's schema; template-built (dynamic) widgets may.
+    field = {"type": "Input", "name": "q", "defaultValue": "a", "onChangeAction": action("search")}
+    await show(
+        user, DynamicWidgetRoot.model_validate({"type": "Card", "children": [field]}), recorder
+    )
+    user.find(marker="q").type("bc")
+    await asyncio.sleep(0.05)
+    assert recorder.calls == []
+    user.find(marker="q").trigger("blur").trigger("blur")
+    await wait_until(lambda: recorder.calls == [("search", {"q": "abc"})])

@@ -113,8 +113,13 @@ def _validator(element: ValueElement, node: Node) -> Callable[[], bool]:
     return validate
 
 
-def _bind_field(element: ValueElement, node: Node, ctx: RenderContext, default: Any) -> None:
-    """Register a named control in its form and wire its onChangeAction."""
+def _bind_field(
+    element: ValueElement, node: Node, ctx: RenderContext, default: Any, *, typed: bool = False
+) -> None:
+    """Register a named control in its form and wire its onChangeAction.
+
+    Typed fields (Input, Textarea) send their change action on blur, not on every keystroke.
+    """
     name = str(node.get("name") or "")
     if node.get("disabled") or ctx.host.read_only:
         element.disable()
@@ -126,16 +131,26 @@ def _bind_field(element: ValueElement, node: Node, ctx: RenderContext, default: 
             FormField(name, element, lambda: element.value, reset, _validator(element, node))
         )
     action = node.get("onChangeAction")
+    last_sent = [default]
 
-    def changed() -> Any:
+    def clear_error() -> None:
         if element.props.get("error"):
             element.props["error"] = False  # the user is fixing it
+
+    def changed() -> Any:
         if getattr(element, "_ck_silent", False) or action is None or ctx.host.read_only:
             return None
+        if typed and element.value == last_sent[0]:
+            return None  # blurred without editing
+        last_sent[0] = element.value
         own = (name, element.value) if name else None
         return ctx.host.run_action(action, control=element, form=ctx.form, own=own)
 
-    element.on_value_change(changed)
+    element.on_value_change(clear_error)
+    if typed:
+        element.on("blur", changed)
+    else:
+        element.on_value_change(changed)
 
 
 def _field_props(element: ui.element, node: Node) -> None:
@@ -173,7 +188,7 @@ def render_input(node: Node, ctx: RenderContext) -> ui.element:
     if kind not in {"text", "password"}:
         field.props["type"] = kind
     _field_props(field, node)
-    _bind_field(field, node, ctx, default)
+    _bind_field(field, node, ctx, default, typed=True)
     _submit_on_enter(field, ctx)
     return field
 
@@ -188,7 +203,7 @@ def render_textarea(node: Node, ctx: RenderContext) -> ui.element:
     if node.get("autoResize"):
         field.props("autogrow")
     _field_props(field, node)
-    _bind_field(field, node, ctx, default)
+    _bind_field(field, node, ctx, default, typed=True)
     return field
 
 
