@@ -238,3 +238,25 @@ async def test_unknown_action_only_refreshes(h: Harness) -> None:
     events = await h.click("todo.explode", None, card)
     assert is_live_todo_card(replaced_card(events).widget) and notes(events) == []
     assert len(h.repo.list("alice")) == 2
+
+
+async def test_refresh_redraws_only_a_live_card(h: Harness) -> None:
+    assert h.use_case.refresh_action == "todo.refresh"
+    card = await h.show_card()
+    h.repo.add("alice", ["added in the panel"])  # a change made outside this thread
+    events = await h.click("todo.refresh", {}, card)
+    assert "added in the panel" in (replaced_card(events).copy_text or "")
+    assert notes(events) == [] and len(events) == 1
+    snapshot = await h.show_card(live=False)
+    assert await h.click("todo.refresh", {}, snapshot) == []
+    assert await h.click("todo.refresh", {}, None) == []
+
+
+async def test_subscribe_reports_only_this_users_changes(h: Harness) -> None:
+    calls: list[str] = []
+    unsubscribe = h.use_case.subscribe("alice", lambda: calls.append("alice"))
+    h.repo.add("bob", ["not alice's"])
+    h.repo.add("alice", ["hers"])
+    unsubscribe()
+    h.repo.add("alice", ["after unsubscribing"])
+    assert calls == ["alice"]

@@ -21,6 +21,7 @@ from use_cases.todo.models import TodoError, TodoNotFoundError
 from use_cases.todo.widgets import (
     ADD_ACTION,
     DELETE_ACTION,
+    REFRESH_ACTION,
     RENAME_ACTION,
     TOGGLE_ACTION,
     build_todo_card,
@@ -31,7 +32,7 @@ from use_cases.todo.widgets import (
 
 logger = logging.getLogger(__name__)
 
-ACTION_TYPES = (TOGGLE_ACTION, DELETE_ACTION, ADD_ACTION, RENAME_ACTION)
+ACTION_TYPES = (TOGGLE_ACTION, DELETE_ACTION, ADD_ACTION, RENAME_ACTION, REFRESH_ACTION)
 GONE = "That todo no longer exists."
 # Where a client may put the checkbox's new state; the first one present wins.
 _CHECKED_KEYS = ("checked", "completed", "value")
@@ -109,6 +110,10 @@ async def handle_todo_action(
     today: Callable[[], date] = date.today,
 ) -> AsyncIterator[ThreadStreamEvent]:
     """Apply a card action, then replace the card and leave a note for the model."""
+    if request.action.type == REFRESH_ACTION:
+        async for event in refresh_card(request, repository, today):
+            yield event
+        return
     user_id = request.context.user_id
     payload = request.action.payload if isinstance(request.action.payload, dict) else {}
     outcome = await asyncio.to_thread(
@@ -145,3 +150,21 @@ async def handle_todo_action(
                 content=outcome.note,
             )
         )
+
+
+async def refresh_card(
+    request: ActionRequest,
+    repository: TodoRepository,
+    today: Callable[[], date] = date.today,
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Redraw the live card from current data after a change made elsewhere (panel, tab)."""
+    sender = request.sender
+    # Only the live card follows the data; snapshots and other widgets stay as they were.
+    if sender is None or not is_live_todo_card(sender.widget):
+        return
+    todos = await asyncio.to_thread(repository.list, request.context.user_id)
+    card = build_todo_card(todos, today())
+    copy_text = todo_card_copy_text(todos)
+    yield ThreadItemReplacedEvent(
+        item=sender.model_copy(update={"widget": card, "copy_text": copy_text})
+    )

@@ -15,6 +15,7 @@ from use_cases.todo.actions import handle_todo_action
 from use_cases.todo.agent import build_todo_agent
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.tools import build_tools
+from use_cases.todo.widgets import REFRESH_ACTION
 
 
 class TodoUseCase(UseCase):
@@ -32,6 +33,8 @@ class TodoUseCase(UseCase):
         StarterPrompt("Plan for tomorrow", "I need to call mom tomorrow", "calendar"),
         StarterPrompt("What can you do?", "What can you do?", "circle-question"),
     )
+
+    refresh_action = REFRESH_ACTION
 
     def __init__(self, repository: TodoRepository, today: Callable[[], date] = date.today) -> None:
         self.repository = repository
@@ -52,3 +55,24 @@ class TodoUseCase(UseCase):
     def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
         """Answer a click on the todo card."""
         return handle_todo_action(request, self.repository, self.today)
+
+    def render_panel(self, context: RequestContext) -> None:
+        """Render the "My todos" side panel for the user."""
+        # NiceGUI is only needed where pages are rendered, not by the server or tests.
+        try:
+            from use_cases.todo.panel import TodoPanel
+        except ModuleNotFoundError as error:
+            if error.name != "use_cases.todo.panel":
+                raise
+            return  # the panel is optional
+        TodoPanel(self.repository, context.user_id, self.today)
+
+    def subscribe(self, user_id: str, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` when the user's todos change; return the unsubscribe function."""
+        # The repository notifies from whichever thread wrote; the caller hops to its loop.
+
+        def changed(changed_user: str) -> None:
+            if changed_user == user_id:
+                callback()
+
+        return self.repository.subscribe(changed)

@@ -36,6 +36,7 @@ ADD_ACTION = "todo.add"
 TOGGLE_ACTION = "todo.toggle"
 DELETE_ACTION = "todo.delete"
 RENAME_ACTION = "todo.rename"
+REFRESH_ACTION = "todo.refresh"
 
 EMPTY_TEXT = "Nothing to do yet — add your first todo"
 ALL_DONE_TEXT = "All caught up!"
