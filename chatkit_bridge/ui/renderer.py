@@ -18,7 +18,7 @@ from nicegui import ui
 
 # Imported for their side effect: each module registers its component renderers.
 from . import widget_chart, widget_content, widget_controls, widget_layout  # noqa: F401
-from .widget_actions import as_action, build_payload, set_busy
+from .widget_actions import BUSY_STYLE, as_action, build_payload, set_busy
 from .widget_core import FormScope, Node, RenderContext, child_nodes, render_node, to_plain
 
 __all__ = ["ActionHandler", "ClientActionHandler", "WidgetView"]
@@ -57,9 +57,10 @@ class WidgetView:
         self._in_flight: set[int] = set()
         self._container_busy = False
         self._generation = 0  # bumped on every re-render so late callbacks know they are stale
-        self.root: ui.element = ui.element("div").classes("ck-widget relative w-full")
+        self.root: ui.element = ui.element("div").classes("ck-widget")
+        self.root.style("position: relative; width: 100%")  # anchors the container spinner
         with self.root:
-            self._body = ui.element("div").classes("ck-widget-body w-full")
+            self._body = ui.element("div").classes("ck-widget-body").style("width: 100%")
         self._tree: Node = {}
         self.update(widget)
 
@@ -178,14 +179,14 @@ class WidgetView:
         """Show the loading state for an action and return how to undo it."""
         if behavior == "container":
             self._container_busy = True
-            self._body.classes("opacity-50 pointer-events-none")
+            self._body.style(BUSY_STYLE)
             with self.root:
                 spinner = ui.spinner(size="lg").classes("absolute-center ck-spinner")
 
             def restore_container() -> None:
                 self._container_busy = False
                 if not self._body.is_deleted:
-                    self._body.classes(remove="opacity-50 pointer-events-none")
+                    self._body.style(remove=BUSY_STYLE)
                 if not spinner.is_deleted:
                     spinner.delete()
 

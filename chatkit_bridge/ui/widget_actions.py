@@ -12,7 +12,8 @@ from nicegui.elements.mixins.disableable_element import DisableableElement
 
 logger = logging.getLogger("chatkit_bridge.ui.renderer")
 
-_BUSY_CLASSES = "ck-busy opacity-50 pointer-events-none"
+BUSY_STYLE = "opacity: 0.5; pointer-events: none"
+"""Inline style of a busy element: dimmed and not clickable."""
 
 
 def as_action(value: Any) -> ActionConfig | None:
@@ -75,6 +76,6 @@ def set_busy(element: ui.element, busy: bool, *, was_enabled: bool = True) -> No
     if isinstance(element, DisableableElement):
         element.set_enabled(not busy and was_enabled)
     elif busy:
-        element.classes(_BUSY_CLASSES)
+        element.style(BUSY_STYLE)
     else:
-        element.classes(remove=_BUSY_CLASSES)
+        element.style(remove=BUSY_STYLE)

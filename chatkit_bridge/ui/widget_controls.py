@@ -24,6 +24,7 @@ BUTTON_COLORS = {
     "danger": "#dc2626",
 }
 _DENSE_SIZES = {"3xs", "2xs", "xs", "sm", "md"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _button_styles(node: Node) -> dict[str, str]:
@@ -114,7 +115,13 @@ def _validator(element: ValueElement, node: Node) -> Callable[[], bool]:
 
 
 def _bind_field(
-    element: ValueElement, node: Node, ctx: RenderContext, default: Any, *, typed: bool = False
+    element: ValueElement,
+    node: Node,
+    ctx: RenderContext,
+    default: Any,
+    *,
+    typed: bool = False,
+    accept: Callable[[Any], bool] = lambda _: True,
 ) -> None:
     """Register a named control in its form and wire its onChangeAction.
 
@@ -123,8 +130,6 @@ def _bind_field(
     name = str(node.get("name") or "")
     if node.get("disabled") or ctx.host.read_only:
         element.disable()
-    if name:
-        element.mark(name)
     if ctx.form is not None and name:
         reset = lambda: _set_silently(element, default)  # noqa: E731
         ctx.form.fields.append(
@@ -140,8 +145,8 @@ def _bind_field(
     def changed() -> Any:
         if getattr(element, "_ck_silent", False) or action is None or ctx.host.read_only:
             return None
-        if typed and element.value == last_sent[0]:
-            return None  # blurred without editing
+        if (typed and element.value == last_sent[0]) or not accept(element.value):
+            return None  # blurred without editing, or a half-typed value
         last_sent[0] = element.value
         own = (name, element.value) if name else None
         return ctx.host.run_action(action, control=element, form=ctx.form, own=own)
@@ -162,9 +167,9 @@ def _field_props(element: ui.element, node: Node) -> None:
         element.props("rounded")
     if node.get("autoFocus"):
         element.props("autofocus")
-    element.classes("w-full" if node.get("block", True) else "").classes(
-        f"ck-{node['type'].lower()}"
-    )
+    element.classes(f"ck-{str(node.get('type', 'field')).lower()}")
+    if node.get("block", True):
+        element.style("width: 100%")
 
 
 def _submit_on_enter(element: ui.element, ctx: RenderContext) -> None:
@@ -250,13 +255,13 @@ def render_select(node: Node, ctx: RenderContext) -> ui.element:
     """Render a dropdown; the placeholder becomes the floating label."""
     options = _options(node)
     default = node.get("defaultValue") if node.get("defaultValue") in options else None
-    field = _Select(options, value=default, label=node.get("placeholder"))
+    searchable = node.get("searchable")
+    searchable = len(options) > 15 if searchable is None else bool(searchable)  # ChatKit's rule
+    field = _Select(options, value=default, label=node.get("placeholder"), with_input=searchable)
     field.props("options-dense")
     _disable_options(field, node)
     if node.get("clearable"):
         field.props("clearable")
-    if node.get("searchable") or (node.get("searchable") is None and len(options) > 15):
-        field.props("use-input input-debounce=0")
     _field_props(field, {**node, "block": node.get("block", False)})
     field.style("min-width: 160px")
     _bind_field(field, node, ctx, default)
@@ -294,11 +299,13 @@ def render_date_picker(node: Node, ctx: RenderContext) -> ui.element:
     default = str(node["defaultValue"])[:10] if node.get("defaultValue") else None
     field = ui.input(placeholder=node.get("placeholder") or "YYYY-MM-DD", value=default)
     _field_props(field, {**node, "block": node.get("block", False)})
-    field.props("clearable" if node.get("clearable") else "")
+    if node.get("clearable"):
+        field.props("clearable")
     with field:
         menu = ui.menu().props("no-parent-event")
         with menu:
             calendar = ui.date().bind_value(field)
+            calendar.on_value_change(menu.close)
             for key, prop in (
                 ("min", "navigation-min-year-month"),
                 ("max", "navigation-max-year-month"),
@@ -309,5 +316,6 @@ def render_date_picker(node: Node, ctx: RenderContext) -> ui.element:
         icon = ui.icon("event").classes("cursor-pointer")
         if not (node.get("disabled") or ctx.host.read_only):
             icon.on("click", menu.open)
-    _bind_field(field, node, ctx, default)
+    # Only complete dates (or a cleared field) count as a change while the user types.
+    _bind_field(field, node, ctx, default, accept=lambda v: not v or bool(_ISO_DATE.fullmatch(v)))
     return field

@@ -160,8 +160,11 @@ def render_node(raw: Any, ctx: RenderContext) -> ui.element:
         for child in [c for c in slot.children if c not in before]:
             child.delete()  # drop the half-built component before showing the placeholder
         return placeholder(f"Unsupported component: {type_name} (failed to render)")
+    # Markers let tests and callers find a component by its id or field name.
+    markers = [str(node[key]) for key in ("id", "name") if isinstance(node.get(key), str)]
+    if markers:
+        element.mark(*markers)
     if node.get("id"):
-        element.mark(str(node["id"]))  # lets tests and callers find a component by its id
         ctx.host.register(node, element, ctx)
     return element
 
