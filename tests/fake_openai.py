@@ -42,13 +42,21 @@ class Hang:
 
 
 @dataclass
+class SlowSay:
+    """Stream assistant text word by word, pausing between words."""
+
+    text: str
+    delay: float = 0.2
+
+
+@dataclass
 class BreakStream:
     """Start streaming text, then drop the connection."""
 
     text: str
 
 
-Step = Say | CallTool | Fail | Hang | BreakStream
+Step = Say | SlowSay | CallTool | Fail | Hang | BreakStream
 
 
 @dataclass
@@ -105,7 +113,10 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 fake.record(Recorded(self.path, headers, body))
-                answer(self, fake.next_step(), body)
+                try:
+                    answer(self, fake.next_step(), body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client hung up, e.g. a stopped reply
 
         return Handler
 
@@ -153,6 +164,10 @@ def _delta_chunks(step: Step) -> list[dict[str, Any]]:
         }
         return [{"role": "assistant", "tool_calls": [call]}]
     text = step.text
+    if isinstance(step, SlowSay):
+        words = text.split(" ")
+        pieces = [word + " " for word in words[:-1]] + [words[-1]]
+        return [{"role": "assistant", "content": pieces[0]}] + [{"content": p} for p in pieces[1:]]
     half = len(text) // 2
     return [{"role": "assistant", "content": text[:half]}, {"content": text[half:]}]
 
@@ -178,6 +193,8 @@ def stream(handler: BaseHTTPRequestHandler, step: Step) -> None:
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish if last else None}],
         }
         write_chunk(handler, f"data: {json.dumps(chunk)}\n\n".encode())
+        if isinstance(step, SlowSay):
+            time.sleep(step.delay)
     if isinstance(step, BreakStream):
         # Drop the connection mid-body: no closing chunk, so the client sees a broken stream.
         handler.close_connection = True

@@ -1,6 +1,5 @@
 """Settings: a wrong value stops `python app.py` with one clear line and exit code 2."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from chatkit_bridge.settings import Provider, Settings, SettingsError, load_settings
+from tests.app_process import app_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTING_NAMES = (
@@ -36,7 +36,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def run_app(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Start `python app.py` with only the given settings."""
-    base = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
+    base = {k: v for k, v in app_environment().items() if k not in SETTING_NAMES}
     return subprocess.run(
         [sys.executable, str(ROOT / "app.py")],
         env={**base, **env},

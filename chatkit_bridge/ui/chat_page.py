@@ -1,0 +1,257 @@
+"""The chat page: threads on the left, the conversation in the middle, a use case panel right."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from chatkit.actions import ActionConfig
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    FeedbackKind,
+    ThreadCreatedEvent,
+    ThreadStreamEvent,
+    ThreadUpdatedEvent,
+)
+from nicegui import background_tasks, core, ui
+
+from chatkit_bridge.client import ChatKitClient
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.server import BridgeServer, feedback_of
+from chatkit_bridge.ui.composer import Composer
+from chatkit_bridge.ui.thread_drawer import ThreadDrawer
+from chatkit_bridge.ui.thread_view import ThreadView
+
+FLUSH_INTERVAL = 0.05
+BOTTOM_THRESHOLD = 0.98
+REFRESH_DELAY = 0.1
+
+
+class ChatPage:
+    """One browser tab's chat, talking to the server in process."""
+
+    def __init__(
+        self, server: BridgeServer, context: RequestContext, thread_id: str | None
+    ) -> None:
+        self.server = server
+        self.use_case = server.use_case
+        self.context = context
+        self.client = ChatKitClient(server, context)
+        self.thread_id = thread_id
+        self.stream_task: asyncio.Task[None] | None = None
+        self.refresh_pending = False
+        self.follow_stream = True
+        self._build()
+
+    def _build(self) -> None:
+        """Lay out header, drawers, message list and composer."""
+        dark = ui.dark_mode()
+        with ui.left_drawer(bordered=True).classes("p-3") as threads_drawer:
+            self.drawer = ThreadDrawer(self.client, self.open_thread)
+        panel_drawer = ui.right_drawer(bordered=True).classes("p-3 todo-drawer")
+        with panel_drawer:
+            self.use_case.render_panel(self.context)
+        with ui.header(elevated=True).classes("items-center gap-2 px-3 py-2"):
+            ui.button(icon="menu", on_click=threads_drawer.toggle).props("flat round color=white")
+            ui.label(self.use_case.title).classes("text-lg font-medium")
+            ui.badge(self.server.model.label).props("outline color=white").classes("model-label")
+            ui.space()
+            ui.button(icon="dark_mode", on_click=dark.toggle).props(
+                "flat round color=white"
+            ).tooltip("Dark mode")
+            ui.button(icon="checklist", on_click=panel_drawer.toggle).props(
+                "flat round color=white"
+            ).tooltip("Side panel")
+        self.scroll = ui.scroll_area(on_scroll=self._on_scroll).classes(
+            "w-full h-[calc(100vh-11rem)]"
+        )
+        with ui.footer().classes("bg-transparent p-3"):
+            self.composer = Composer(on_send=self.send, on_stop=self.stop)
+        self.scroll.mark("chat-page")
+        self.page_root = self.scroll
+        self._new_view()
+        ui.timer(FLUSH_INTERVAL, self._flush)
+        unsubscribe = self.use_case.subscribe(self.context.user_id, self._data_changed_elsewhere)
+        ui.context.client.on_delete(unsubscribe)
+        ui.timer(0, self._load, once=True)
+
+    async def _load(self) -> None:
+        """Show the thread list and the open thread."""
+        await self.open_thread(self.thread_id)
+
+    def _new_view(self) -> None:
+        """Start an empty message list."""
+        self.scroll.clear()
+        with self.scroll:
+            self.view = ThreadView(
+                on_widget_action=self.send_action,
+                on_feedback=self.send_feedback,
+                on_retry=self.retry,
+            )
+            self.starters = ui.row().classes("w-full max-w-3xl mx-auto gap-2 p-4 starters")
+
+    async def open_thread(self, thread_id: str | None) -> None:
+        """Show a thread's history, or an empty new chat."""
+        await self.stop()
+        self._new_view()
+        self.thread_id = thread_id
+        if thread_id is not None:
+            try:
+                items = (await self.client.list_items(thread_id, limit=1000)).data
+                thread = await self.server.store.load_thread(thread_id, self.context)
+            except NotFoundError:
+                ui.notify("That chat does not exist any more", type="warning")
+                self.thread_id = None
+                items, thread = [], None
+            if thread is not None:
+                self.view.show_items(items, feedback_of(thread))
+        self._show_starters()
+        self._show_thread_id()
+        await self.drawer.refresh()
+        self.scroll.scroll_to(percent=1)
+
+    def _show_thread_id(self) -> None:
+        """Put the open thread in the address bar, so a reload comes back to it."""
+        ui.navigate.history.replace(f"/?thread={self.thread_id}" if self.thread_id else "/")
+        self.drawer.current = self.thread_id
+        self.scroll.props(f"data-thread={self.thread_id or ''}")
+
+    def _show_starters(self) -> None:
+        """Offer the use case's starter prompts on an empty thread."""
+        self.starters.clear()
+        if self.thread_id is not None:
+            return
+        with self.starters:
+            for starter in self.use_case.starter_prompts:
+                ui.button(
+                    starter.label,
+                    icon=starter.icon if "-" not in starter.icon else None,
+                    on_click=lambda prompt=starter.prompt: self.send(prompt),
+                ).props("outline rounded no-caps").classes("starter")
+
+    async def send(self, text: str) -> None:
+        """Send a user message and stream the reply."""
+        if not text.strip() or self.busy:
+            return
+        self.starters.clear()
+        if self.thread_id is None:
+            events = self.client.create_thread(text)
+        else:
+            events = self.client.send_message(self.thread_id, text)
+        await self._run(events)
+
+    async def send_action(
+        self, item_id: str, config: ActionConfig, payload: dict[str, Any]
+    ) -> None:
+        """Send a widget action to the server and apply what comes back."""
+        if self.thread_id is None:
+            return
+        events = self.client.custom_action(self.thread_id, item_id, config.type, payload)
+        await self._run(events, thinking=False)
+
+    async def send_feedback(self, item_id: str, kind: FeedbackKind) -> None:
+        """Record thumbs up or down."""
+        if self.thread_id is not None:
+            await self.client.feedback(self.thread_id, [item_id], kind)
+
+    async def retry(self) -> None:
+        """Answer the last user message again."""
+        if self.thread_id is None or self.view.last_user_item_id is None:
+            return
+        stale = list(self.view.elements)
+        last_user = stale.index(self.view.last_user_item_id)
+        for item_id in stale[last_user + 1 :]:
+            self.view._remove_item(item_id)
+        self.view.clear_transient()
+        await self._run(self.client.retry(self.thread_id, self.view.last_user_item_id))
+
+    @property
+    def busy(self) -> bool:
+        """Tell whether a reply is streaming."""
+        return self.stream_task is not None and not self.stream_task.done()
+
+    async def _run(self, events: AsyncIterator[ThreadStreamEvent], thinking: bool = True) -> None:
+        """Consume a stream in its own task, so Stop can cancel it on the server too."""
+        if self.busy:
+            return
+        self.composer.set_streaming(True)
+        if thinking:
+            self.view.show_thinking()
+        self.follow_stream = True
+        self.stream_task = asyncio.create_task(self._consume(events))
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.stream_task
+        self.stream_task = None
+        self.composer.set_streaming(False)
+        if self.refresh_pending:
+            await self._refresh_live_widget()
+
+    async def _consume(self, events: AsyncIterator[ThreadStreamEvent]) -> None:
+        """Apply events to the page as they arrive."""
+        with self.page_root:
+            try:
+                async for event in events:
+                    await self._apply(event)
+            except asyncio.CancelledError:
+                self.view.finish_streaming()
+                ui.notify("Stopped", timeout=1200)
+                raise
+            except Exception as error:
+                self.view.show_error(f"The request failed: {error}", allow_retry=True)
+            finally:
+                self.view.finish_streaming()
+
+    async def _apply(self, event: ThreadStreamEvent) -> None:
+        """Apply one event, keeping the thread list and the URL in step."""
+        if isinstance(event, ThreadCreatedEvent):
+            self.thread_id = event.thread.id
+            self._show_thread_id()
+        self.view.apply(event)
+        if isinstance(event, ThreadCreatedEvent | ThreadUpdatedEvent):
+            await self.drawer.refresh()
+        if self.follow_stream:
+            self.scroll.scroll_to(percent=1)
+
+    async def stop(self) -> None:
+        """Cancel the reply in flight; the server keeps what was said so far."""
+        if self.busy:
+            assert self.stream_task is not None
+            self.stream_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.stream_task
+
+    def _flush(self) -> None:
+        """Send buffered streamed text at a bounded rate."""
+        self.view.flush()
+
+    def _on_scroll(self, event: Any) -> None:
+        """Follow the stream only while the user stays at the bottom."""
+        self.follow_stream = event.vertical_percentage >= BOTTOM_THRESHOLD
+
+    def _data_changed_elsewhere(self) -> None:
+        """Refresh the live widget soon; called from any thread."""
+        if core.loop is not None and not core.loop.is_closed():
+            core.loop.call_soon_threadsafe(self._schedule_refresh)
+
+    def _schedule_refresh(self) -> None:
+        """Coalesce change notifications into one refresh."""
+        if self.refresh_pending:
+            return
+        self.refresh_pending = True
+        if not self.busy:
+            background_tasks.create(self._refresh_soon(), name="refresh live widget")
+
+    async def _refresh_soon(self) -> None:
+        """Wait for a burst of changes to settle, then refresh."""
+        await asyncio.sleep(REFRESH_DELAY)
+        await self._refresh_live_widget()
+
+    async def _refresh_live_widget(self) -> None:
+        """Ask the use case to redraw the newest widget from current data."""
+        self.refresh_pending = False
+        action = self.use_case.refresh_action
+        item_id = self.view.newest_widget_id()
+        if action is None or item_id is None or self.thread_id is None or self.busy:
+            return
+        events = self.client.custom_action(self.thread_id, item_id, action, {})
+        await self._run(events, thinking=False)

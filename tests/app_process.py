@@ -1,0 +1,78 @@
+"""Run `python app.py` as a real process on 127.0.0.1 for HTTP tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """Ask the OS for a port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(data: Path, **env: str) -> Iterator[str]:
+    """Start the app on a free port with the given settings; yield its base URL."""
+    port = free_port()
+    settings = {
+        "APP_HOST": "127.0.0.1",
+        "APP_PORT": str(port),
+        "DATA_STORE_PATH": str(data),
+        "LLM_PROVIDER": "offline",
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+    log = (data.parent / f"app-{port}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=data.parent,
+        env={**app_environment(), **settings},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base_url, process)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def app_environment() -> dict[str, str]:
+    """Return this environment without pytest's variables, which NiceGUI reads as test mode."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("PYTEST_", "NICEGUI_"))
+    }
+
+
+def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
+    """Poll /healthz until the app answers, or fail with its exit code."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"app.py exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("app.py did not become healthy in 30 s")

@@ -1,0 +1,230 @@
+"""The chat page with NiceGUI's simulated user: messages, the todo card, the panel, threads."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
+
+
+async def send(user: User, text: str) -> None:
+    """Type a message and press Send."""
+    user.find(marker="composer").type(text)
+    user.find(marker="send").click()
+    await asyncio.sleep(0)
+
+
+async def settle(user: User, seconds: float = 0.3) -> None:
+    """Let streams, refreshes and timers run."""
+    await asyncio.sleep(seconds)
+
+
+def todo_ids(user: User) -> list[str]:
+    """Return the todo ids shown in the panel, in order."""
+    markers = [
+        marker
+        for element in user.find(kind=ui.checkbox).elements
+        for marker in element._markers
+        if marker.startswith("panel-check-")
+    ]
+    return [marker.removeprefix("panel-check-") for marker in markers]
+
+
+def checkbox(user: User, marker: str) -> ui.checkbox:
+    """Return the one checkbox with a marker."""
+    (element,) = user.find(marker=marker).elements
+    assert isinstance(element, ui.checkbox)
+    return element
+
+
+def text_of(user: User, marker: str) -> str:
+    """Return the text of the one element with a marker."""
+    (element,) = user.find(marker=marker).elements
+    return getattr(element, "text", "")
+
+
+async def test_a_message_adds_todos_and_shows_card_and_panel(user: User) -> None:
+    await user.open("/")
+    await user.should_see("Offline demo model")
+    await send(user, "Add three tasks: buy groceries, finish report, and call mom")
+    await user.should_see(marker="todo-card")
+    await user.should_see("3 pending")
+    assert len(todo_ids(user)) == 3
+    assert text_of(user, "panel-counts") == "3 pending · 0 done"
+    await user.should_see("finish report")
+
+
+async def test_ticking_the_card_updates_card_and_panel(user: User) -> None:
+    await user.open("/")
+    await send(user, "Add buy milk to my list")
+    await user.should_see(marker="todo-card")
+    (todo_id,) = todo_ids(user)
+
+    user.find(marker=f"todo-check-{todo_id}").click()
+    await settle(user)
+    await user.should_see("1 done")
+    assert checkbox(user, f"panel-check-{todo_id}").value is True
+    assert text_of(user, "panel-counts") == "0 pending · 1 done"
+
+
+async def test_delete_and_add_from_the_card(user: User) -> None:
+    await user.open("/")
+    await send(user, "Add walk the dog")
+    await user.should_see(marker="todo-card")
+    (todo_id,) = todo_ids(user)
+
+    user.find(marker="todo-add-input").type("water plants 🌱")
+    user.find(marker="todo-add-button").click()
+    await settle(user)
+    assert len(todo_ids(user)) == 2
+    await user.should_see("water plants 🌱")
+
+    user.find(marker=f"todo-delete-{todo_id}").click()
+    await settle(user)
+    assert todo_id not in todo_ids(user)
+    await user.should_not_see(marker=f"todo-row-{todo_id}")
+
+
+async def test_panel_changes_reach_the_card(user: User) -> None:
+    await user.open("/")
+    await send(user, "Add call the bank")
+    await user.should_see(marker="todo-card")
+    (todo_id,) = todo_ids(user)
+
+    checkbox(user, f"panel-check-{todo_id}").set_value(True)
+    await settle(user, 0.6)
+    await user.should_see("All caught up")
+    assert checkbox(user, f"todo-check-{todo_id}").value is True
+
+    user.find(marker=f"panel-rename-{todo_id}").click()
+    user.find(marker="panel-rename-input").clear().type("call the bank at 9")
+    user.find(marker="panel-rename-save").click()
+    await settle(user, 0.6)
+    assert text_of(user, f"panel-title-{todo_id}") == "call the bank at 9"
+    await user.should_see(marker=f"todo-title-{todo_id}", content="call the bank at 9")
+
+
+async def test_threads_are_listed_renamed_reopened_and_deleted(user: User) -> None:
+    await user.open("/")
+    await send(user, "Add buy stamps")
+    await user.should_see(marker="todo-card")
+    await user.should_see("Add buy stamps", kind=ui.item_label)
+
+    user.find("New chat").click()
+    await settle(user)
+    await user.should_see("What can you do?")  # starter prompts on an empty thread
+    await user.should_not_see(marker="todo-card")
+
+    user.find("Add buy stamps", kind=ui.item_label).click()
+    await settle(user)
+    await user.should_see(marker="todo-card")
+
+    user.find("Rename").click()
+    user.find("Title").clear().type("Errands")
+    user.find("Save").click()
+    await settle(user)
+    await user.should_see("Errands", kind=ui.item_label)
+
+    user.find("Delete").click()
+    await user.should_see("Its messages are removed for good.")
+    user.find("Delete", kind=ui.button).click()
+    await settle(user)
+    await user.should_not_see("Errands", kind=ui.item_label)
+    await user.should_see("No chats yet")
+
+
+async def test_history_comes_back_after_reopening_the_page(user: User) -> None:
+    await user.open("/")
+    await send(user, "Add renew passport")
+    await user.should_see(marker="todo-card")
+    await settle(user)
+    await user.open(f"/?thread={user_thread_id(user)}")
+    await user.should_see("Add renew passport", kind=ui.label)
+    await user.should_see(marker="todo-card")
+
+
+def user_thread_id(user: User) -> str:
+    """Return the thread the chat page has open."""
+    page = next(element for element in user.find(marker="chat-page").elements)
+    return str(page.props["data-thread"])
+
+
+async def test_markup_in_messages_and_titles_shows_as_text(user: User) -> None:
+    await user.open("/")
+    attack = "<img src=x onerror=alert(1)> **bold** <script>alert(2)</script>"
+    await send(user, f"Add {attack}")
+    await user.should_see(marker="todo-card")
+    await user.should_see(f"Add {attack}", kind=ui.label)
+    assert not [e for e in user.find(kind=ui.html).elements if "onerror" in e.content]
+
+
+async def test_two_users_never_see_each_other(user: User, create_user: Callable[[], User]) -> None:
+    await user.open("/")
+    await send(user, "Add alice secret")
+    await user.should_see(marker="todo-card")
+
+    other = create_user()
+    await other.open("/")
+    await other.should_see("No chats yet")
+    await other.should_not_see("alice secret")
+    assert todo_ids(other) == []
+
+
+async def test_a_change_in_one_tab_shows_in_the_other(user: User) -> None:
+    first_tab = await user.open("/")
+    await user.open("/")
+    await send(user, "Add shared task")
+    await user.should_see(marker="todo-card")
+    await settle(user)
+    user.client = first_tab
+    await user.should_see("shared task", kind=ui.label)
+    assert text_of(user, "panel-counts") == "1 pending · 0 done"
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """Serve the app from a scripted OpenAI-compatible server instead of the offline model."""
+    with FakeOpenAI().running() as fake:
+        monkeypatch.setenv("LLM_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
+        yield fake
+
+
+async def test_an_error_offers_retry_that_works(fake_model: FakeOpenAI, user: User) -> None:
+    fake_model.script = [Fail(500), Say("Second time lucky.")]
+    await user.open("/")
+    await send(user, "hello")
+    await user.should_see("The model service failed (HTTP 500)")
+    user.find("Retry").click()
+    await user.should_see("Second time lucky.")
+    await user.should_not_see("The model service failed")
+
+
+async def test_stop_cancels_the_reply_and_keeps_what_was_said(
+    fake_model: FakeOpenAI, user: User
+) -> None:
+    words = " ".join(f"word{n}" for n in range(60))
+    fake_model.script = [SlowSay(words, delay=0.1)]
+    await user.open("/")
+    await send(user, "tell me a long story")
+    await user.should_see(marker="stop")
+    await settle(user, 0.6)
+    user.find(marker="stop").click()
+    await user.should_see("Stopped")
+    assert user.find(marker="send").elements.pop().enabled
+    await user.open(f"/?thread={user_thread_id(user)}")
+    await user.should_see("word1")
+    await user.should_not_see("word59")
+
+
+async def test_feedback_is_recorded(user: User) -> None:
+    await user.open("/")
+    await send(user, "help")
+    await user.should_see(marker="feedback-positive")
+    user.find(marker="feedback-positive").click()
+    await user.should_see("Thanks for the feedback")
+    await user.should_see(marker="feedback-positive-chosen")
