@@ -18,6 +18,8 @@ from pydantic import TypeAdapter
 from chatkit_bridge.ui import widget_core
 from chatkit_bridge.ui.renderer import WidgetView
 from chatkit_bridge.ui.widget_actions import build_payload, nest_fields
+from chatkit_bridge.ui.widget_chart import chart_options
+from chatkit_bridge.ui.widget_content import material_icon
 from chatkit_bridge.ui.widget_style import box_styles, color, primitive_color, safe_css
 
 RENDERER_LOGGER = "chatkit_bridge.ui.renderer"
@@ -103,6 +105,38 @@ def test_colors_and_css_values_are_sanitised() -> None:
         "padding-right": "4px",
         "border-radius": "9999px",
     }
+
+
+def test_chart_options_translate_series_and_axis() -> None:
+    options = chart_options(
+        {
+            "data": [{"m": "Jan", "a": 1, "b": 2}, {"m": "Feb", "a": 3, "b": 4}],
+            "xAxis": {"dataKey": "m", "labels": {"Jan": "January"}},
+            "series": [
+                {"type": "bar", "dataKey": "a", "label": "A", "stack": "s", "color": "blue"},
+                {"type": "area", "dataKey": "b", "label": "B", "curveType": "step"},
+            ],
+            "showYAxis": False,
+        }
+    )
+    assert options["xAxis"]["data"] == ["January", "Feb"]
+    assert options["yAxis"]["show"] is False
+    bar, area = options["series"]
+    assert bar == {
+        "type": "bar",
+        "name": "A",
+        "data": [1, 3],
+        "stack": "s",
+        "itemStyle": {"color": "#3b82f6"},
+    }
+    assert area["type"] == "line" and area["areaStyle"] and area["step"] == "middle"
+    assert "legend" in options and "tooltip" in options
+
+
+def test_icon_names_map_to_material_icons() -> None:
+    assert material_icon("check-circle-filled") == "check_circle"
+    assert material_icon("lucide:trash-2") == "delete"
+    assert material_icon("vendor:unknown") == "fiber_manual_record"
 
 
 # ----- rendering -----------------------------------------------------------------------------
@@ -599,3 +633,18 @@ async def test_typed_fields_send_change_actions_on_blur(user: User) -> None:
     assert recorder.calls == []
     user.find(marker="q").trigger("blur").trigger("blur")
     await wait_until(lambda: recorder.calls == [("search", {"q": "abc"})])
+
+
+async def test_card_status_and_collapsed_body(user: User) -> None:
+    root = card(
+        {"type": "Text", "value": "hidden body"},
+        collapsed=True,
+        status={"text": "Saved 2 todos", "icon": "check"},
+    )
+    await show(user, root)
+    await user.should_see("Saved 2 todos")
+    await user.should_not_see("hidden body")
+    user.find("Show details").click()
+    await user.should_see("hidden body")
+    user.find("Hide details").click()
+    await user.should_not_see("hidden body")
