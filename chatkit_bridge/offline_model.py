@@ -55,32 +55,44 @@ logger = logging.getLogger(__name__)
 MODEL_NAME = "offline"
 FALLBACK_TEXT = "Sorry, something went wrong on my side. Please try again in other words."
 UNKNOWN_TOOL_TEXT = "Sorry, I can't do that here."
-# ChatKit prefixes the text of widget context with this sentence (simple_to_agent_input).
-WIDGET_CONTEXT_PREFIX = "The following graphical UI widget"
-# A safety net: an interpreter that keeps asking for tools would otherwise loop until the
-# runner's max_turns error; after this many calls in one turn the model replies instead.
-MAX_TOOL_CALLS_PER_TURN = 24
+# ChatKit's ThreadItemConverter sends widgets, hidden context, tasks, quotes and @-mention
+# context as user messages with these openings; they are context, not what the user said.
+CONTEXT_PREFIXES = (
+    "The following graphical UI widget",
+    "The following image was generated",
+    "<HiddenContext>",
+    "A message was displayed to the user that the following task was performed",
+    "A structured input request was displayed to the user",
+    "The user is referring to this in particular",
+    "# User-provided context for @-mentions",
+)
+# A safety net: an interpreter that keeps asking for tools would loop until the runner's
+# max_turns error (10 by default); after this many tool rounds in one turn the model replies.
+MAX_TOOL_ROUNDS = 5
 
 _CHUNK_RE = re.compile(r"\S+\s*|\s+")
 
 
-def turn_from_input(input: str | list[TResponseInputItem]) -> Turn:
+def turn_from_input(
+    input: str | list[TResponseInputItem], context_prefixes: tuple[str, ...] = CONTEXT_PREFIXES
+) -> Turn:
     """Build the interpreter's view of a conversation from Responses-format input items."""
     if isinstance(input, str):
         return Turn(user_text=input)
     items = [_as_dict(item) for item in input]
-    last_user = max(
-        (i for i, item in enumerate(items) if _is_message(item, "user") and not _is_widget(item)),
-        default=-1,
-    )
+
+    def said_by(item: dict[str, Any], role: str) -> bool:
+        is_context = role == "user" and _message_text(item).startswith(context_prefixes)
+        return _is_message(item, role) and not is_context
+
+    last_user = max((i for i, item in enumerate(items) if said_by(item, "user")), default=-1)
     history = tuple(
         Message(role=item["role"], text=_message_text(item))
         for item in items[: max(last_user, 0)]
-        if (_is_message(item, "user") and not _is_widget(item)) or _is_message(item, "assistant")
+        if said_by(item, "user") or said_by(item, "assistant")
     )
-    user_text = _message_text(items[last_user]) if last_user >= 0 else ""
     return Turn(
-        user_text=user_text,
+        user_text=_message_text(items[last_user]) if last_user >= 0 else "",
         history=history,
         tool_results=_tool_results(items[last_user + 1 :]),
     )
@@ -95,11 +107,13 @@ class OfflineModel(Model):
         *,
         chunk_delay: float = 0.0,
         words_per_chunk: int = 3,
+        context_prefixes: tuple[str, ...] = CONTEXT_PREFIXES,
     ) -> None:
         """Answer with `interpreter`; stream replies a few words at a time, `chunk_delay` apart."""
         self.interpreter = interpreter
         self.chunk_delay = chunk_delay
         self.words_per_chunk = max(1, words_per_chunk)
+        self.context_prefixes = context_prefixes
 
     async def get_response(
         self,
@@ -158,10 +172,11 @@ class OfflineModel(Model):
     ) -> list[TResponseOutputItem]:
         """Ask the interpreter for the next step and return it as output items; never raise."""
         try:
-            turn = turn_from_input(input)
-            if len(turn.tool_results) >= MAX_TOOL_CALLS_PER_TURN:
-                logger.warning("offline model: too many tool calls in one turn, replying")
-                return [_message(" ".join(r.output for r in turn.tool_results[-3:]))]
+            turn = turn_from_input(input, self.context_prefixes)
+            if _tool_rounds(input) >= MAX_TOOL_ROUNDS:
+                logger.warning("offline interpreter kept calling tools; ending the turn")
+                outputs = dict.fromkeys(r.output.strip() for r in turn.tool_results)
+                return [_message(" ".join(o for o in outputs if o) or FALLBACK_TEXT)]
             step = self.interpreter.next_step(turn)
             if isinstance(step, Reply):
                 return [_message(step.text or FALLBACK_TEXT)]
@@ -352,13 +367,22 @@ def _as_dict(item: Any) -> dict[str, Any]:
     return {}
 
 
+def _tool_rounds(input: str | list[TResponseInputItem]) -> int:
+    """Count the model responses with function calls since the last user message."""
+    rounds, previous = 0, None
+    for item in input if isinstance(input, list) else ():
+        kind = _as_dict(item).get("type")
+        if _as_dict(item).get("role") == "user":
+            rounds = 0
+        elif kind == "function_call" and previous != "function_call":
+            rounds += 1
+        previous = kind
+    return rounds
+
+
 def _is_message(item: dict[str, Any], role: str) -> bool:
     # Easy input messages have no "type"; full ones say "message".
     return item.get("role") == role and item.get("type", "message") == "message"
-
-
-def _is_widget(item: dict[str, Any]) -> bool:
-    return _message_text(item).startswith(WIDGET_CONTEXT_PREFIX)
 
 
 def _message_text(item: dict[str, Any]) -> str:
