@@ -533,6 +533,15 @@ async def test_update_replaces_the_content_in_place(user: User) -> None:
     assert view.root is root and not root.is_deleted
 
 
+async def test_an_identical_update_keeps_what_the_user_typed(user: User) -> None:
+    root = card({"type": "Input", "name": "title", "defaultValue": ""})
+    view = await show(user, root)
+    user.find(marker="title").type("half-typed")
+    with user:
+        view.update(card({"type": "Input", "name": "title", "defaultValue": ""}))
+    assert user.find(marker="title").elements.pop().value == "half-typed"
+
+
 async def test_text_deltas_append_to_the_component(user: User) -> None:
     view = await show(
         user,

@@ -69,7 +69,13 @@ class WidgetView:
     def update(self, widget: WidgetRoot) -> None:
         """Replace the whole widget in place (WidgetRootUpdated / ThreadItemReplacedEvent)."""
         tree = to_plain(widget)
-        self._tree = tree if isinstance(tree, dict) else {"type": "?"}
+        tree = tree if isinstance(tree, dict) else {"type": "?"}
+        if tree == self._tree:
+            # Same content (e.g. the item's done event after it streamed): keep what the user
+            # typed, but count it as a replacement so a pending form reset does not clear it.
+            self._generation += 1
+            return
+        self._tree = tree
         self._render()
 
     def _render(self) -> None:
