@@ -657,3 +657,17 @@ async def test_card_status_and_collapsed_body(user: User) -> None:
     await user.should_see("hidden body")
     user.find("Hide details").click()
     await user.should_not_see("hidden body")
+
+
+async def test_editable_text_is_a_form_field(user: User) -> None:
+    recorder = Recorder()
+    editable = {"type": "Text", "value": "Old title", "editable": {"name": "todo.title"}}
+    form = {"type": "Form", "onSubmitAction": action("rename", payload={"id": "t1"})}
+    await show(user, card({**form, "children": [editable]}), recorder)
+    field = user.find(kind=ui.input)
+    field.type(" (edited)").trigger("keydown.enter")
+    await wait_until(
+        lambda: (
+            recorder.calls == [("rename", {"id": "t1", "todo": {"title": "Old title (edited)"}})]
+        )
+    )

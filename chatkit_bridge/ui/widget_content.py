@@ -121,24 +121,17 @@ def render_text(node: Node, ctx: RenderContext) -> ui.element:
 def _editable_text(
     node: Node, editable: dict[str, Any], styles: dict[str, str], ctx: RenderContext
 ) -> ui.element:
-    default = str(node.get("value", ""))
-    field = ui.input(value=default, placeholder=editable.get("placeholder")).props(
-        "dense borderless"
-    )
-    st.apply(field.classes("ck-text"), styles)
-    if ctx.form is not None:
-        ctx.form.fields.append(
-            FormField(
-                str(editable["name"]), field, lambda: field.value, lambda: field.set_value(default)
-            )
-        )
-    if ctx.form is not None and ctx.form.submit_action is not None:
-        field.on(
-            "keydown.enter",
-            lambda: ctx.host.run_action(
-                ctx.form.submit_action, control=field, form=ctx.form, submit=True
-            ),
-        )
+    """Render editable text as a borderless input that is a named field of its form."""
+    default, form = str(node.get("value", "")), ctx.form
+    field = ui.input(value=default, placeholder=editable.get("placeholder"))
+    st.apply(field.props("dense borderless").classes("ck-text"), styles)
+    if form is None:
+        return field
+    reset = lambda: field.set_value(default)  # noqa: E731
+    form.fields.append(FormField(str(editable["name"]), field, lambda: field.value, reset))
+    if (action := form.submit_action) is not None:
+        submit = lambda: ctx.host.run_action(action, control=field, form=form, submit=True)  # noqa: E731
+        field.on("keydown.enter", submit)
     return field
 
 
