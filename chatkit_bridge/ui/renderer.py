@@ -68,8 +68,12 @@ class WidgetView:
 
     def update(self, widget: WidgetRoot) -> None:
         """Replace the whole widget in place (WidgetRootUpdated / ThreadItemReplacedEvent)."""
-        tree = to_plain(widget)
-        tree = tree if isinstance(tree, dict) else {"type": "?"}
+        try:
+            tree = to_plain(widget)
+        except Exception:  # a malformed model must not break the page; show a placeholder
+            logger.exception("Cannot read widget %r", type(widget).__name__)
+            tree = None
+        tree = tree if isinstance(tree, dict) else {"type": "(unreadable widget)"}
         if tree == self._tree:
             # Same content (e.g. the item's done event after it streamed): keep what the user
             # typed, but count it as a replacement so a pending form reset does not clear it.
