@@ -28,7 +28,8 @@ def friendly_model_error(error: Exception, provider: Provider) -> CustomStreamEr
     """Log the real cause and return a retryable error with a clear message."""
     if isinstance(error, CustomStreamError):
         return error
-    logger.error("model call failed (%s): %r", provider.value, error, exc_info=error)
+    # A failing model service is an outside condition, not a bug in this app: warn.
+    logger.warning("model call failed (%s): %r", provider.value, error, exc_info=error)
     return CustomStreamError(_message(error, provider), allow_retry=True)
 
 

@@ -30,14 +30,12 @@ REFRESH_DELAY = 0.1
 class ChatPage:
     """One browser tab's chat, talking to the server in process."""
 
-    def __init__(
-        self, server: BridgeServer, context: RequestContext, thread_id: str | None
-    ) -> None:
+    def __init__(self, server: BridgeServer, context: RequestContext) -> None:
         self.server = server
         self.use_case = server.use_case
         self.context = context
         self.client = ChatKitClient(server, context)
-        self.thread_id = thread_id
+        self.thread_id: str | None = None
         self.stream_task: asyncio.Task[None] | None = None
         self.refresh_pending = False
         self.follow_stream = True
@@ -73,11 +71,6 @@ class ChatPage:
         ui.timer(FLUSH_INTERVAL, self._flush)
         unsubscribe = self.use_case.subscribe(self.context.user_id, self._data_changed_elsewhere)
         ui.context.client.on_delete(unsubscribe)
-        ui.timer(0, self._load, once=True)
-
-    async def _load(self) -> None:
-        """Show the thread list and the open thread."""
-        await self.open_thread(self.thread_id)
 
     def _new_view(self) -> None:
         """Start an empty message list."""
@@ -114,7 +107,7 @@ class ChatPage:
         """Put the open thread in the address bar, so a reload comes back to it."""
         ui.navigate.history.replace(f"/?thread={self.thread_id}" if self.thread_id else "/")
         self.drawer.current = self.thread_id
-        self.scroll.props(f"data-thread={self.thread_id or ''}")
+        self.scroll.props(f"data-thread={self.thread_id or 'none'}")
 
     def _show_starters(self) -> None:
         """Offer the use case's starter prompts on an empty thread."""
@@ -161,8 +154,7 @@ class ChatPage:
         stale = list(self.view.elements)
         last_user = stale.index(self.view.last_user_item_id)
         for item_id in stale[last_user + 1 :]:
-            self.view._remove_item(item_id)
-        self.view.clear_transient()
+            self.view.remove_item(item_id)
         await self._run(self.client.retry(self.thread_id, self.view.last_user_item_id))
 
     @property
@@ -175,6 +167,7 @@ class ChatPage:
         if self.busy:
             return
         self.composer.set_streaming(True)
+        self.view.clear_errors()
         if thinking:
             self.view.show_thinking()
         self.follow_stream = True

@@ -14,14 +14,15 @@ def register_pages(server: BridgeServer, auth_mode: str) -> None:
     """Add the chat and gallery pages to the app."""
 
     @ui.page("/", title=server.use_case.title)
-    def chat(request: Request, thread: str | None = None) -> None:
+    async def chat(request: Request, thread: str | None = None) -> None:
         """Show the chat for the signed-in browser or user."""
         try:
             user_id = user_id_of(request, auth_mode)
         except UnauthenticatedError:
             ui.label("Sign in to use this app.").classes("text-lg p-8")
             return
-        ChatPage(server, RequestContext(user_id=user_id), thread)
+        page = ChatPage(server, RequestContext(user_id=user_id))
+        await page.open_thread(thread)
 
     @ui.page("/gallery", title="Widget gallery")
     def gallery() -> None:

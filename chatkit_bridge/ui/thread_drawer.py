@@ -51,7 +51,8 @@ class ThreadDrawer:
         """Show one thread with its menu."""
         title = thread.title or "New chat"
         active = "bg-blue-1 text-primary" if thread.id == self.current else ""
-        with ui.item(on_click=lambda: self.on_open(thread.id)).classes(f"rounded {active}"):
+        item = ui.item(on_click=lambda: self.on_open(thread.id)).classes(f"rounded {active}")
+        with item.mark("thread-item", f"thread-{thread.id}"):
             with ui.item_section():
                 ui.item_label(title).classes("ellipsis thread-title")
                 ui.item_label(relative_time(thread.created_at)).props("caption")
@@ -62,15 +63,15 @@ class ThreadDrawer:
                 .on("click.stop", lambda: None),
                 ui.menu(),
             ):
-                ui.menu_item("Rename", lambda: self._rename(thread))
-                ui.menu_item("Delete", lambda: self._delete(thread))
+                ui.menu_item("Rename", lambda: self._rename(thread)).mark("rename-thread")
+                ui.menu_item("Delete", lambda: self._delete(thread)).mark("delete-thread")
 
     def _rename(self, thread: Thread) -> None:
         """Ask for a new title and save it."""
         with ui.dialog() as dialog, ui.card().classes("w-96"):
             ui.label("Rename chat").classes("text-lg")
             field = ui.input("Title", value=thread.title or "").props("autofocus maxlength=200")
-            field.classes("w-full")
+            field.classes("w-full").mark("thread-title-input")
 
             async def save() -> None:
                 title = field.value.strip()
@@ -84,7 +85,7 @@ class ThreadDrawer:
             field.on("keydown.enter", save)
             with ui.row().classes("w-full justify-end"):
                 ui.button("Cancel", on_click=dialog.close).props("flat")
-                ui.button("Save", on_click=save)
+                ui.button("Save", on_click=save).mark("thread-title-save")
         dialog.open()
 
     def _delete(self, thread: Thread) -> None:
@@ -102,5 +103,7 @@ class ThreadDrawer:
 
             with ui.row().classes("w-full justify-end"):
                 ui.button("Cancel", on_click=dialog.close).props("flat")
-                ui.button("Delete", on_click=confirm).props("color=negative")
+                ui.button("Delete", on_click=confirm).props("color=negative").mark(
+                    "thread-delete-confirm"
+                )
         dialog.open()

@@ -62,6 +62,7 @@ class ThreadView:
         self.elements: dict[str, ui.element] = {}
         self.last_user_item_id: str | None = None
         self._transient: list[ui.element] = []
+        self._errors: list[ui.element] = []
 
     def show_items(self, items: list[ThreadItem], feedback: dict[str, FeedbackKind]) -> None:
         """Render a thread's stored items, oldest first."""
@@ -81,7 +82,7 @@ class ThreadView:
             case ThreadItemReplacedEvent():
                 self._replace_item(event.item)
             case ThreadItemRemovedEvent():
-                self._remove_item(event.item_id)
+                self.remove_item(event.item_id)
             case ProgressUpdateEvent():
                 self.clear_transient()
                 with self.container:
@@ -97,7 +98,13 @@ class ThreadView:
         """Show an error with a Retry button when a retry can help."""
         retry = self.on_retry if allow_retry and self.last_user_item_id else None
         with self.container:
-            self._transient.append(error_notice(message, retry))
+            self._errors.append(error_notice(message, retry))
+
+    def clear_errors(self) -> None:
+        """Remove shown errors once the user tries again."""
+        for element in self._errors:
+            element.delete()
+        self._errors.clear()
 
     def show_thinking(self) -> None:
         """Show that a reply is on its way."""
@@ -105,7 +112,7 @@ class ThreadView:
             self._transient.append(progress_line("Thinking…", None))
 
     def clear_transient(self) -> None:
-        """Remove progress lines and errors that a new event supersedes."""
+        """Remove progress lines that a new event supersedes."""
         for element in self._transient:
             element.delete()
         self._transient.clear()
@@ -193,7 +200,7 @@ class ThreadView:
         else:
             self._render_item(item, done=True)
 
-    def _remove_item(self, item_id: str) -> None:
+    def remove_item(self, item_id: str) -> None:
         """Take an item off the page."""
         element = self.elements.pop(item_id, None)
         if element is not None:
