@@ -18,6 +18,7 @@ from nicegui import ui
 
 # Imported for their side effect: each module registers its component renderers.
 from . import widget_chart, widget_content, widget_controls, widget_layout  # noqa: F401
+from .safe_markdown import escape_html
 from .widget_actions import BUSY_STYLE, as_action, build_payload, set_busy
 from .widget_core import FormScope, Node, RenderContext, child_nodes, render_node, to_plain
 
@@ -100,7 +101,7 @@ class WidgetView:
             entry.node["streaming"] = False
         element = entry.element
         if isinstance(element, ui.markdown):
-            element.set_content(entry.node["value"])
+            element.set_content(escape_html(entry.node["value"]))
         elif isinstance(element, ui.input):
             element.set_value(entry.node["value"])
         elif isinstance(element, ui.label):

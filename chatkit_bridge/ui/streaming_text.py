@@ -4,6 +4,8 @@ import time
 
 from nicegui import ui
 
+from chatkit_bridge.ui.safe_markdown import safe_markdown
+
 MIN_FLUSH_INTERVAL = 0.05  # at most ~20 page updates per second per message
 FENCE = "```"
 
@@ -50,7 +52,7 @@ class StreamingMarkdown:
         if finished:
             self._tail.clear()
             with self._blocks:
-                ui.markdown(finished)
+                safe_markdown(finished)
             new = rest
         self._tail_text = rest
         if new:
@@ -63,7 +65,7 @@ class StreamingMarkdown:
         if self._tail_text:
             self._tail.clear()
             with self._blocks:
-                ui.markdown(self._tail_text)
+                safe_markdown(self._tail_text)
             self._tail_text = ""
 
     def set_text(self, text: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from nicegui import ui
 
 from . import widget_style as st
+from .safe_markdown import safe_markdown
 from .widget_core import FormField, Node, RenderContext, placeholder, renders
 
 # ChatKit icon names -> Material icon ligatures shipped with NiceGUI (offline).
@@ -161,7 +162,7 @@ def render_label(node: Node, ctx: RenderContext) -> ui.element:
 @renders("Markdown")
 def render_markdown(node: Node, ctx: RenderContext) -> ui.element:
     """Render Markdown (NiceGUI sanitizes the generated HTML)."""
-    return ui.markdown(str(node.get("value", ""))).classes("ck-markdown")
+    return safe_markdown(str(node.get("value", ""))).classes("ck-markdown")
 
 
 @renders("Badge")
