@@ -139,6 +139,14 @@ ADD_WITH_DUE = [
     ("add buy milk to my list for tomorrow", add("buy milk", due="2026-11-27")),
     ("Tomorrow I need to call mom", add("call mom", due="2026-11-27")),
     ("add plan friday party", add("plan friday party")),
+    ("add call mom tomorrow at 5pm", add("call mom at 5pm", due="2026-11-27")),
+    ("add call mom at 5pm tomorrow", add("call mom at 5pm", due="2026-11-27")),
+    ('add "call mom tomorrow"', add("call mom tomorrow")),
+    (
+        "add buy milk today and call mom on monday",
+        add("buy milk", due="2026-11-26") + add("call mom", due="2026-11-30"),
+    ),
+    ("add milk, call mom tomorrow", add("milk", "call mom", due="2026-11-27")),
 ]
 LIST_VARIANTS = [
     "show", "list", "Show my list", "list my todos", "What's on my list?", "What do I have?",
@@ -174,6 +182,10 @@ COMPLETE_VARIANTS = [
     ("complete 1 and 3", one("complete_todo", "1") + one("complete_todo", "3")),
     ("complete milk, eggs", one("complete_todo", "milk") + one("complete_todo", "eggs")),
     ("complete salt and pepper", one("complete_todo", "salt and pepper")),
+    (
+        "complete the report and the slides",
+        one("complete_todo", "report") + one("complete_todo", "slides"),
+    ),
 ]
 REOPEN_VARIANTS = [
     ("undo", one("reopen_todo", UNDO_REFERENCE)),
@@ -255,7 +267,7 @@ def test_empty_text_gets_a_prompt(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["blah blah", "buy milk", "all done", "I'm done", "finish", "what is the weather"]
+    "text", ["blah blah", "buy milk", "all done", "I'm done", "what is the weather"]
 )
 def test_unknown_text_gets_examples(text: str) -> None:
     assert reply(text) == vocab.FALLBACK_TEXT
@@ -268,6 +280,8 @@ def test_unknown_text_gets_examples(text: str) -> None:
         ("never mind", vocab.NEVER_MIND_TEXT),
         ("delete it", vocab.WHICH_TEXT),
         ("complete that one", vocab.WHICH_TEXT),
+        ("finish", vocab.WHICH_TEXT),
+        ("delete", vocab.WHICH_TEXT),
         ("add", vocab.WHAT_TO_ADD_TEXT),
         ("add a new task", vocab.WHAT_TO_ADD_TEXT),
     ],

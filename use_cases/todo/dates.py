@@ -148,7 +148,10 @@ _PHRASE = "(?:" + "|".join(pattern for pattern, _ in _RULES) + ")"
 _PHRASE = re.sub(r"\(\?P<\w+>", "(?:", _PHRASE)
 # Searched from a separator to the very end (not "rest, separator, phrase" as one pattern) so a
 # long run of spaces cannot make the regex engine backtrack quadratically.
-_AT_END = re.compile(r"[ ,](?P<phrase>" + _PREFIX + _PHRASE + r")$", re.IGNORECASE)
+_TIME = r"(?: (?:at|@) (?:\d{1,2}(?:[:.]\d{2})? ?(?:am|pm|a\.m\.|p\.m\.|h)?|noon|midnight))"
+_AT_END = re.compile(
+    r"[ ,](?P<phrase>" + _PREFIX + _PHRASE + r")(?P<time>" + _TIME + r")?$", re.IGNORECASE
+)
 _AT_START = re.compile(r"(?P<phrase>" + _PREFIX + _PHRASE + r")[ ,:]", re.IGNORECASE)
 _PREFIX_RE = re.compile(_PREFIX, re.IGNORECASE)
 
@@ -168,10 +171,18 @@ def parse_date(text: str, today: date) -> date | None:
 
 
 def split_due(text: str, today: date) -> tuple[str, date | None]:
-    """Split a trailing (or leading) due phrase off a title: ("call mom", tomorrow)."""
+    """Split a trailing (or leading) due phrase off a title: ("call mom", tomorrow).
+
+    A time after a trailing date stays in the title: "call mom tomorrow at 5pm" gives
+    ("call mom at 5pm", tomorrow), since todos have a due day but no due time.
+    """
     text = text.strip()
     end, start = _AT_END.search(text), _AT_START.match(text)
-    for match, rest in ((end, end and text[: end.start()]), (start, start and text[start.end() :])):
+    candidates = (
+        (end, end and text[: end.start()] + (end["time"] or "")),
+        (start, start and text[start.end() :]),
+    )
+    for match, rest in candidates:
         if match and rest and rest.strip(" ,:"):
             due = parse_date(match["phrase"], today)
             if due is not None:

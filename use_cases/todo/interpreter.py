@@ -38,6 +38,7 @@ class Groups(Protocol):
 
 
 Handler = Callable[[Groups, date], Step | None]
+_QUOTE_CHARS = set('"“”«»')
 _NO_DATE = re.compile(r"(?:none|nothing|no date|no due date|no deadline|never|empty|blank)", re.I)
 # Subjects that "X is done" must not turn into references ("I'm done", "all done").
 _NOT_A_TODO = {"i", "i'm", "im", "i am", "we", "we're", "we are", "you", "all", "it", "that"}
@@ -118,10 +119,16 @@ def _add(match: Groups, today: date) -> Step | None:
     titles = phrases.titles(payload, counted=phrases.is_counted(match["filler"] or ""))
     if not titles:
         return Reply(vocab.WHAT_TO_ADD_TEXT)
-    arguments: dict[str, object] = {"titles": titles}
-    if due is not None:
-        arguments["due"] = due.isoformat()
-    return (ToolCall("add_todos", arguments),)
+    # A date inside one title of a list is that title's own ("milk tomorrow, call mom friday");
+    # quoted titles are taken literally.
+    by_due: dict[date | None, list[str]] = {}
+    for title in titles:
+        title, own_due = (title, None) if _QUOTE_CHARS & set(payload) else split_due(title, today)
+        by_due.setdefault(own_due or due, []).append(title)
+    return tuple(
+        ToolCall("add_todos", {"titles": group} | ({"due": day.isoformat()} if day else {}))
+        for day, group in by_due.items()
+    )
 
 
 _REF = r"(?P<ref>.+?)"
@@ -197,6 +204,8 @@ RULES: tuple[tuple[str, Handler], ...] = (
     (V.DELETE_VERBS + " " + _REF, _each("delete_todo")),
     (_REF + r" (?:is|are) (?:no longer needed|not needed(?: anymore)?|cancell?ed)",
      _each("delete_todo", loose=True)),
+    (r"(?:" + "|".join((V.DELETE_VERBS, V.COMPLETE_VERBS, V.REOPEN_VERBS)) + r"|mark|rename)",
+     _reply(V.WHICH_TEXT)),
     # Adding
     (V.ADD_VERBS + r"(?:(?::? |:)(?P<filler>" + V.ADD_FILLER + r")?(?P<payload>.*))?", _add),
 )  # fmt: skip

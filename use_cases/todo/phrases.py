@@ -24,6 +24,7 @@ _NUMBER = re.compile(r"(?:number |no\.? ?|#|item |task |todo |position |nr\.? ?)
 _ORDINAL = re.compile(r"(" + "|".join(vocab.ORDINALS) + r")(?: one)?", _FLAGS)
 _LAST = re.compile(r"(?:very )?(?:last|bottom|final)(?: one)?|last added|newest", _FLAGS)
 _TOP = re.compile(r"top(?: one)?", _FLAGS)
+_ARTICLE = re.compile(r"(?:the|my) ", _FLAGS)
 _COMMA = re.compile(r" ?[,;] ?")
 _AND = re.compile(r" (?:and|&|\+|plus) ", _FLAGS)
 _LEADING_AND = re.compile(r"^(?:and|&|or|plus) ", _FLAGS)
@@ -132,8 +133,12 @@ def references(text: str) -> list[str] | None:
         *head, last = _COMMA.split(clean(text))
         parts = [*head, *_AND.split(_LEADING_AND.sub("", last.strip()))]
     else:
+        # "1 and 3", "the report and the slides" name several todos; "salt and pepper" one.
         parts = _AND.split(text)
-        if len(parts) > 1 and not all(_is_position(reference(part)) for part in parts):
+        several = all(_is_position(reference(part)) for part in parts) or all(
+            _ARTICLE.match(part) for part in parts[1:]
+        )
+        if len(parts) > 1 and not several:
             parts = [text]
     refs = [reference(_LEADING_AND.sub("", part.strip())) for part in parts if part.strip()]
     if not refs or any(ref is None for ref in refs):
