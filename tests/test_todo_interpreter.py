@@ -120,6 +120,15 @@ ADD_VARIANTS = [
     ("Add to my list:\nmilk\neggs", add("milk", "eggs")),
     ("Add milk\neggs", add("milk", "eggs")),
     ("add milk, eggs\r\n", add("milk", "eggs")),
+    ("Add milk. Also add eggs.", add("milk", "eggs")),
+    ("Hi! Add milk. Thanks!", add("milk")),
+    ("Hi\nAdd milk\nThanks", add("milk")),
+    ("Add milk\neggs\nthanks", add("milk", "eggs")),
+    ("Add call Dr. Smith", add("call Dr. Smith")),
+    ("add a reminder to call mom", add("call mom")),
+    ("Add 'buy milk' to my list", add("buy milk")),
+    ("add mom's birthday", add("mom's birthday")),
+    ("ADD MILK", add("MILK")),
 ]
 ADD_WITH_DUE = [
     ("add call mom today", add("call mom", due="2026-11-26")),
@@ -152,7 +161,8 @@ LIST_VARIANTS = [
     "show", "list", "Show my list", "list my todos", "What's on my list?", "What do I have?",
     "what do I have to do today", "what's left", "what is pending", "my todos", "todos",
     "pending", "I'd like to see my list", "Can you show me all my tasks please?",
-    "what are my tasks", "anything left?", "how many todos do I have",
+    "what are my tasks", "anything left?", "how many todos do I have", "tasks for today",
+    "What should I do today?", "hi, what's on my list?", "what's due this week?",
 ]  # fmt: skip
 COMPLETE_VARIANTS = [
     ("done with the report", one("complete_todo", "report")),
@@ -217,6 +227,8 @@ DELETE_VARIANTS = [
     ("remove all of them", one("delete_todo", "all")),
     ("clear my list", one("delete_todo", "all")),
     ("Delete eggs\nAdd milk", one("delete_todo", "eggs") + add("milk")),
+    ("I finished the report. Delete the slides.",
+     one("complete_todo", "report") + one("delete_todo", "slides")),
 ]  # fmt: skip
 OTHER_COMMANDS = [
     ("clear completed", [("clear_completed", {})]),
@@ -256,7 +268,9 @@ def test_list_variants(text: str) -> None:
     assert calls(text) == LIST
 
 
-@pytest.mark.parametrize("text", ["help", "what can you do?", "Hi", "hello!", "Hey there"])
+@pytest.mark.parametrize(
+    "text", ["help", "what can you do?", "Hi", "hello!", "Hey there", "Can you help me?"]
+)
 def test_help_and_greetings_list_examples(text: str) -> None:
     assert reply(text) == vocab.HELP_TEXT
 

@@ -38,6 +38,8 @@ class Groups(Protocol):
 
 
 Handler = Callable[[Groups, date], Step | None]
+_SENTENCE_END = re.compile(r"(?<=[.!?;]) (?=\S)")
+_SMALL_TALK = {vocab.HELP_TEXT, vocab.THANKS_TEXT, vocab.EMPTY_TEXT}
 _QUOTE_CHARS = set('"“”«»')
 _NO_DATE = re.compile(r"(?:none|nothing|no date|no due date|no deadline|never|empty|blank)", re.I)
 # Subjects that "X is done" must not turn into references ("I'm done", "all done").
@@ -137,31 +139,12 @@ V = vocab
 RULES: tuple[tuple[str, Handler], ...] = (
     (r"never ?mind|forget it|cancel(?: that| it)?|nothing|no|nope|stop", _reply(V.NEVER_MIND_TEXT)),
     # Listing
-    (r"(?:(?:i (?:need|want|would like|'d like) to|let me|can i|could i|may i) )?"
-     r"(?:show|list|display|view|see|print|give|get|read|check|look at|pull up|bring up)"
-     r"(?: me| out| up)?(?: (?:all|all of|every|both))?(?: (?:my|the|our|your|current|open|"
-     r"pending|remaining|outstanding|completed|finished|done|active|whole|full))*(?: (?:todos?|"
-     r"to-dos?|tasks?|items?|list|todo list|to-do list|task list|things|stuff|everything|agenda|"
-     r"things to do|reminders))?(?: (?:for|due|on|this|today|tomorrow) ?.*)?", _call("list_todos")),
-    (r"what(?:'s|s| is| are| do i have| have i got)? (?:on|in) (?:my|the) (?:todo |to-do |task )?"
-     r"(?:list|agenda|plate)(?: .+)?", _call("list_todos")),
-    (r"what(?:'s|s| is| are)? (?:left|remaining|pending|next|outstanding|due|open|up)(?: .+)?",
-     _call("list_todos")),
-    (r"what (?:do|should|must|can) i (?:have|need|still have|still need|got)(?: to do| left)?"
-     r"(?: .+)?|what are my (?:todos?|tasks?|to-dos?|items)(?: .+)?|(?:(?:my|all|the|all my) )?"
-     r"(?:todos?|to-dos?|tasks?|todo list|to-do list|list|pending|agenda)|"
-     r"(?:is there )?anything (?:left|pending|to do|due)(?: .+)?|how many (?:todos|tasks|items|"
-     r"things)(?: .+)?", _call("list_todos")),
+    *((pattern, _call("list_todos")) for pattern in V.LIST_COMMANDS),
     # Undo, bulk operations
     (V.UNDO, _call("reopen_todo", reference=UNDO_REFERENCE)),
     (r"undo " + _REF, _undo),
-    (r"(?:clear|remove|delete|drop|purge|clean up|clean out|get rid of|archive|hide|trash|erase)"
-     r"(?: all)?(?: of)?(?: the| my)? (?:done|completed|finished|checked|checked off|ticked|old)"
-     r"(?: ones| todos| tasks| items| to-dos| stuff)?|clean up(?: (?:my|the) (?:list|todos))?",
-     _call("clear_completed")),
-    (r"(?:clear|delete|remove|empty|wipe|erase|reset)(?: out)?(?: (?:all(?: of)?|the whole|"
-     r"my whole|my entire|the entire))?(?: my| the)?(?: todo| to-do| task)? (?:list|todos|"
-     r"to-dos|tasks|everything|all)", _call("delete_todo", reference="all")),
+    (V.CLEAR_COMPLETED, _call("clear_completed")),
+    (V.DELETE_ALL, _call("delete_todo", reference="all")),
     # Due dates
     (r"(?:remove|clear|delete|drop|unset|reset|take off|get rid of) (?:the |its )?"
      + V.DUE_WORDS + r" (?:of|from|for|on) " + _REF, _clear_due),
@@ -212,8 +195,6 @@ RULES: tuple[tuple[str, Handler], ...] = (
 _COMPILED = tuple((re.compile(p, re.IGNORECASE | re.DOTALL), h) for p, h in RULES)
 _GREETING = re.compile(vocab.GREETING, re.IGNORECASE)
 _THANKS = re.compile(vocab.THANKS, re.IGNORECASE)
-_POLITE_START = re.compile("^" + vocab.POLITE_START, re.IGNORECASE)
-_POLITE_END = re.compile(vocab.POLITE_END, re.IGNORECASE)
 _WANT = re.compile("^" + vocab.WANT_PREFIX + " (?=" + vocab.COMMAND_VERB + ")", re.IGNORECASE)
 
 
@@ -245,7 +226,9 @@ class TodoInterpreter:
             step = self._parse_lines(text.split("\n"))
             if step is not None:
                 return step
-        return self._parse_line(text.replace("\n", " "))
+        sentences = _SENTENCE_END.split(text.replace("\n", " "))
+        step = _join([self._parse_line(s) for s in sentences]) if len(sentences) > 1 else None
+        return step or self._parse_line(text.replace("\n", " "))
 
     def _parse_lines(self, lines: list[str]) -> Step | None:
         """Read a bulleted list as titles, a "verb:" line over a list, or one command a line."""
@@ -256,22 +239,26 @@ class TodoInterpreter:
             items = "\n".join(phrases.strip_bullet(line) for line in body)
             return self._parse_line(f"{head.rstrip(':')}: {items}")
         steps = [self._parse_line(line) for line in lines]
-        if all(isinstance(step, tuple) for step in steps):
-            return tuple(call for step in steps for call in step)  # type: ignore[union-attr]
-        first = steps[0]
-        if isinstance(first, tuple) and _is_add(first) and not any(map(_is_tuple, steps[1:])):
+        first, rest = steps[0], steps[1:]
+        if isinstance(first, tuple) and _is_add(first) and all(isinstance(s, Reply) for s in rest):
             # "Add milk\neggs\nbread": the lines after an add are more titles.
-            titles = [*first[0].arguments["titles"], *map(phrases.clean, body)]
+            more = [
+                phrases.clean(line)
+                for line, s in zip(body, rest, strict=True)
+                if not _is_small_talk(s)
+            ]
+            titles = [*first[0].arguments["titles"], *more]
             return (ToolCall("add_todos", {**first[0].arguments, "titles": titles}),)
-        return None
+        return _join(steps)
 
     def _parse_line(self, text: str) -> Step:
         """Run the rules on one command, politeness and a leading date taken off."""
-        if _GREETING.fullmatch(phrases.clean(text)):
-            return Reply(vocab.HELP_TEXT)
-        if _THANKS.fullmatch(phrases.clean(text)):
-            return Reply(vocab.THANKS_TEXT)
-        command = _strip_politeness(text)
+        command = phrases.strip_politeness(text)
+        for said in (phrases.clean(text), command):
+            if _GREETING.fullmatch(said):
+                return Reply(vocab.HELP_TEXT)
+            if _THANKS.fullmatch(said):
+                return Reply(vocab.THANKS_TEXT)
         if not command:
             return Reply(vocab.EMPTY_TEXT)
         today = self.today()
@@ -303,17 +290,31 @@ def _match_rules(command: str, today: date) -> Step | None:
     return None
 
 
-def _strip_politeness(text: str) -> str:
-    previous = None
-    while previous != text:
-        previous = text
-        text = phrases.clean(_POLITE_END.sub("", _POLITE_START.sub("", text, count=1)))
-    return text
+def _merge_adds(calls: list[ToolCall]) -> tuple[ToolCall, ...]:
+    """Merge neighbouring add_todos calls with the same due date into one."""
+    merged: list[ToolCall] = []
+    for call in calls:
+        previous = merged[-1] if merged else None
+        same_due = previous and previous.arguments.get("due") == call.arguments.get("due")
+        if previous and same_due and previous.name == call.name == "add_todos":
+            titles = [*previous.arguments["titles"], *call.arguments["titles"]]
+            merged[-1] = ToolCall("add_todos", {**previous.arguments, "titles": titles})
+        else:
+            merged.append(call)
+    return tuple(merged)
+
+
+def _join(steps: list[Step]) -> Step | None:
+    """Join the calls of several commands; None unless each is a command or small talk."""
+    calls = [call for step in steps if isinstance(step, tuple) for call in step]
+    if not calls or not all(isinstance(s, tuple) or _is_small_talk(s) for s in steps):
+        return None
+    return _merge_adds(calls)
 
 
 def _is_add(step: tuple[ToolCall, ...]) -> bool:
     return len(step) == 1 and step[0].name == "add_todos"
 
 
-def _is_tuple(step: Step) -> bool:
-    return isinstance(step, tuple)
+def _is_small_talk(step: Step) -> bool:
+    return isinstance(step, Reply) and step.text in _SMALL_TALK

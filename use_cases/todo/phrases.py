@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from use_cases.todo import vocab
 
 _FLAGS = re.IGNORECASE
+_POLITE_START = re.compile("^" + vocab.POLITE_START, _FLAGS)
+_POLITE_END = re.compile(vocab.POLITE_END, _FLAGS)
 _SPACES = re.compile(r"[^\S\n]+")
 _BULLET = re.compile(r"^(?:[-*•·▪◦‣–—+>]|\d{1,3}[.)]|\[[ xX]?\]) ?")
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "`": "`", "„": "“"}
@@ -31,6 +33,15 @@ _LEADING_AND = re.compile(r"^(?:and|&|or|plus) ", _FLAGS)
 _COUNTED = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|few|several)\b", _FLAGS
 )
+
+
+def strip_politeness(text: str) -> str:
+    """Take "please", "could you", "thanks" and the like off both ends of a command."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = clean(_POLITE_END.sub("", _POLITE_START.sub("", text, count=1)))
+    return text
 
 
 def normalize(text: str) -> str:

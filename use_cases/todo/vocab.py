@@ -54,6 +54,35 @@ LIST_SUFFIX = (
 )
 LIST_PREFIX = r"(?:to|on|onto|in|into)(?: my| the)?(?: todo| to-do| task)? (?:list|todos)[ ]?:? ?"
 
+# Questions and orders that mean "show my list" (matched against the whole command).
+LIST_COMMANDS = (
+    r"(?:(?:i (?:need|want|would like|'d like) to|let me|can i|could i|may i) )?"
+    r"(?:show|list|display|view|see|print|give|get|read|check|look at|pull up|bring up)"
+    r"(?: me| out| up)?(?: (?:all|all of|every|both))?(?: (?:my|the|our|your|current|open|"
+    r"pending|remaining|outstanding|completed|finished|done|active|whole|full))*(?: (?:todos?|"
+    r"to-dos?|tasks?|items?|list|todo list|to-do list|task list|things|stuff|everything|agenda|"
+    r"things to do|reminders))?(?: (?:for|due|on|this|today|tomorrow) ?.*)?",
+    r"what(?:'s|s| is| are| do i have| have i got)? (?:on|in) (?:my|the) (?:todo |to-do |task )?"
+    r"(?:list|agenda|plate)(?: .+)?",
+    r"what(?:'s|s| is| are)? (?:left|remaining|pending|next|outstanding|due|open|up)(?: .+)?",
+    r"what (?:do|should|must|can) i (?:have|need|still have|still need|got|do)(?: to do| left)?"
+    r"(?: .+)?",
+    r"what are my (?:todos?|tasks?|to-dos?|items)(?: .+)?",
+    r"(?:(?:my|all|the|all my) )?(?:todos?|to-dos?|tasks?|todo list|to-do list|list|pending|"
+    r"agenda)(?: (?:for|due|on|this|today|tomorrow) ?.*)?",
+    r"(?:is there )?anything (?:left|pending|to do|due)(?: .+)?",
+    r"how many (?:todos|tasks|items|things)(?: .+)?",
+)
+CLEAR_COMPLETED = (
+    r"(?:clear|remove|delete|drop|purge|clean up|clean out|get rid of|archive|hide|trash|erase)"
+    r"(?: all)?(?: of)?(?: the| my)? (?:done|completed|finished|checked|checked off|ticked|old)"
+    r"(?: ones| todos| tasks| items| to-dos| stuff)?|clean up(?: (?:my|the) (?:list|todos))?"
+)
+DELETE_ALL = (
+    r"(?:clear|delete|remove|empty|wipe|erase|reset)(?: out)?(?: (?:all(?: of)?|the whole|"
+    r"my whole|my entire|the entire))?(?: my| the)?(?: todo| to-do| task)? (?:list|todos|"
+    r"to-dos|tasks|everything|all)"
+)
 COMPLETE_VERBS = (
     r"(?:complete|finish|finished|completed|check off|tick off|tick|cross off|cross out|"
     r"strike off|strike|close|done with|finished with|i'm done with|im done with|"
