@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakValueDictionary
 
 from chatkit.types import (
     HiddenContextItem,
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 ACTION_TYPES = (TOGGLE_ACTION, DELETE_ACTION, ADD_ACTION, RENAME_ACTION, REFRESH_ACTION)
 GONE = "That todo no longer exists."
+# One card update at a time per thread: a refresh that read the list just before a click's
+# change must not overwrite the card that click produced. Locks vanish when unused.
+_thread_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 # Where a client may put the checkbox's new state; the first one present wins.
 _CHECKED_KEYS = ("checked", "completed", "value")
 
@@ -104,16 +108,32 @@ def apply_action(
     return Outcome()
 
 
+def _thread_lock(thread_id: str) -> asyncio.Lock:
+    lock = _thread_locks.get(thread_id)
+    if lock is None:
+        lock = _thread_locks[thread_id] = asyncio.Lock()
+    return lock
+
+
 async def handle_todo_action(
     request: ActionRequest,
     repository: TodoRepository,
     today: Callable[[], date] = date.today,
 ) -> AsyncIterator[ThreadStreamEvent]:
     """Apply a card action, then replace the card and leave a note for the model."""
-    if request.action.type == REFRESH_ACTION:
-        async for event in refresh_card(request, repository, today):
+    # Held until the events are handed over, so the next action of the thread reads newer data.
+    async with _thread_lock(request.thread.id):
+        if request.action.type == REFRESH_ACTION:
+            events = refresh_card(request, repository, today)
+        else:
+            events = _apply_and_redraw(request, repository, today)
+        async for event in events:
             yield event
-        return
+
+
+async def _apply_and_redraw(
+    request: ActionRequest, repository: TodoRepository, today: Callable[[], date]
+) -> AsyncIterator[ThreadStreamEvent]:
     user_id = request.context.user_id
     payload = request.action.payload if isinstance(request.action.payload, dict) else {}
     outcome = await asyncio.to_thread(
