@@ -149,9 +149,9 @@ class OfflineModel(Model):
     ) -> AsyncIterator[ResponseStreamEvent]:
         """Stream the interpreter's next step as Responses API events."""
         output = self.decide(input, tools)
-        response = _response(output, status="completed")
+        response = _response(output)
         seq = _Counter()
-        pending = response.model_copy(update={"output": [], "status": "in_progress"})
+        pending = response.model_copy(update={"output": [], "status": "in_progress", "usage": None})
         yield ResponseCreatedEvent(type="response.created", response=pending, sequence_number=seq())
         yield ResponseInProgressEvent(
             type="response.in_progress", response=pending, sequence_number=seq()
@@ -326,7 +326,7 @@ def _message(text: str) -> ResponseOutputMessage:
     )
 
 
-def _response(output: list[TResponseOutputItem], status: str) -> Response:
+def _response(output: list[TResponseOutputItem]) -> Response:
     return Response(
         id=_new_id("resp"),
         created_at=time.time(),
@@ -337,7 +337,7 @@ def _response(output: list[TResponseOutputItem], status: str) -> Response:
         tools=[],
         top_p=None,
         parallel_tool_calls=True,
-        status=status,
+        status="completed",
         usage=ResponseUsage(
             input_tokens=0,
             output_tokens=0,
@@ -370,9 +370,9 @@ def _as_dict(item: Any) -> dict[str, Any]:
 def _tool_rounds(input: str | list[TResponseInputItem]) -> int:
     """Count the model responses with function calls since the last user message."""
     rounds, previous = 0, None
-    for item in input if isinstance(input, list) else ():
-        kind = _as_dict(item).get("type")
-        if _as_dict(item).get("role") == "user":
+    for item in map(_as_dict, input if isinstance(input, list) else ()):
+        kind = item.get("type")
+        if item.get("role") == "user":
             rounds = 0
         elif kind == "function_call" and previous != "function_call":
             rounds += 1
