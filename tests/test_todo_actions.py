@@ -1,5 +1,6 @@
 """Clicks on the todo card, through TodoUseCase.handle_action with a real store."""
 
+import asyncio
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,19 @@ async def test_subscribe_reports_only_this_users_changes(h: Harness) -> None:
     unsubscribe()
     h.repo.add("alice", ["after unsubscribing"])
     assert calls == ["alice"]
+
+
+async def test_card_updates_of_a_thread_run_one_at_a_time(h: Harness) -> None:
+    card = await h.show_card()
+    todo_id = h.todo("buy groceries").id
+    refresh = h.use_case.handle_action(
+        ActionRequest(h.thread, Action(type="todo.refresh", payload={}), card, h.context, h.store)
+    )
+    stale = await anext(refresh)  # computed, not yet handed over: the thread is still locked
+    toggle = asyncio.create_task(h.click("todo.toggle", {"id": todo_id, "checked": True}, card))
+    await asyncio.sleep(0.1)
+    assert not toggle.done() and not h.todo("buy groceries").completed
+    assert [event async for event in refresh] == []
+    events = await toggle
+    assert component(stale.item.widget, "todo-done-count")["label"] == "0 done"
+    assert component(replaced_card(events).widget, "todo-done-count")["label"] == "1 done"
