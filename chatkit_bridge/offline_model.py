@@ -59,6 +59,7 @@ UNKNOWN_TOOL_TEXT = "Sorry, I can't do that here."
 # context as user messages with these openings; they are context, not what the user said.
 CONTEXT_PREFIXES = (
     "The following graphical UI widget",
+    "The following widget",  # chatkit_bridge.converter.PlainTextConverter
     "The following image was generated",
     "<HiddenContext>",
     "A message was displayed to the user that the following task was performed",
@@ -386,22 +387,24 @@ def _is_message(item: dict[str, Any], role: str) -> bool:
 
 
 def _message_text(item: dict[str, Any]) -> str:
-    return _content_text(item.get("content"))
+    # ChatKit puts what the user typed first and attachment or @-tag descriptions after it.
+    first_only = item.get("role") == "user"
+    return _content_text(item.get("content"), first_only=first_only)
 
 
-def _content_text(content: Any) -> str:
+def _content_text(content: Any, first_only: bool = False) -> str:
     if isinstance(content, str):
         return content
     if not isinstance(content, list):
         return ""
-    texts = []
+    texts: list[str] = []
     for part in content:
         part = _as_dict(part) if not isinstance(part, str) else {"text": part}
         if part.get("type", "input_text") in ("input_text", "output_text", "text"):
             text = part.get("text")
             if isinstance(text, str):
                 texts.append(text)
-    return "\n".join(texts)
+    return texts[0] if first_only and texts else "\n".join(texts)
 
 
 def _tool_results(items: list[dict[str, Any]]) -> tuple[ToolResult, ...]:

@@ -2,15 +2,26 @@
 
 import json
 import threading
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from agents import Agent, ModelSettings, Runner, function_tool, set_tracing_disabled
 from agents.items import ToolCallItem
 from agents.models.interface import ModelTracing
+from chatkit.agents import ThreadItemConverter
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    InferenceOptions,
+    UserMessageItem,
+    UserMessageTextContent,
+    WidgetItem,
+)
+from chatkit.widgets import Card, Text
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
 
+from chatkit_bridge.converter import PlainTextConverter
 from chatkit_bridge.interpreter import Message, Reply, Step, ToolCall, ToolResult, Turn
 from chatkit_bridge.offline_model import (
     FALLBACK_TEXT,
@@ -231,9 +242,11 @@ def test_turn_from_input_reads_every_message_shape() -> None:
         ]},
         {"type": "reasoning", "id": "r", "summary": []},
         {"role": "system", "content": "be nice"},
+        {"role": "user", "content": "The following widget (id: w2) was shown to the user:\nx"},
         {"role": "user", "content": [
-            {"type": "input_text", "text": "complete milk"},
             {"type": "input_image", "image_url": "data:,"},
+            {"type": "input_text", "text": "complete milk"},
+            {"type": "input_text", "text": "(attached file: list.txt)"},
         ]},
         {"role": "user", "content": "The user is referring to this in particular: \nmilk"},
         {"type": "function_call", "call_id": "c1", "name": "complete_todo",
@@ -299,3 +312,32 @@ def _user(text: str) -> Any:
 
 def _message(role: str, text: str) -> Message:
     return Message(role=role, text=text)
+
+
+@pytest.mark.parametrize("converter", [ThreadItemConverter(), PlainTextConverter()])
+async def test_turn_from_a_chatkit_thread_skips_widgets_and_quotes(
+    converter: ThreadItemConverter,
+) -> None:
+    def meta(n: int) -> dict[str, Any]:
+        return {"id": f"item_{n}", "thread_id": "thr", "created_at": datetime(2026, 11, 26, 9, n)}
+
+    def said(n: int, text: str, quoted: str | None = None) -> UserMessageItem:
+        content = [UserMessageTextContent(text=text)]
+        options = InferenceOptions()
+        return UserMessageItem(
+            **meta(n), content=content, inference_options=options, quoted_text=quoted
+        )
+
+    card = Card(children=[Text(value="milk")])
+    thread = [
+        said(0, "add milk"),
+        WidgetItem(**meta(1), widget=card, copy_text="1 todo: milk"),
+        AssistantMessageItem(**meta(2), content=[AssistantMessageContent(text="Added milk.")]),
+        WidgetItem(**meta(3), widget=card),
+        said(4, "complete it", quoted="milk"),
+    ]
+    turn = turn_from_input(await converter.to_agent_input(thread))
+    assert turn == Turn(
+        user_text="complete it",
+        history=(_message("user", "add milk"), _message("assistant", "Added milk.")),
+    )
