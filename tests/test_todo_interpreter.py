@@ -148,6 +148,8 @@ ADD_WITH_DUE = [
     ("add buy milk to my list for tomorrow", add("buy milk", due="2026-11-27")),
     ("Tomorrow I need to call mom", add("call mom", due="2026-11-27")),
     ("add plan friday party", add("plan friday party")),
+    ("schedule dentist for friday", add("dentist", due="2026-11-27")),
+    ("reschedule the dentist to monday", due("dentist", "2026-11-30")),
     ("add call mom tomorrow at 5pm", add("call mom at 5pm", due="2026-11-27")),
     ("add call mom at 5pm tomorrow", add("call mom at 5pm", due="2026-11-27")),
     ('add "call mom tomorrow"', add("call mom tomorrow")),

@@ -156,7 +156,7 @@ RULES: tuple[tuple[str, Handler], ...] = (
     (r"(?P<ref>.+) (?:is|are) (?:now |actually )?due (?P<date>.+)", _set_due(strict=True)),
     (_REF + r" (?:should|must|needs to|has to) be (?:done|finished|completed) (?P<date>.+)",
      _set_due(strict=False)),
-    (r"(?:move|postpone|push|push back|reschedule|defer|delay|shift|bump|change|schedule|plan)"
+    (r"(?:move|postpone|push|push back|reschedule|defer|delay|shift|bump|change)"
      r" (?P<ref>.+) (?:to|until|till|for|on|by) (?P<date>.+)", _set_due(strict=False)),
     # Renaming
     (r"(?:rename|retitle|reword|relabel|rephrase|change|edit|update|modify|correct|fix|replace)"

@@ -36,7 +36,7 @@ COMMAND_VERB = (
 ADD_VERBS = (
     r"(?:add|put|create|insert|include|append|jot down|jot|write down|note down|note|save|"
     r"make(?: a)?(?: new)? (?:task|todo|to-do|reminder|note)(?: to| for| called| named)?|"
-    r"new (?:task|todo|to-do|item|reminder)|todo|to-do|task|"
+    r"new (?:task|todo|to-do|item|reminder)|todo|to-do|task|schedule|plan|"
     r"remember to|remind me to|remember|i need to|i have to|i've got to|i got to|i gotta|"
     r"gotta|i must|i should|need to|have to|i want to|i'd like to|i would like to|"
     r"(?:don't|dont|do not) (?:let me )?forget to|(?:don't|dont|do not) let me forget)"
