@@ -51,6 +51,7 @@ def build_stack(
     **settings: Any,
 ) -> Stack:
     """Wire store, todos, use case, model and server like app.py does."""
+    settings.setdefault("llm_provider", "auto")  # pick the provider from the given settings
     config = Settings(_env_file=None, data_store_path=folder, **settings)  # type: ignore[call-arg]
     store = TinyDBStore(folder)
     todos = TodoRepository(folder)
