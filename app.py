@@ -21,6 +21,7 @@ def main() -> None:
     """Build the store, model and server, register pages and routes, and serve."""
     settings = settings_or_exit()
     # Imported after the settings check: the chatkit package reads LOG_LEVEL when imported.
+    from chatkit_bridge.health import health_router
     from chatkit_bridge.http import chatkit_router
     from chatkit_bridge.llm import build_model
     from chatkit_bridge.server import BridgeServer
@@ -39,14 +40,10 @@ def main() -> None:
     model = build_model(settings, use_case.interpreter)
     server = BridgeServer(store, use_case, model)
 
+    app.include_router(health_router(settings.data_store_path, model))
     app.include_router(chatkit_router(server, settings.auth_mode))
     app.include_router(todo_router(todos, settings.auth_mode))
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        """Answer 200 while the process is alive."""
-        return {"status": "ok"}
-
+    app.on_shutdown(lambda: server.drain())
     register_pages(server, settings.auth_mode)
 
     logging.getLogger(__name__).info("model: %s", model.label)

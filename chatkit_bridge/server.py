@@ -1,9 +1,10 @@
 """A ChatKit server that any use case plugs into: agent turns, actions, titles, feedback."""
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from agents import Runner
@@ -34,6 +35,7 @@ HISTORY_ITEMS = 60
 TITLE_LENGTH = 48
 FEEDBACK_KEY = "feedback"
 CANCELLATIONS = (asyncio.CancelledError, GeneratorExit)
+DRAIN_SECONDS = 20.0
 
 
 class BridgeServer(ChatKitServer[RequestContext]):
@@ -45,6 +47,28 @@ class BridgeServer(ChatKitServer[RequestContext]):
         self.model = model
         self.agent = use_case.build_agent(model.model)
         self.converter = PlainTextConverter()
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait for replies and actions in flight to finish, up to a timeout (on shutdown)."""
+        if self._active:
+            logger.info("waiting for %d reply(s) in flight before shutting down", self._active)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+
+    @contextlib.contextmanager
+    def _in_flight(self) -> Iterator[None]:
+        """Count a reply or action as running."""
+        self._active += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._active -= 1
+            if not self._active:
+                self._idle.set()
 
     async def respond(
         self,
@@ -58,8 +82,9 @@ class BridgeServer(ChatKitServer[RequestContext]):
         started = time.perf_counter()
         outcome = "error"
         try:
-            async for event in self._run_agent(thread, context):
-                yield event
+            with self._in_flight():
+                async for event in self._run_agent(thread, context):
+                    yield event
             outcome = "ok"
         except BaseException as error:
             outcome = "cancelled" if isinstance(error, CANCELLATIONS) else "error"
@@ -96,8 +121,9 @@ class BridgeServer(ChatKitServer[RequestContext]):
         outcome = "error"
         request = ActionRequest(thread, action, sender, context, self.store)
         try:
-            async for event in self.use_case.handle_action(request):
-                yield event
+            with self._in_flight():
+                async for event in self.use_case.handle_action(request):
+                    yield event
             outcome = "ok"
         finally:
             self._log(f"action {action.type}", thread.id, started, outcome)

@@ -24,6 +24,13 @@ def free_port() -> int:
 @contextmanager
 def running_app(data: Path, **env: str) -> Iterator[str]:
     """Start the app on a free port with the given settings; yield its base URL."""
+    with app_process(data, **env) as (base_url, _):
+        yield base_url
+
+
+@contextmanager
+def app_process(data: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start the app; yield its base URL and the process, whose log is `app-<port>.log`."""
     port = free_port()
     settings = {
         "APP_HOST": "127.0.0.1",
@@ -44,7 +51,7 @@ def running_app(data: Path, **env: str) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(base_url, process)
-        yield base_url
+        yield base_url, process
     finally:
         process.terminate()
         try:

@@ -1,0 +1,41 @@
+"""`/healthz` (the process is alive) and `/readyz` (it can serve: store writable, model set)."""
+
+import asyncio
+import os
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from chatkit_bridge.llm import ModelChoice
+
+
+def health_router(data_folder: Path, model: ModelChoice) -> APIRouter:
+    """Build the router for the health and readiness probes."""
+    router = APIRouter()
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Answer 200 while the process is alive."""
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        """Answer 200 when the store takes writes, else 503 with the reason."""
+        problem = await asyncio.to_thread(write_problem, data_folder)
+        if problem is not None:
+            return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
+        return JSONResponse({"status": "ready", "model": model.label})
+
+    return router
+
+
+def write_problem(folder: Path) -> str | None:
+    """Try a small write in the data folder; describe what went wrong, if anything."""
+    probe = folder / f".ready-probe-{os.getpid()}"
+    try:
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as error:
+        return f"the data folder {folder} is not writable ({error.strerror})"
+    return None
