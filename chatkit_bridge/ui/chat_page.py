@@ -49,10 +49,10 @@ class ChatPage:
         panel_drawer = ui.right_drawer(bordered=True).classes("p-3 todo-drawer")
         with panel_drawer:
             self.use_case.render_panel(self.context)
-        with ui.header(elevated=True).classes("items-center gap-2 px-3 py-2"):
+        with ui.header(elevated=True).classes("items-center no-wrap gap-2 px-3 py-2"):
             ui.button(icon="menu", on_click=threads_drawer.toggle).props("flat round color=white")
-            ui.label(self.use_case.title).classes("text-lg font-medium")
-            ui.badge(self.server.model.label).props("outline color=white").classes("model-label")
+            ui.label(self.use_case.title).classes("text-lg font-medium ellipsis")
+            ui.badge(self.server.model.label).props("outline color=white").classes("ellipsis")
             ui.space()
             ui.button(icon="dark_mode", on_click=dark.toggle).props(
                 "flat round color=white"

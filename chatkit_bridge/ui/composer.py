@@ -18,7 +18,7 @@ class Composer:
             self.input = (
                 ui.textarea(placeholder="Message the assistant…  (Shift+Enter for a new line)")
                 .props(f"autogrow outlined rounded dense maxlength={MAX_MESSAGE_LENGTH}")
-                .classes("grow bg-white dark:bg-gray-900 rounded composer-input")
+                .classes("grow")
             )
             self.input.on("keydown.enter.exact.prevent", self._send)
             self.input.mark("composer")

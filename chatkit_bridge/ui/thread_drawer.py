@@ -50,8 +50,10 @@ class ThreadDrawer:
     def _thread_row(self, thread: Thread) -> None:
         """Show one thread with its menu."""
         title = thread.title or "New chat"
-        active = "bg-blue-1 text-primary" if thread.id == self.current else ""
-        item = ui.item(on_click=lambda: self.on_open(thread.id)).classes(f"rounded {active}")
+        item = ui.item(on_click=lambda: self.on_open(thread.id)).classes("rounded")
+        if thread.id == self.current:
+            # A translucent tint reads well in light and dark mode alike.
+            item.props("active").style("background: rgba(25, 118, 210, 0.14)")
         with item.mark("thread-item", f"thread-{thread.id}"):
             with ui.item_section():
                 ui.item_label(title).classes("ellipsis thread-title")
