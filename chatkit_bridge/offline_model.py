@@ -13,7 +13,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
 from agents import FunctionTool
@@ -41,7 +41,8 @@ from openai.types.responses import (
 )
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
-from chatkit_bridge.interpreter import Interpreter, Message, Reply, ToolCall, ToolResult, Turn
+from chatkit_bridge.interpreter import Interpreter, Reply, ToolCall
+from chatkit_bridge.offline_transcript import CONTEXT_PREFIXES, as_dict, turn_from_input
 
 if TYPE_CHECKING:
     from agents.agent_output import AgentOutputSchemaBase
@@ -55,48 +56,11 @@ logger = logging.getLogger(__name__)
 MODEL_NAME = "offline"
 FALLBACK_TEXT = "Sorry, something went wrong on my side. Please try again in other words."
 UNKNOWN_TOOL_TEXT = "Sorry, I can't do that here."
-# ChatKit's ThreadItemConverter sends widgets, hidden context, tasks, quotes and @-mention
-# context as user messages with these openings; they are context, not what the user said.
-CONTEXT_PREFIXES = (
-    "The following graphical UI widget",
-    "The following widget",  # chatkit_bridge.converter.PlainTextConverter
-    "The following image was generated",
-    "<HiddenContext>",
-    "A message was displayed to the user that the following task was performed",
-    "A structured input request was displayed to the user",
-    "The user is referring to this in particular",
-    "# User-provided context for @-mentions",
-)
 # A safety net: an interpreter that keeps asking for tools would loop until the runner's
 # max_turns error (10 by default); after this many tool rounds in one turn the model replies.
 MAX_TOOL_ROUNDS = 5
 
 _CHUNK_RE = re.compile(r"\S+\s*|\s+")
-
-
-def turn_from_input(
-    input: str | list[TResponseInputItem], context_prefixes: tuple[str, ...] = CONTEXT_PREFIXES
-) -> Turn:
-    """Build the interpreter's view of a conversation from Responses-format input items."""
-    if isinstance(input, str):
-        return Turn(user_text=input)
-    items = [_as_dict(item) for item in input]
-
-    def said_by(item: dict[str, Any], role: str) -> bool:
-        is_context = role == "user" and _message_text(item).startswith(context_prefixes)
-        return _is_message(item, role) and not is_context
-
-    last_user = max((i for i, item in enumerate(items) if said_by(item, "user")), default=-1)
-    history = tuple(
-        Message(role=item["role"], text=_message_text(item))
-        for item in items[: max(last_user, 0)]
-        if said_by(item, "user") or said_by(item, "assistant")
-    )
-    return Turn(
-        user_text=_message_text(items[last_user]) if last_user >= 0 else "",
-        history=history,
-        tool_results=_tool_results(items[last_user + 1 :]),
-    )
 
 
 class OfflineModel(Model):
@@ -356,22 +320,10 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
-def _as_dict(item: Any) -> dict[str, Any]:
-    if isinstance(item, Mapping):
-        return dict(item)
-    dump = getattr(item, "model_dump", None)
-    if callable(dump):
-        try:
-            return dict(dump(exclude_unset=True))
-        except Exception:
-            return {}
-    return {}
-
-
 def _tool_rounds(input: str | list[TResponseInputItem]) -> int:
     """Count the model responses with function calls since the last user message."""
     rounds, previous = 0, None
-    for item in map(_as_dict, input if isinstance(input, list) else ()):
+    for item in map(as_dict, input if isinstance(input, list) else ()):
         kind = item.get("type")
         if item.get("role") == "user":
             rounds = 0
@@ -379,53 +331,3 @@ def _tool_rounds(input: str | list[TResponseInputItem]) -> int:
             rounds += 1
         previous = kind
     return rounds
-
-
-def _is_message(item: dict[str, Any], role: str) -> bool:
-    # Easy input messages have no "type"; full ones say "message".
-    return item.get("role") == role and item.get("type", "message") == "message"
-
-
-def _message_text(item: dict[str, Any]) -> str:
-    # ChatKit puts what the user typed first and attachment or @-tag descriptions after it.
-    first_only = item.get("role") == "user"
-    return _content_text(item.get("content"), first_only=first_only)
-
-
-def _content_text(content: Any, first_only: bool = False) -> str:
-    if isinstance(content, str):
-        return content
-    if not isinstance(content, list):
-        return ""
-    texts: list[str] = []
-    for part in content:
-        part = _as_dict(part) if not isinstance(part, str) else {"text": part}
-        if part.get("type", "input_text") in ("input_text", "output_text", "text"):
-            text = part.get("text")
-            if isinstance(text, str):
-                texts.append(text)
-    return texts[0] if first_only and texts else "\n".join(texts)
-
-
-def _tool_results(items: list[dict[str, Any]]) -> tuple[ToolResult, ...]:
-    outputs = {
-        item.get("call_id"): _content_text(item.get("output"))
-        for item in items
-        if item.get("type") == "function_call_output"
-    }
-    results = []
-    for item in items:
-        if item.get("type") != "function_call" or item.get("call_id") not in outputs:
-            continue
-        try:
-            arguments = json.loads(item.get("arguments") or "{}")
-        except (TypeError, ValueError):
-            arguments = {}
-        results.append(
-            ToolResult(
-                name=str(item.get("name", "")),
-                arguments=arguments if isinstance(arguments, dict) else {},
-                output=outputs[item.get("call_id")],
-            )
-        )
-    return tuple(results)

@@ -13,7 +13,9 @@ from chatkit.agents import ThreadItemConverter
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
+    HiddenContextItem,
     InferenceOptions,
+    SDKHiddenContextItem,
     UserMessageItem,
     UserMessageTextContent,
     WidgetItem,
@@ -28,8 +30,8 @@ from chatkit_bridge.offline_model import (
     MAX_TOOL_ROUNDS,
     UNKNOWN_TOOL_TEXT,
     OfflineModel,
-    turn_from_input,
 )
+from chatkit_bridge.offline_transcript import turn_from_input
 from use_cases.todo.interpreter import TodoInterpreter
 
 set_tracing_disabled(True)
@@ -315,7 +317,7 @@ def _message(role: str, text: str) -> Message:
 
 
 @pytest.mark.parametrize("converter", [ThreadItemConverter(), PlainTextConverter()])
-async def test_turn_from_a_chatkit_thread_skips_widgets_and_quotes(
+async def test_turn_from_a_chatkit_thread_skips_widgets_hidden_context_and_quotes(
     converter: ThreadItemConverter,
 ) -> None:
     def meta(n: int) -> dict[str, Any]:
@@ -334,7 +336,9 @@ async def test_turn_from_a_chatkit_thread_skips_widgets_and_quotes(
         WidgetItem(**meta(1), widget=card, copy_text="1 todo: milk"),
         AssistantMessageItem(**meta(2), content=[AssistantMessageContent(text="Added milk.")]),
         WidgetItem(**meta(3), widget=card),
-        said(4, "complete it", quoted="milk"),
+        HiddenContextItem(**meta(4), content="The user ticked 'milk' via the card."),
+        SDKHiddenContextItem(**meta(5), content="The user cancelled the stream."),
+        said(6, "complete it", quoted="milk"),
     ]
     turn = turn_from_input(await converter.to_agent_input(thread))
     assert turn == Turn(
