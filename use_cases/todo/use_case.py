@@ -14,6 +14,8 @@ from chatkit_bridge.use_case import ActionRequest, StarterPrompt, UseCase
 from use_cases.todo.actions import handle_todo_action
 from use_cases.todo.agent import build_todo_agent
 from use_cases.todo.data import TodoRepository
+from use_cases.todo.interpreter import TodoInterpreter
+from use_cases.todo.panel import TodoPanel
 from use_cases.todo.tools import build_tools
 from use_cases.todo.widgets import REFRESH_ACTION
 
@@ -47,9 +49,6 @@ class TodoUseCase(UseCase):
 
     def interpreter(self) -> Interpreter:
         """Return the rule-based interpreter that drives the offline model."""
-        # Imported here so this module loads even where the interpreter is not needed.
-        from use_cases.todo.interpreter import TodoInterpreter
-
         return TodoInterpreter(today=self.today)
 
     def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
@@ -58,13 +57,6 @@ class TodoUseCase(UseCase):
 
     def render_panel(self, context: RequestContext) -> None:
         """Render the "My todos" side panel for the user."""
-        # NiceGUI is only needed where pages are rendered, not by the server or tests.
-        try:
-            from use_cases.todo.panel import TodoPanel
-        except ModuleNotFoundError as error:
-            if error.name != "use_cases.todo.panel":
-                raise
-            return  # the panel is optional
         TodoPanel(self.repository, context.user_id, self.today)
 
     def subscribe(self, user_id: str, callback: Callable[[], None]) -> Callable[[], None]:
