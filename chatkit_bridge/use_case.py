@@ -1,7 +1,7 @@
 """What a use case supplies to the generic server, client and pages."""
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from chatkit.types import ThreadMetadata, ThreadStreamEvent, WidgetItem
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.interpreter import Interpreter
+from chatkit_bridge.ui.renderer import ClientActionHandler
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class UseCase(ABC):
 
     def render_panel(self, context: RequestContext) -> None:  # noqa: B027 - optional hook
         """Render a side panel beside the chat into the current container; none by default."""
+
+    def client_actions(self) -> Mapping[str, ClientActionHandler]:
+        """Return the page-side handlers of actions with `handler="client"`, by action type."""
+        return {}
 
     def subscribe(self, user_id: str, callback: Callable[[], None]) -> Callable[[], None]:
         """Call back when the user's data changes, from any thread; return the unsubscriber."""

@@ -80,6 +80,7 @@ class ChatPage:
                 on_widget_action=self.send_action,
                 on_feedback=self.send_feedback,
                 on_retry=self.retry,
+                client_actions=self.use_case.client_actions(),
             )
             self.starters = ui.row().classes("w-full max-w-3xl mx-auto gap-2 p-4 starters")
 
