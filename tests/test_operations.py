@@ -90,3 +90,17 @@ def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
     assert done[-1]["item"]["content"][0]["text"] == words
     stored = [f.read_text() for f in data.glob("users/*/threads/*.json")]
     assert any("word19" in text for text in stored)
+
+
+def test_a_restart_keeps_sessions_threads_and_todos(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with running_app(data) as url, httpx.Client(base_url=url, timeout=30) as client:
+        events = create_thread(client, "Add water the plants")
+        thread_id = next(e["thread"]["id"] for e in events if e["type"] == "thread.created")
+        cookies = dict(client.cookies)
+
+    with running_app(data) as url, httpx.Client(base_url=url, cookies=cookies) as client:
+        listed = client.post("/chatkit", json={"type": "threads.list", "params": {}}).json()
+        assert [thread["id"] for thread in listed["data"]] == [thread_id]
+        todos = client.get("/api/todos").json()["todos"]
+        assert [todo["title"] for todo in todos] == ["water the plants"]
