@@ -240,3 +240,13 @@ async def test_feedback_is_recorded(user: User) -> None:
     user.find(marker="feedback-positive").click()
     await user.should_see("Thanks for the feedback")
     await user.should_see(marker="feedback-positive-chosen")
+
+
+async def test_a_very_long_message_shows_exactly_and_gets_an_answer(user: User) -> None:
+    await user.open("/")
+    long_text = ("éè 👋 שלום " * 5000)[:50_000]
+    await send(user, long_text)
+    await user.should_see(long_text, kind=ui.label)
+    await user.should_see(marker="feedback-positive")  # the reply arrived and finished
+    await user.should_see(marker="send")
+    assert todo_ids(user) == []
