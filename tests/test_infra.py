@@ -1,0 +1,320 @@
+"""Consistency checks for azure.yaml and infra/: nothing here compiles or deploys.
+
+There is no Bicep compiler and no Azure on this machine, so these tests read the files as text
+and check that they agree with each other, with the Dockerfile and with the app: every parameter
+azd passes is declared, modules get the parameters they declare, every variable the container
+gets is a setting the app reads, the port and data folder match the Dockerfile, and the
+properties this deployment depends on (one replica, sticky sessions, the two role ids, the
+/app/data mount, pulls with the app's identity, the probes) are written down. A misspelt
+property name or a wrong type still passes here; `az bicep build` (or `azd provision --preview`)
+is the real check.
+"""
+
+import json
+import re
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+import yaml
+
+from chatkit_bridge.settings import Provider, Settings
+from tests.test_dockerfile import DOCKERFILE, exec_form, parse_dockerfile, parse_env
+
+ROOT = Path(__file__).resolve().parents[1]
+INFRA = ROOT / "infra"
+MAIN = INFRA / "main.bicep"
+RESOURCES = INFRA / "resources.bicep"
+PARAMETERS = INFRA / "main.parameters.json"
+OPENAI_USER_ROLE = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"
+ACR_PULL_ROLE = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+API_VERSIONS = {
+    "Microsoft.App/containerApps": "2024-03-01",
+    "Microsoft.App/managedEnvironments": "2024-03-01",
+    "Microsoft.App/managedEnvironments/storages": "2024-03-01",
+    "Microsoft.ContainerRegistry/registries": "2023-07-01",
+    "Microsoft.Storage/storageAccounts": "2023-05-01",
+    "Microsoft.OperationalInsights/workspaces": "2023-09-01",
+    "Microsoft.Authorization/roleAssignments": "2022-04-01",
+}
+AZD_VALUE = re.compile(r"^\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?:=(?P<default>[^}]*))?\}$")
+
+
+def read(path: Path) -> str:
+    """A file's text."""
+    return path.read_text(encoding="utf-8")
+
+
+def code_of(bicep: str) -> str:
+    """Bicep text without comments (strings kept), so checks do not match commentary."""
+    out: list[str] = []
+    index, length = 0, len(bicep)
+    while index < length:
+        if bicep.startswith("//", index):
+            newline = bicep.find("\n", index)
+            index = length if newline == -1 else newline
+        elif bicep.startswith("/*", index):
+            index = bicep.index("*/", index) + 2
+        elif bicep[index] == "'":
+            end = index + 1
+            while bicep[end] != "'":
+                end += 2 if bicep[end] == "\\" else 1
+            out.append(bicep[index : end + 1])
+            index = end + 1
+        else:
+            out.append(bicep[index])
+            index += 1
+    return "".join(out)
+
+
+def params_of(bicep: str) -> dict[str, dict[str, Any]]:
+    """Each `param` with whether it has a default and its @allowed values."""
+    params: dict[str, dict[str, Any]] = {}
+    pending_allowed: list[str] | None = None
+    for match in re.finditer(
+        r"@allowed\(\[(?P<allowed>[^\]]*)\]\)|^param (?P<name>\w+) \w+(?P<default> =)?",
+        code_of(bicep),
+        re.MULTILINE,
+    ):
+        if match["allowed"] is not None:
+            pending_allowed = re.findall(r"'([^']*)'", match["allowed"])
+            continue
+        params[match["name"]] = {"default": bool(match["default"]), "allowed": pending_allowed}
+        pending_allowed = None
+    return params
+
+
+def block_after(text: str, start: int) -> str:
+    """The `{ ... }` block that opens at or after `start`, braces balanced."""
+    opening = text.index("{", start)
+    depth = 0
+    for index in range(opening, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[opening : index + 1]
+    raise AssertionError("unbalanced braces")
+
+
+def modules_of(bicep: str) -> dict[str, tuple[str, set[str]]]:
+    """Each `module` with its file and the parameter names passed to it."""
+    code = code_of(bicep)
+    modules: dict[str, tuple[str, set[str]]] = {}
+    for match in re.finditer(r"^module (\w+) '([^']+)'", code, re.MULTILINE):
+        body = block_after(code, match.end())
+        params = block_after(body, body.index("params:"))
+        depth_one = re.findall(r"^\s{4}(\w+):", params, re.MULTILINE)
+        modules[match[1]] = (match[2], set(depth_one))
+    return modules
+
+
+def dockerfile_env() -> dict[str, str]:
+    """The Dockerfile's ENV, merged."""
+    env: dict[str, str] = {}
+    for instruction in parse_dockerfile(read(DOCKERFILE)):
+        if instruction.keyword == "ENV":
+            env.update(parse_env(instruction.args))
+    return env
+
+
+def bicep_var(bicep: str, name: str) -> str:
+    """The literal value of `var name = ...` (a number or a quoted string)."""
+    match = re.search(rf"^var {name} = '?([^'\n]*)'?$", code_of(bicep), re.MULTILINE)
+    assert match, f"no var {name}"
+    return match[1]
+
+
+@pytest.fixture(scope="module")
+def parameters() -> dict[str, Any]:
+    """main.parameters.json's parameters."""
+    document = json.loads(read(PARAMETERS))
+    assert document["contentVersion"] == "1.0.0.0"
+    return document["parameters"]
+
+
+def test_every_parameter_in_the_file_is_declared_and_every_required_one_given(
+    parameters: dict[str, Any],
+) -> None:
+    """main.parameters.json and main.bicep name the same parameters."""
+    declared = params_of(read(MAIN))
+    assert set(parameters) <= set(declared), set(parameters) - set(declared)
+    required = {name for name, param in declared.items() if not param["default"]}
+    assert required <= set(parameters), required - set(parameters)
+
+
+def test_parameters_come_from_the_azd_environment(parameters: dict[str, Any]) -> None:
+    """Every value is `${VAR}` or `${VAR=default}`, and defaults are allowed values."""
+    declared = params_of(read(MAIN))
+    names = set()
+    for name, entry in parameters.items():
+        match = AZD_VALUE.match(entry["value"])
+        assert match, f"{name}: {entry['value']!r} is not an azd substitution"
+        names.add(match["name"])
+        allowed = declared[name]["allowed"]
+        if match["default"] is not None and allowed:
+            assert match["default"] in allowed, f"{name} default {match['default']!r}"
+    assert {
+        "AZURE_ENV_NAME",
+        "AZURE_LOCATION",
+        "AZURE_OPENAI_ENDPOINT",
+        "AZURE_OPENAI_DEPLOYMENT",
+        "AZURE_OPENAI_RESOURCE_ID",
+        "SERVICE_WEB_RESOURCE_EXISTS",
+    } <= names
+
+
+def test_modules_exist_and_get_only_declared_parameters() -> None:
+    """Each module file exists, declares what it is passed, and is passed what it requires."""
+    for parent in sorted(INFRA.glob("*.bicep")):
+        for name, (file, passed) in modules_of(read(parent)).items():
+            module = INFRA / file
+            assert module.is_file(), f"{parent.name}: module {name} -> {file} is missing"
+            declared = params_of(read(module))
+            assert passed <= set(declared), f"{name}: unknown {passed - set(declared)}"
+            required = {p for p, info in declared.items() if not info["default"]}
+            assert required <= passed, f"{name}: missing {required - passed}"
+
+
+def test_main_reaches_every_bicep_file() -> None:
+    """main.bicep deploys every other .bicep file in infra/, directly or through a module."""
+    reached, queue = {MAIN.name}, [MAIN]
+    while queue:
+        for file, _ in modules_of(read(queue.pop())).values():
+            if file not in reached:
+                reached.add(file)
+                queue.append(INFRA / file)
+    assert reached == {path.name for path in INFRA.glob("*.bicep")}
+
+
+@pytest.mark.parametrize("path", sorted(INFRA.glob("*.bicep")), ids=lambda path: path.name)
+def test_bicep_brackets_balance(path: Path) -> None:
+    """Braces, brackets and parentheses close in order (comments and strings aside)."""
+    stack: list[str] = []
+    pairs = {"}": "{", "]": "[", ")": "("}
+    for char in re.sub(r"'(?:\\.|[^'\\])*'", "''", code_of(read(path))):
+        if char in "{[(":
+            stack.append(char)
+        elif char in pairs:
+            assert stack and stack.pop() == pairs[char], f"{path.name}: unexpected {char}"
+    assert not stack, f"{path.name}: unclosed {stack}"
+
+
+def test_api_versions_are_the_pinned_ones() -> None:
+    """Resources use the API versions this template was written against."""
+    used: dict[str, set[str]] = {}
+    for path in INFRA.glob("*.bicep"):
+        for kind, version in re.findall(r"'(Microsoft\.[\w./]+)@([\w-]+)'", code_of(read(path))):
+            used.setdefault(kind, set()).add(version)
+    for kind, version in API_VERSIONS.items():
+        assert used.get(kind) == {version}, f"{kind}: {used.get(kind)}"
+
+
+def test_the_app_runs_one_sticky_replica_with_its_own_identity() -> None:
+    """One replica (TinyDB has one writer), sticky ingress, system identity, identity pulls."""
+    app = code_of(read(RESOURCES))
+    for expected in (
+        "minReplicas: 1",
+        "maxReplicas: 1",
+        "affinity: 'sticky'",
+        "activeRevisionsMode: 'Single'",
+        "type: 'SystemAssigned'",
+        "identity: 'system'",
+        "adminUserEnabled: false",
+        "external: true",
+        "targetPort: appPort",
+        "'azd-service-name': 'web'",
+        "mcr.microsoft.com/azuredocs/containerapps-helloworld:latest",
+    ):
+        assert expected in app, expected
+    assert not re.search(r"maxReplicas: (?!1\b)", app)
+
+
+def test_roles_are_granted_by_id() -> None:
+    """AcrPull on the registry and Cognitive Services OpenAI User on the given account."""
+    assert ACR_PULL_ROLE in code_of(read(RESOURCES))
+    role = code_of(read(INFRA / "openai-role.bicep"))
+    assert OPENAI_USER_ROLE in role and "scope: openAi" in role
+    assert "principalType: 'ServicePrincipal'" in role
+
+
+def test_the_data_share_is_mounted_where_the_dockerfile_keeps_data() -> None:
+    """The Azure Files volume is mounted at the Dockerfile's DATA_STORE_PATH and VOLUME."""
+    app = code_of(read(RESOURCES))
+    data_path = bicep_var(read(RESOURCES), "dataPath")
+    assert data_path == dockerfile_env()["DATA_STORE_PATH"] == "/app/data"
+    volumes = [i.args for i in parse_dockerfile(read(DOCKERFILE)) if i.keyword == "VOLUME"]
+    assert any(data_path in exec_form(v) for v in volumes)
+    assert "mountPath: dataPath" in app and "storageType: 'AzureFile'" in app
+    assert "Microsoft.Storage/storageAccounts/fileServices/shares@" in app
+    assert "Microsoft.App/managedEnvironments/storages@" in app
+    uid = re.search(r"--uid (\d+)", read(DOCKERFILE))
+    assert uid and f"uid={uid[1]}" in bicep_var_default(read(RESOURCES), "dataMountOptions")
+
+
+def bicep_var_default(bicep: str, name: str) -> str:
+    """The default of `param name string = '...'`."""
+    match = re.search(rf"^param {name} string = '([^']*)'", code_of(bicep), re.MULTILINE)
+    assert match, f"no param {name} with a default"
+    return match[1]
+
+
+def test_port_and_probes_match_the_app() -> None:
+    """Ingress and probes use the Dockerfile's port; probes hit /healthz and /readyz."""
+    app = code_of(read(RESOURCES))
+    port = bicep_var(read(RESOURCES), "appPort")
+    exposed = [i.args for i in parse_dockerfile(read(DOCKERFILE)) if i.keyword == "EXPOSE"]
+    assert exposed == [port] == [str(Settings.model_fields["app_port"].default)]
+    for probe, path in (("Liveness", "/healthz"), ("Readiness", "/readyz")):
+        block = block_after(app, app.rfind("{", 0, app.index(f"type: '{probe}'")))
+        assert f"path: '{path}'" in block and "port: appPort" in block, probe
+
+
+def test_container_variables_are_settings_the_app_reads() -> None:
+    """Every env var name is a Settings field; the secret comes from a Container Apps secret."""
+    app = code_of(read(RESOURCES))
+    names = set(re.findall(r"name: '([A-Z][A-Z0-9_]+)'", app))
+    assert names <= {field.upper() for field in Settings.model_fields}, names
+    assert {
+        "AZURE_OPENAI_ENDPOINT",
+        "AZURE_OPENAI_DEPLOYMENT",
+        "AZURE_OPENAI_API_VERSION",
+        "LLM_PROVIDER",
+        "AUTH_MODE",
+        "STORAGE_SECRET",
+        "DATA_STORE_PATH",
+    } <= names
+    assert re.search(r"name: 'STORAGE_SECRET'\s+secretRef:", app)
+    assert re.search(r"@secure\(\)\s*(@description\([^)]*\)\s*)?param storageSecret", app)
+
+
+def test_choices_match_the_settings() -> None:
+    """LLM_PROVIDER and AUTH_MODE allow exactly what the app accepts."""
+    providers = {provider.value for provider in Provider}
+    auth_modes = set(get_args(Settings.model_fields["auth_mode"].annotation))
+    for path in (MAIN, RESOURCES):
+        params = params_of(read(path))
+        assert set(params["llmProvider"]["allowed"]) == providers, path.name
+        assert set(params["authMode"]["allowed"]) == auth_modes, path.name
+
+
+def test_main_outputs_what_azd_and_the_docs_use() -> None:
+    """The registry endpoint (azd pushes there), the app URL and the identity's principal id."""
+    outputs = set(re.findall(r"^output (\w+) ", code_of(read(MAIN)), re.MULTILINE))
+    assert {
+        "AZURE_CONTAINER_REGISTRY_ENDPOINT",
+        "SERVICE_WEB_URI",
+        "SERVICE_WEB_PRINCIPAL_ID",
+        "AZURE_STORAGE_ACCOUNT_NAME",
+        "AZURE_STORAGE_SHARE_NAME",
+    } <= outputs
+    assert "targetScope = 'subscription'" in code_of(read(MAIN))
+
+
+def test_azure_yaml_builds_the_dockerfile_into_a_container_app() -> None:
+    """Service `web`: Python, hosted on Container Apps, built from ./Dockerfile."""
+    config = yaml.safe_load(read(ROOT / "azure.yaml"))
+    web = config["services"]["web"]
+    assert web["language"] == "python" and web["host"] == "containerapp"
+    assert web["docker"]["path"] == "./Dockerfile"
+    assert (ROOT / web.get("project", ".") / web["docker"]["path"]).resolve() == DOCKERFILE
+    infra = config.get("infra", {})
+    assert (ROOT / infra.get("path", "infra") / f"{infra.get('module', 'main')}.bicep").is_file()
