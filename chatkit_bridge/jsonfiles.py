@@ -7,6 +7,7 @@ after it reached the disk, so a crash leaves either the old or the new version.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -39,11 +40,19 @@ def user_folder(root: Path, user_id: str) -> Path:
     return root / "users" / digest[:32]
 
 
+FOLDER_SYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EPERM}
+
+
 def fsync_folder(folder: Path) -> None:
     """Flush a folder's entries (new, renamed, removed files) to disk."""
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
+    except OSError as error:
+        # Network file systems (SMB on Azure Files, some NFS) cannot sync a folder; the rename
+        # is already done and they order it themselves, so a write must not fail over it.
+        if error.errno not in FOLDER_SYNC_UNSUPPORTED:
+            raise
     finally:
         os.close(fd)
 

@@ -1,10 +1,13 @@
 """Data survives crashes, concurrent writers, corrupt files and failing disks."""
 
 import asyncio
+import errno
 import json
 import logging
+import os
 import random
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -270,3 +273,26 @@ async def test_a_read_only_folder_raises_and_keeps_earlier_data(tmp_path: Path) 
         for folder in folders:
             folder.chmod(0o755)
     assert await all_item_ids(fresh_store(tmp_path), "thr_worker", worker) == ["m_old"]
+
+
+async def test_a_file_system_that_cannot_sync_folders_still_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Azure Files (SMB) answers EINVAL to fsync on a folder; writes must still succeed."""
+    real_fsync = os.fsync
+
+    def smb_like_fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", smb_like_fsync)
+    store, context = fresh_store(tmp_path), RequestContext(user_id="alice")
+    thread = ThreadMetadata(id="thr_smb", created_at=datetime.now(UTC))
+    await store.save_thread(thread, context)
+    await store.add_thread_item(thread.id, message("msg_1", thread.id), context)
+    fresh_todos(tmp_path).add("alice", ["saved on a share"])
+
+    reloaded = fresh_store(tmp_path)
+    assert await all_item_ids(reloaded, thread.id, context) == ["msg_1"]
+    assert [t.title for t in fresh_todos(tmp_path).list("alice")] == ["saved on a share"]
