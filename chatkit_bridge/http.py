@@ -1,5 +1,6 @@
 """`POST /chatkit`: the ChatKit protocol over HTTP, with clear errors for bad requests."""
 
+import binascii
 import logging
 from collections.abc import AsyncIterator
 
@@ -15,9 +16,12 @@ from chatkit.types import (
     ThreadsAddStructuredInputReq,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsCustomActionReq,
     ThreadsRetryAfterItemReq,
+    ThreadsSyncCustomActionReq,
     ThreadsUpdateReq,
     UserMessageItem,
+    WidgetItem,
 )
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -25,11 +29,16 @@ from pydantic import TypeAdapter, ValidationError
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
+from chatkit_bridge.jsonfiles import StorageError
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 MAX_TITLE_LENGTH = 200
+STORAGE_FAILED = (
+    "Your data could not be read or saved right now (a storage problem on the server); "
+    "what was saved before is kept. Try again later."
+)
 REQUEST = TypeAdapter(ChatKitReq)
 
 
@@ -40,6 +49,12 @@ class BadRequestError(ValueError):
 def error_response(status: int, message: str) -> JSONResponse:
     """Answer with `{"error": message}`."""
     return JSONResponse({"error": message}, status_code=status)
+
+
+def storage_error_response(error: StorageError) -> JSONResponse:
+    """Log a failed read or write and answer 503 without server paths."""
+    logger.error("storage failed: %s", error)
+    return error_response(503, STORAGE_FAILED)
 
 
 def chatkit_router(server: ChatKitServer[RequestContext], auth_mode: str) -> APIRouter:
@@ -65,8 +80,12 @@ def chatkit_router(server: ChatKitServer[RequestContext], auth_mode: str) -> API
             result = await server.process(body, context)
         except NotFoundError as error:
             return error_response(404, str(error))
+        except binascii.Error:
+            return error_response(400, "The audio is not valid base64.")
         except (BadRequestError, NotImplementedError, RuntimeError) as error:
             return error_response(400, str(error) or "This request is not supported.")
+        except StorageError as error:
+            return storage_error_response(error)
         if isinstance(result, StreamingResult):
             return StreamingResponse(guarded_stream(result), media_type="text/event-stream")
         return Response(content=result.json, media_type="application/json")
@@ -112,6 +131,10 @@ async def check_request(
     item = await store.load_item(thread_id, item_id, context) if thread_id and item_id else None
     if isinstance(request, ThreadsRetryAfterItemReq) and not isinstance(item, UserMessageItem):
         raise BadRequestError(f"Item {item_id} is not a user message; only those can be retried.")
+    if isinstance(request, ThreadsCustomActionReq | ThreadsSyncCustomActionReq) and not (
+        item is None or isinstance(item, WidgetItem)
+    ):
+        raise BadRequestError(f"Item {item_id} is not a widget; only widgets send actions.")
     if isinstance(request, ThreadsAddStructuredInputReq) and not (
         isinstance(item, StructuredInputItem) and item.status == "pending"
     ):
@@ -132,6 +155,10 @@ async def guarded_stream(result: StreamingResult) -> AsyncIterator[bytes]:
     try:
         async for chunk in result:
             yield chunk
+    except StorageError as error:
+        logger.error("storage failed: %s", error)
+        event = ErrorEvent(message=STORAGE_FAILED, allow_retry=True)
+        yield b"data: " + event.model_dump_json().encode() + b"\n\n"
     except Exception:
         logger.exception("stream failed")
         event = ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True)

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from chatkit_bridge.http import error_response
+from chatkit_bridge.http import error_response, storage_error_response
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
+from chatkit_bridge.jsonfiles import StorageError
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import Todo, TodoError, TodoNotFoundError
 
@@ -87,6 +88,8 @@ async def answer(call: Any, many: bool = False, status: int = 200) -> JSONRespon
         return error_response(404, str(error))
     except TodoError as error:
         return error_response(400, str(error))
+    except StorageError as error:
+        return storage_error_response(error)
     if many:
         return JSONResponse({"todos": [todo_json(todo) for todo in result]}, status_code=status)
     return JSONResponse({"todo": todo_json(result)}, status_code=status)
