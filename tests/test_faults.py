@@ -211,11 +211,6 @@ def test_a_failure_after_a_tool_ran_keeps_the_change_and_says_so(
     assert "buy milk" in str(thread_items(alice, thread_id))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (reported): retry deletes the card and tool results of the failed attempt, so "
-    "the model is not told its tool already ran, and a real model adds the todo a second time",
-)
 def test_retry_after_a_failure_that_followed_a_tool_tells_the_model_what_already_happened(
     alice: httpx.Client, model: FakeOpenAI
 ) -> None:

@@ -45,7 +45,7 @@ class TodoUseCase(UseCase):
 
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
         """Build the todo agent on `model`."""
-        return build_todo_agent(model, self.tools, today=self.today)
+        return build_todo_agent(model, self.tools, self.repository, today=self.today)
 
     def interpreter(self) -> Interpreter:
         """Return the rule-based interpreter that drives the offline model."""
