@@ -58,6 +58,11 @@ class UseCase(ABC):
         """Answer a widget action; the events are persisted and streamed like a reply."""
         raise NotImplementedError(f"{self.name} has no widget actions")
 
+    @property
+    def has_panel(self) -> bool:
+        """Tell whether this use case renders a side panel."""
+        return type(self).render_panel is not UseCase.render_panel
+
     def render_panel(self, context: RequestContext) -> None:  # noqa: B027 - optional hook
         """Render a side panel beside the chat into the current container; none by default."""
 

@@ -21,6 +21,7 @@ from chatkit_bridge.server import BridgeServer, feedback_of
 from chatkit_bridge.ui.composer import Composer
 from chatkit_bridge.ui.thread_drawer import ThreadDrawer
 from chatkit_bridge.ui.thread_view import ThreadView
+from chatkit_bridge.ui.widget_content import material_icon
 
 FLUSH_INTERVAL = 0.05
 BOTTOM_THRESHOLD = 0.98
@@ -36,6 +37,7 @@ class ChatPage:
         self.context = context
         self.client = ChatKitClient(server, context)
         self.thread_id: str | None = None
+        self.path = ui.context.client.page.path  # the address of this page, for reloads
         self.stream_task: asyncio.Task[None] | None = None
         self.refresh_pending = False
         self.follow_stream = True
@@ -46,9 +48,10 @@ class ChatPage:
         dark = ui.dark_mode()
         with ui.left_drawer(bordered=True).classes("p-3") as threads_drawer:
             self.drawer = ThreadDrawer(self.client, self.open_thread)
-        panel_drawer = ui.right_drawer(bordered=True).classes("p-3 todo-drawer")
-        with panel_drawer:
-            self.use_case.render_panel(self.context)
+        panel_drawer: ui.right_drawer | None = None
+        if self.use_case.has_panel:
+            with ui.right_drawer(bordered=True).classes("p-3") as panel_drawer:
+                self.use_case.render_panel(self.context)
         with ui.header(elevated=True).classes("items-center no-wrap gap-2 px-3 py-2"):
             ui.button(icon="menu", on_click=threads_drawer.toggle).props("flat round color=white")
             ui.label(self.use_case.title).classes("text-lg font-medium ellipsis")
@@ -57,9 +60,10 @@ class ChatPage:
             ui.button(icon="dark_mode", on_click=dark.toggle).props(
                 "flat round color=white"
             ).tooltip("Dark mode")
-            ui.button(icon="checklist", on_click=panel_drawer.toggle).props(
-                "flat round color=white"
-            ).tooltip("Side panel")
+            if panel_drawer is not None:
+                ui.button(icon="checklist", on_click=panel_drawer.toggle).props(
+                    "flat round color=white"
+                ).tooltip("Side panel")
         self.scroll = ui.scroll_area(on_scroll=self._on_scroll).classes(
             "w-full h-[calc(100vh-11rem)]"
         )
@@ -106,7 +110,8 @@ class ChatPage:
 
     def _show_thread_id(self) -> None:
         """Put the open thread in the address bar, so a reload comes back to it."""
-        ui.navigate.history.replace(f"/?thread={self.thread_id}" if self.thread_id else "/")
+        query = f"?thread={self.thread_id}" if self.thread_id else ""
+        ui.navigate.history.replace(f"{self.path}{query}")
         self.drawer.current = self.thread_id
         self.scroll.props(f"data-thread={self.thread_id or 'none'}")
 
@@ -119,7 +124,7 @@ class ChatPage:
             for starter in self.use_case.starter_prompts:
                 ui.button(
                     starter.label,
-                    icon=starter.icon if "-" not in starter.icon else None,
+                    icon=material_icon(starter.icon),
                     on_click=lambda prompt=starter.prompt: self.send(prompt),
                 ).props("outline rounded no-caps").classes("starter")
 
