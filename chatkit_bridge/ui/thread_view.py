@@ -39,6 +39,8 @@ from chatkit_bridge.ui.renderer import ClientActionHandler, WidgetView
 WidgetActionHandler = Callable[[str, ActionConfig, dict[str, Any]], Awaitable[None]]
 FeedbackSender = Callable[[str, FeedbackKind], Awaitable[None]]
 RetryHandler = Callable[[], Awaitable[None]]
+# The SDK reports some failures (e.g. a store that refused a write) without a message.
+GENERIC_ERROR = "The assistant could not finish this reply; try again in a moment."
 
 
 class ThreadView:
@@ -92,7 +94,7 @@ class ThreadView:
                     notice(event.message, event.level)
             case ErrorEvent():
                 self.clear_transient()
-                self.show_error(event.message or "Something went wrong.", event.allow_retry)
+                self.show_error(event.message or GENERIC_ERROR, event.allow_retry)
 
     def show_error(self, message: str, allow_retry: bool) -> None:
         """Show an error with a Retry button when a retry can help."""
