@@ -25,11 +25,12 @@ from chatkit.types import (
 )
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.jsonfiles import StorageError
+from chatkit_bridge.server import CHATKIT_REQUEST
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ STORAGE_FAILED = (
     "Your data could not be read or saved right now (a storage problem on the server); "
     "what was saved before is kept. Try again later."
 )
-REQUEST = TypeAdapter(ChatKitReq)
 
 
 class BadRequestError(ValueError):
@@ -72,7 +72,7 @@ def chatkit_router(server: ChatKitServer[RequestContext], auth_mode: str) -> API
         if body is None:
             return error_response(413, f"Request body is larger than {MAX_BODY_BYTES} bytes.")
         try:
-            parsed = REQUEST.validate_json(body)
+            parsed = CHATKIT_REQUEST.validate_json(body)
         except ValidationError as error:
             return error_response(400, describe_validation_error(error))
         try:

@@ -10,9 +10,10 @@ from typing import Any
 from agents import Runner
 from chatkit.actions import Action
 from chatkit.agents import AgentContext, stream_agent_response
-from chatkit.server import ChatKitServer
+from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.store import Store
 from chatkit.types import (
+    ChatKitReq,
     FeedbackKind,
     ThreadItem,
     ThreadMetadata,
@@ -20,7 +21,9 @@ from chatkit.types import (
     UserMessageItem,
     UserMessageTextContent,
     WidgetItem,
+    is_streaming_req,
 )
+from pydantic import TypeAdapter
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.converter import PlainTextConverter
@@ -36,6 +39,7 @@ TITLE_LENGTH = 48
 FEEDBACK_KEY = "feedback"
 CANCELLATIONS = (asyncio.CancelledError, GeneratorExit)
 DRAIN_SECONDS = 20.0
+CHATKIT_REQUEST: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 
 
 class BridgeServer(ChatKitServer[RequestContext]):
@@ -69,6 +73,16 @@ class BridgeServer(ChatKitServer[RequestContext]):
             self._active -= 1
             if not self._active:
                 self._idle.set()
+
+    async def process(
+        self, request: str | bytes | bytearray, context: RequestContext
+    ) -> StreamingResult | NonStreamingResult:
+        """Parse a ChatKit request with one prebuilt parser and route it as the SDK does."""
+        # The SDK builds TypeAdapter(ChatKitReq) on every call: 4-6 ms of CPU per request.
+        parsed = CHATKIT_REQUEST.validate_json(request)
+        if is_streaming_req(parsed):
+            return StreamingResult(self._process_streaming(parsed, context))
+        return NonStreamingResult(await self._process_non_streaming(parsed, context))
 
     async def respond(
         self,
