@@ -16,11 +16,10 @@ from typing import Any
 
 from agents import Agent, Runner, set_tracing_disabled
 from chatkit.agents import AgentContext, simple_to_agent_input, stream_agent_response
-from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
+from chatkit.server import ChatKitServer
 from chatkit.store import NotFoundError, Store
 from chatkit.types import (
     Attachment,
-    ChatKitReq,
     ErrorEvent,
     Page,
     ThreadCreatedEvent,
@@ -28,9 +27,7 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadStreamEvent,
     UserMessageItem,
-    is_streaming_req,
 )
-from pydantic import TypeAdapter
 
 from chatkit_bridge.client import ChatKitClient
 from chatkit_bridge.context import RequestContext
@@ -55,34 +52,13 @@ def today() -> date:
     return TODAY
 
 
-REQUEST = TypeAdapter(ChatKitReq)
-
-
-class ProposedBridgeServer(BridgeServer):
-    """BridgeServer with the proposed fix: parse requests with one prebuilt TypeAdapter.
-
-    `ChatKitServer.process` (openai-chatkit 1.6.5) builds `TypeAdapter(ChatKitReq)` on every
-    call, about 6 ms of CPU; this override is the same code with the adapter built once.
-    """
-
-    async def process(
-        self, request: str | bytes | bytearray, context: RequestContext
-    ) -> StreamingResult | NonStreamingResult:
-        """Parse a ChatKit request and route it, as the SDK does."""
-        parsed = REQUEST.validate_json(request)
-        if is_streaming_req(parsed):
-            return StreamingResult(self._process_streaming(parsed, context))
-        return NonStreamingResult(await self._process_non_streaming(parsed, context))
-
-
-def our_server(folder: Path, proposed_fix: bool = False) -> BridgeServer:
+def our_server(folder: Path) -> BridgeServer:
     """Wire our stack like app.py does: TinyDBStore + TodoUseCase + BridgeServer, offline model."""
     files = JsonFiles()  # a cache of its own, so two stacks in one process share nothing
     use_case = TodoUseCase(TodoRepository(folder, files=files), today=today)
     model = OfflineModel(TodoInterpreter(today=today))
     choice = ModelChoice(model, Provider.OFFLINE, "Offline demo model", False)
-    server_class = ProposedBridgeServer if proposed_fix else BridgeServer
-    return server_class(TinyDBStore(folder, files=files), use_case, choice)
+    return BridgeServer(TinyDBStore(folder, files=files), use_case, choice)
 
 
 class MemoryStore(Store[RequestContext]):

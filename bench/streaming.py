@@ -1,6 +1,6 @@
 """Count the page updates and bytes a 20,000-character streamed reply sends to the browser.
 
-Run: /work/venv/bin/python bench/streaming.py [--proposed-fix] [--chunk-delay 0.002] [--runs 3]
+Run: /work/venv/bin/python bench/streaming.py [--chunk-delay 0.002] [--runs 3]
 
 Our stack (TinyDBStore on a temp folder + BridgeServer) answers every message with one
 20,000-character markdown reply (paragraphs of about 400 characters) from an offline model that
@@ -33,7 +33,6 @@ os.environ["NICEGUI_STORAGE_PATH"] = tempfile.mkdtemp(prefix="bench-nicegui-")
 os.environ["PYTEST_CURRENT_TEST"] = "bench/streaming.py"
 
 from agents import set_tracing_disabled
-from chatkit.types import ThreadStreamEvent
 from nicegui import Client
 from nicegui.testing.user_simulation import user_simulation
 
@@ -44,7 +43,6 @@ from chatkit_bridge.offline_model import OfflineModel
 from chatkit_bridge.server import BridgeServer
 from chatkit_bridge.settings import Provider
 from chatkit_bridge.store import TinyDBStore
-from chatkit_bridge.ui import chat_page, streaming_text
 from chatkit_bridge.ui.chat_page import ChatPage
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.use_case import TodoUseCase
@@ -53,7 +51,6 @@ REPLY_LENGTH = 20_000
 CHUNK_DELAY, WORDS_PER_CHUNK = 0.002, 3
 RUNS = 3
 UPDATES_PER_SECOND_TARGET, BYTES_RATIO_TARGET = 20, 3.0
-PROPOSED_FLUSH_INTERVAL = 0.1
 
 
 def long_reply(length: int = REPLY_LENGTH) -> str:
@@ -162,55 +159,14 @@ async def one_run(server: BridgeServer, text: str, run: int) -> Run:
     )
 
 
-def apply_proposed_fix() -> None:
-    """Patch the page in this process only: scroll on flush ticks that sent text; flush at 10/s.
-
-    This simulates the change proposed for chatkit_bridge/ui/chat_page.py and
-    chatkit_bridge/ui/streaming_text.py, to measure it; the product code is not modified.
-    """
-    chat_page.FLUSH_INTERVAL = PROPOSED_FLUSH_INTERVAL
-    streaming_text.MIN_FLUSH_INTERVAL = PROPOSED_FLUSH_INTERVAL
-    original_apply = ChatPage._apply
-
-    async def apply_without_scrolling(self: ChatPage, event: ThreadStreamEvent) -> None:
-        """Apply an event without scrolling."""
-        follow, self.follow_stream = self.follow_stream, False
-        try:
-            await original_apply(self, event)
-        finally:
-            self.follow_stream = follow
-
-    def flush_then_scroll(self: ChatPage) -> None:
-        """Flush due text and scroll only if some was sent."""
-        before = sum(message.body.flushes for message in self.view.messages.values())
-        self.view.flush()
-        after = sum(message.body.flushes for message in self.view.messages.values())
-        if after != before and self.follow_stream:
-            self.scroll.scroll_to(percent=1)
-
-    ChatPage._apply = apply_without_scrolling  # type: ignore[method-assign]
-    ChatPage._flush = flush_then_scroll  # type: ignore[method-assign]
-
-
 async def main() -> None:
     """Stream the reply a few times and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--proposed-fix",
-        action="store_true",
-        help="measure the proposed chat_page.py change (patched in this process only)",
-    )
     parser.add_argument(
         "--chunk-delay", type=float, default=CHUNK_DELAY, help="seconds between chunks"
     )
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
-    if args.proposed_fix:
-        apply_proposed_fix()
-        print(
-            "with the proposed fix: scroll only on flush ticks that sent text, "
-            f"flush every {PROPOSED_FLUSH_INTERVAL} s"
-        )
     text = long_reply()
     runs = []
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:

@@ -43,17 +43,9 @@ WARMUP_ROUNDS, ROUNDS, TURNS_PER_THREAD = 3, 40, 6
 
 async def main() -> None:
     """Run the rounds and print medians, p95 and ratios."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--proposed-fix",
-        action="store_true",
-        help="measure ours with the proposed BridgeServer.process (prebuilt request parser)",
-    )
-    proposed_fix = parser.parse_args().proposed_fix
-    if proposed_fix:
-        print("with the proposed fix: BridgeServer.process parses with a prebuilt TypeAdapter")
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
-        ours = our_server(Path(folder) / "ours", proposed_fix)
+        ours = our_server(Path(folder) / "ours")
         floor = floor_server(Path(folder) / "floor")
         times: dict[str, list[float]] = {"ours": [], "floor": [], "ours new": [], "floor new": []}
         ratios: list[float] = []

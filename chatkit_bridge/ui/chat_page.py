@@ -10,6 +10,7 @@ from chatkit.store import NotFoundError
 from chatkit.types import (
     FeedbackKind,
     ThreadCreatedEvent,
+    ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
 )
@@ -23,7 +24,7 @@ from chatkit_bridge.ui.thread_drawer import ThreadDrawer
 from chatkit_bridge.ui.thread_view import ThreadView
 from chatkit_bridge.ui.widget_content import material_icon
 
-FLUSH_INTERVAL = 0.05
+FLUSH_INTERVAL = 0.1
 BOTTOM_THRESHOLD = 0.98
 REFRESH_DELAY = 0.1
 
@@ -208,7 +209,8 @@ class ChatPage:
         self.view.apply(event)
         if isinstance(event, ThreadCreatedEvent | ThreadUpdatedEvent):
             await self.drawer.refresh()
-        if self.follow_stream:
+        # Streamed text scrolls on flush; one scroll per text delta would flood the socket.
+        if self.follow_stream and not isinstance(event, ThreadItemUpdatedEvent):
             self.scroll.scroll_to(percent=1)
 
     async def stop(self) -> None:
@@ -220,8 +222,9 @@ class ChatPage:
                 await self.stream_task
 
     def _flush(self) -> None:
-        """Send buffered streamed text at a bounded rate."""
-        self.view.flush()
+        """Send buffered streamed text at a bounded rate, following it down when wanted."""
+        if self.view.flush() and self.follow_stream:
+            self.scroll.scroll_to(percent=1)
 
     def _on_scroll(self, event: Any) -> None:
         """Follow the stream only while the user stays at the bottom."""

@@ -6,7 +6,7 @@ from nicegui import ui
 
 from chatkit_bridge.ui.safe_markdown import safe_markdown
 
-MIN_FLUSH_INTERVAL = 0.05  # at most ~20 page updates per second per message
+MIN_FLUSH_INTERVAL = 0.1  # text updates per message: at most 10 a second, plus one scroll each
 FENCE = "```"
 
 
@@ -36,10 +36,12 @@ class StreamingMarkdown:
         self.text += delta
         self._pending += delta
 
-    def flush_if_due(self) -> None:
-        """Send queued text unless the last update was too recent."""
+    def flush_if_due(self) -> bool:
+        """Send queued text unless the last update was too recent; tell whether it sent any."""
         if self._pending and time.monotonic() - self._last_flush >= MIN_FLUSH_INTERVAL:
             self.flush()
+            return True
+        return False
 
     def flush(self) -> None:
         """Send queued text to the page now."""

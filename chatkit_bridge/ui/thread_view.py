@@ -119,10 +119,9 @@ class ThreadView:
             element.delete()
         self._transient.clear()
 
-    def flush(self) -> None:
-        """Send buffered streamed text that is due."""
-        for message in self.messages.values():
-            message.body.flush_if_due()
+    def flush(self) -> bool:
+        """Send buffered streamed text that is due; tell whether any was sent."""
+        return any([message.body.flush_if_due() for message in self.messages.values()])
 
     def finish_streaming(self) -> None:
         """Flush everything once a stream ends."""
