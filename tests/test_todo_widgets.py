@@ -1,13 +1,22 @@
 """The todo card: content, states, snapshots and a faithful JSON round trip."""
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from chatkit.types import ThreadItem, WidgetItem
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    ThreadItem,
+    ThreadMetadata,
+    WidgetItem,
+)
 from chatkit.widgets import DynamicWidgetRoot
 from pydantic import TypeAdapter
 
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.store import TinyDBStore
 from use_cases.todo.models import Todo
 from use_cases.todo.widgets import (
     ALL_DONE_TEXT,
@@ -17,6 +26,7 @@ from use_cases.todo.widgets import (
     due_label,
     is_live_todo_card,
     is_todo_card,
+    retire_live_cards,
     snapshot_widget,
     todo_card_copy_text,
 )
@@ -211,3 +221,31 @@ def test_copy_text_lists_todos_like_the_original_app(todos: list[Todo]) -> None:
         "Total: 2 items (1 completed, 1 pending)",
     ]
     assert todo_card_copy_text([]) == "Your todo list is empty."
+
+
+async def test_the_live_card_is_retired_however_far_back_it_is(tmp_path: Path) -> None:
+    store, context = TinyDBStore(tmp_path), RequestContext(user_id="alice")
+    thread = ThreadMetadata(id="thr_far", created_at=datetime(2026, 11, 26, 9))
+    await store.save_thread(thread, context)
+    today = date(2026, 11, 26)
+
+    async def add(item_id: str, minute: int, live: bool) -> None:
+        card = build_todo_card([todo("todo_aaaaaa", "a")], today, live=live)
+        at = datetime(2026, 11, 26, 9, minute)
+        item = WidgetItem(id=item_id, thread_id=thread.id, created_at=at, widget=card)
+        await store.add_thread_item(thread.id, item, context)
+
+    await add("old_snapshot", 0, live=False)
+    await add("live_card", 1, live=True)
+    for n in range(45):  # replies without a card push the live one past two pages
+        reply = AssistantMessageItem(
+            id=f"msg_{n}",
+            thread_id=thread.id,
+            created_at=datetime(2026, 11, 26, 10, n),
+            content=[AssistantMessageContent(text=f"reply {n}")],
+        )
+        await store.add_thread_item(thread.id, reply, context)
+
+    events = await retire_live_cards(store, thread, context)
+    assert [event.item.id for event in events] == ["live_card"]
+    assert not is_live_todo_card(events[0].item.widget)

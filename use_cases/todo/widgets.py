@@ -30,6 +30,7 @@ from use_cases.todo.models import Todo
 
 LIVE_CARD_KEY = "todo-card"
 SNAPSHOT_CARD_KEY = "todo-card-snapshot"
+RETIRE_PAGE_SIZE = 20
 CARD_ID = "todo-card"
 
 ADD_ACTION = "todo.add"
@@ -243,17 +244,20 @@ def snapshot_widget(widget: WidgetRoot) -> WidgetRoot:
 async def retire_live_cards(
     store: Store[Any], thread: ThreadMetadata, context: Any, *, keep: str | None = None
 ) -> list[ThreadItemReplacedEvent]:
-    """Return events that turn the thread's live todo cards (except `keep`) into snapshots."""
-    events: list[ThreadItemReplacedEvent] = []
+    """Return events that turn the thread's live todo card (except `keep`) into a snapshot."""
+    # Every card is retired when a newer one is shown, so only the newest todo card can still
+    # be live: stop there instead of reading the whole thread on every turn.
     after: str | None = None
     while True:
-        page = await store.load_thread_items(thread.id, after, 100, "desc", context)
+        page = await store.load_thread_items(thread.id, after, RETIRE_PAGE_SIZE, "desc", context)
         for item in page.data:
-            if isinstance(item, WidgetItem) and item.id != keep and is_live_todo_card(item.widget):
+            if not isinstance(item, WidgetItem) or item.id == keep:
+                continue
+            if is_live_todo_card(item.widget):
                 snapshot = snapshot_widget(item.widget)
-                events.append(
-                    ThreadItemReplacedEvent(item=item.model_copy(update={"widget": snapshot}))
-                )
+                return [ThreadItemReplacedEvent(item=item.model_copy(update={"widget": snapshot}))]
+            if is_todo_card(item.widget):
+                return []
         if not page.has_more or page.after is None:
-            return events
+            return []
         after = page.after
