@@ -8,6 +8,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
+from tests.polling import until
 
 
 async def send(user: User, text: str) -> None:
@@ -20,23 +21,6 @@ async def send(user: User, text: str) -> None:
 async def settle(user: User, seconds: float = 0.3) -> None:
     """Let streams, refreshes and timers run."""
     await asyncio.sleep(seconds)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait until a condition holds; the machine may be busy, so poll instead of sleeping."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not holds(condition):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
-
-
-def holds(condition: Callable[[], bool]) -> bool:
-    """Evaluate a condition; an element that is not there yet counts as false."""
-    try:
-        return condition()
-    except (AssertionError, ValueError):
-        return False
 
 
 def elements(user: User) -> list[ui.element]:

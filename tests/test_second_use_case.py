@@ -9,7 +9,7 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +43,7 @@ from chatkit_bridge.store import TinyDBStore
 from chatkit_bridge.ui.chat_page import ChatPage
 from chatkit_bridge.ui.renderer import WidgetView
 from chatkit_bridge.use_case import ActionRequest, StarterPrompt, UseCase
+from tests.polling import until
 from tests.stack import assistant_texts, collect, errors_in, thread_id_of, widgets_in
 
 # ----- the notes use case: data ------------------------------------------------------------
@@ -243,23 +244,6 @@ def widget_texts(widget: Any) -> list[str]:
 
     walk(widget.model_dump(mode="json", exclude_none=True, warnings=False))
     return found
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait until a condition holds; the machine may be busy, so poll instead of sleeping."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not holds(condition):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
-
-
-def holds(condition: Callable[[], bool]) -> bool:
-    """Evaluate a condition; an element that is not there yet counts as false."""
-    try:
-        return condition()
-    except (AssertionError, ValueError):
-        return False
 
 
 def shown(user: User, marker: str) -> list[str]:
