@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.app_process import running_app
+from tests.wire import say, start_thread, todos, user_input
 
 
 @pytest.fixture(scope="module")
@@ -30,47 +31,6 @@ def bob(base_url: str) -> Iterator[httpx.Client]:
     """Another browser session."""
     with httpx.Client(base_url=base_url, timeout=30) as client:
         yield client
-
-
-def user_input(text: str) -> dict[str, Any]:
-    """Build a ChatKit user message input."""
-    return {
-        "content": [{"type": "input_text", "text": text}],
-        "attachments": [],
-        "inference_options": {},
-    }
-
-
-def stream(client: httpx.Client, body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Send a streaming request and decode its server-sent events."""
-    response = client.post("/chatkit", json=body)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/event-stream")
-    return [
-        json.loads(line[len("data: ") :])
-        for line in response.text.splitlines()
-        if line.startswith("data: ")
-    ]
-
-
-def start_thread(client: httpx.Client, text: str) -> tuple[str, list[dict[str, Any]]]:
-    """Create a thread with a first message; return its id and the events."""
-    events = stream(client, {"type": "threads.create", "params": {"input": user_input(text)}})
-    thread_id = next(e["thread"]["id"] for e in events if e["type"] == "thread.created")
-    return thread_id, events
-
-
-def say(client: httpx.Client, thread_id: str, text: str) -> list[dict[str, Any]]:
-    """Add a user message and return the reply's events."""
-    params = {"thread_id": thread_id, "input": user_input(text)}
-    return stream(client, {"type": "threads.add_user_message", "params": params})
-
-
-def todos(client: httpx.Client) -> list[tuple[str, bool]]:
-    """Return the caller's todos as (title, completed)."""
-    response = client.get("/api/todos")
-    assert response.status_code == 200
-    return [(t["title"], t["completed"]) for t in response.json()["todos"]]
 
 
 def last_card(events: list[dict[str, Any]]) -> str:

@@ -1,6 +1,5 @@
 """Operations: readiness, one log line per turn without message text, clean shutdown."""
 
-import json
 import shutil
 import signal
 import threading
@@ -11,23 +10,7 @@ import httpx
 
 from tests.app_process import app_process, running_app
 from tests.fake_openai import FakeOpenAI, SlowSay
-
-
-def create_thread(client: httpx.Client, text: str) -> list[dict[str, Any]]:
-    """Start a thread over HTTP and return its events."""
-    body = {
-        "type": "threads.create",
-        "params": {
-            "input": {
-                "content": [{"type": "input_text", "text": text}],
-                "attachments": [],
-                "inference_options": {},
-            }
-        },
-    }
-    response = client.post("/chatkit", json=body)
-    lines = response.text.splitlines()
-    return [json.loads(line[6:]) for line in lines if line.startswith("data: ")]
+from tests.wire import start_thread
 
 
 def test_readyz_reports_a_store_that_cannot_be_written(tmp_path: Path) -> None:
@@ -52,7 +35,7 @@ def test_each_turn_logs_one_line_without_the_message_or_secrets(tmp_path: Path) 
         app_process(data, LOG_LEVEL="INFO", OPENAI_API_KEY="sk-never-logged") as (url, _),
         httpx.Client(base_url=url, timeout=30) as client,
     ):
-        create_thread(client, f"Add {secret_text}")
+        start_thread(client, f"Add {secret_text}")
         log_path = data.parent / f"app-{url.rsplit(':', 1)[1]}.log"
     log = log_path.read_text()
     turn_lines = [line for line in log.splitlines() if "turn thread=thr_" in line]
@@ -76,7 +59,7 @@ def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
 
             def chat() -> None:
                 with httpx.Client(base_url=url, timeout=30) as client:
-                    events.extend(create_thread(client, "tell me a story"))
+                    events.extend(start_thread(client, "tell me a story")[1])
 
             talker = threading.Thread(target=chat)
             talker.start()
@@ -95,8 +78,7 @@ def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
 def test_a_restart_keeps_sessions_threads_and_todos(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with running_app(data) as url, httpx.Client(base_url=url, timeout=30) as client:
-        events = create_thread(client, "Add water the plants")
-        thread_id = next(e["thread"]["id"] for e in events if e["type"] == "thread.created")
+        thread_id, _ = start_thread(client, "Add water the plants")
         cookies = dict(client.cookies)
 
     with running_app(data) as url, httpx.Client(base_url=url, cookies=cookies) as client:
