@@ -158,10 +158,7 @@ class ChatPage:
         """Answer the last user message again."""
         if self.thread_id is None or self.view.last_user_item_id is None:
             return
-        stale = list(self.view.elements)
-        last_user = stale.index(self.view.last_user_item_id)
-        for item_id in stale[last_user + 1 :]:
-            self.view.remove_item(item_id)
+        self.view.remove_items_after(self.view.last_user_item_id)
         await self._run(self.client.retry(self.thread_id, self.view.last_user_item_id))
 
     @property

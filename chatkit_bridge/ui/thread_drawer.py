@@ -7,6 +7,7 @@ from chatkit.types import Thread
 from nicegui import ui
 
 from chatkit_bridge.client import ChatKitClient
+from chatkit_bridge.http import MAX_TITLE_LENGTH
 
 ThreadHandler = Callable[[str | None], Awaitable[None]]
 
@@ -72,7 +73,9 @@ class ThreadDrawer:
         """Ask for a new title and save it."""
         with ui.dialog() as dialog, ui.card().classes("w-96"):
             ui.label("Rename chat").classes("text-lg")
-            field = ui.input("Title", value=thread.title or "").props("autofocus maxlength=200")
+            field = ui.input("Title", value=thread.title or "").props(
+                f"autofocus maxlength={MAX_TITLE_LENGTH}"
+            )
             field.classes("w-full").mark("thread-title-input")
 
             async def save() -> None:

@@ -201,6 +201,12 @@ class ThreadView:
         else:
             self._render_item(item, done=True)
 
+    def remove_items_after(self, item_id: str) -> None:
+        """Take every item newer than `item_id` off the page (the server drops them on retry)."""
+        shown = list(self.elements)
+        for newer in shown[shown.index(item_id) + 1 :]:
+            self.remove_item(newer)
+
     def remove_item(self, item_id: str) -> None:
         """Take an item off the page."""
         element = self.elements.pop(item_id, None)
