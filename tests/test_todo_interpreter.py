@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from chatkit_bridge.interpreter import Reply, ToolCall, ToolResult, Turn
 from use_cases.todo import vocab
 from use_cases.todo.dates import parse_date, split_due
-from use_cases.todo.interpreter import DATA_CHANGING_TOOLS, UNDO_REFERENCE, TodoInterpreter
+from use_cases.todo.interpreter import UNDO_REFERENCE, TodoInterpreter
+from use_cases.todo.tools import TOOLS
 
 TODAY = date(2026, 11, 26)  # a Thursday
 interpreter = TodoInterpreter(today=lambda: TODAY)
@@ -410,7 +411,7 @@ HARMLESS_WORDS = [
 @given(st.lists(st.sampled_from(HARMLESS_WORDS), max_size=12), st.sampled_from([" ", "\n"]))
 def test_text_without_command_verbs_changes_no_data(words: list[str], separator: str) -> None:
     step = interpreter.next_step(Turn(user_text=separator.join(words)))
-    assert isinstance(step, Reply) or not {c.name for c in step} & DATA_CHANGING_TOOLS
+    assert isinstance(step, Reply) or not {c.name for c in step} & TOOLS.changing
 
 
 @settings(max_examples=300, deadline=None)

@@ -23,10 +23,6 @@ logger = logging.getLogger(__name__)
 
 MAX_COMMAND_CHARS = 20_000
 UNDO_REFERENCE = "last completed"
-DATA_CHANGING_TOOLS = frozenset(
-    {"add_todos", "complete_todo", "reopen_todo", "delete_todo", "rename_todo", "set_due_date",
-     "clear_completed"}
-)  # fmt: skip
 
 
 class Groups(Protocol):

@@ -12,6 +12,7 @@ from chatkit.server import stream_widget
 from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent, WidgetItem
 
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.toolset import Toolset
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import Todo, TodoError
 from use_cases.todo.references import Resolved, resolve
@@ -24,16 +25,6 @@ from use_cases.todo.widgets import (
 
 Ctx = RunContextWrapper[AgentContext[RequestContext]]
 
-TOOL_NAMES = (
-    "add_todos",
-    "list_todos",
-    "complete_todo",
-    "reopen_todo",
-    "delete_todo",
-    "rename_todo",
-    "set_due_date",
-    "clear_completed",
-)
 
 # How many threads' latest turns to remember; only the running turn of a thread matters.
 _TURN_MEMORY = 256
@@ -104,31 +95,39 @@ class TodoCardPresenter:
                 await context.stream(event)
 
 
-def build_tools(
-    repository: TodoRepository, today: Callable[[], date] = date.today
-) -> list[FunctionTool]:
-    """Build the todo tools over `repository`."""
-    presenter = TodoCardPresenter(repository, today)
+class TodoTools:
+    """What every todo tool shares: the repository, today's date and the card presenter."""
 
+    def __init__(self, repository: TodoRepository, today: Callable[[], date]) -> None:
+        self.repository = repository
+        self.today = today
+        self.presenter = TodoCardPresenter(repository, today)
+
+    @staticmethod
     def user(ctx: Ctx) -> str:
+        """Return the id of the user the tool runs for."""
         return ctx.context.request_context.user_id
 
-    async def find(ctx: Ctx, reference: str, *, allow_all: bool) -> Resolved | str:
+    async def find(self, ctx: Ctx, reference: str, *, allow_all: bool) -> Resolved | str:
+        """Resolve a reference to todos, or return why it cannot be."""
         return await asyncio.to_thread(
-            resolve, repository, user(ctx), reference, allow_all=allow_all
+            resolve, self.repository, self.user(ctx), reference, allow_all=allow_all
         )
 
-    async def set_completed(ctx: Ctx, reference: str, completed: bool) -> str:
-        found = await find(ctx, reference, allow_all=True)
+    async def set_completed(self, ctx: Ctx, reference: str, completed: bool) -> str:
+        """Tick or untick the todos a reference names, and say what changed."""
+        found = await self.find(ctx, reference, allow_all=True)
         if isinstance(found, str):
             return found
         changing = [todo for todo in found.todos if todo.completed != completed]
         try:
             for todo in changing:
-                await asyncio.to_thread(repository.set_completed, user(ctx), todo.id, completed)
+                await asyncio.to_thread(
+                    self.repository.set_completed, self.user(ctx), todo.id, completed
+                )
         except TodoError as error:  # deleted meanwhile, e.g. from the card
             return str(error)
-        await presenter.show(ctx.context)
+        await self.presenter.show(ctx.context)
         state = "done" if completed else "open"
         if found.everything:
             if not changing:
@@ -140,6 +139,14 @@ def build_tools(
         if not changing:
             return f'"{todo.title}" was already {state}.'
         return f'Marked "{todo.title}" as done.' if completed else f'Reopened "{todo.title}".'
+
+
+TOOLS = Toolset[TodoTools]()
+
+
+@TOOLS.tool
+def add_todos(deps: TodoTools) -> FunctionTool:
+    """Build the tool that adds todos."""
 
     @function_tool
     async def add_todos(ctx: Ctx, titles: list[str], due: str | None = None) -> str:
@@ -154,24 +161,38 @@ def build_tools(
             cleaned = [title.strip() for title in titles]
             if not cleaned:
                 raise TodoError("Give at least one title.")
-            added = await asyncio.to_thread(repository.add, user(ctx), cleaned, due_date)
+            added = await asyncio.to_thread(deps.repository.add, deps.user(ctx), cleaned, due_date)
         except TodoError as error:
             return f"Nothing was added: {error}"
-        await presenter.show(ctx.context)
-        when = f" ({due_label(due_date, today())})" if due_date else ""
+        await deps.presenter.show(ctx.context)
+        when = f" ({due_label(due_date, deps.today())})" if due_date else ""
         if len(added) == 1:
             return f'Added "{added[0].title}"{when}.'
         return f"Added {len(added)} todos{when}: {_titles(added)}."
 
+    return add_todos
+
+
+@TOOLS.tool(read_only=True)
+def list_todos(deps: TodoTools) -> FunctionTool:
+    """Build the tool that shows the list."""
+
     @function_tool
     async def list_todos(ctx: Ctx) -> str:
         """Show the user's todo list."""
-        todos = await asyncio.to_thread(repository.list, user(ctx))
-        await presenter.show(ctx.context)
+        todos = await asyncio.to_thread(deps.repository.list, deps.user(ctx))
+        await deps.presenter.show(ctx.context)
         if not todos:
             return "Your todo list is empty."
         done = sum(1 for todo in todos if todo.completed)
         return f"You have {_count(len(todos))}: {len(todos) - done} pending, {done} done."
+
+    return list_todos
+
+
+@TOOLS.tool
+def complete_todo(deps: TodoTools) -> FunctionTool:
+    """Build the tool that ticks todos."""
 
     @function_tool
     async def complete_todo(ctx: Ctx, reference: str) -> str:
@@ -180,7 +201,14 @@ def build_tools(
         Args:
             reference: A todo id, a position like "2", "last", "all", or words from its title.
         """
-        return await set_completed(ctx, reference, True)
+        return await deps.set_completed(ctx, reference, True)
+
+    return complete_todo
+
+
+@TOOLS.tool
+def reopen_todo(deps: TodoTools) -> FunctionTool:
+    """Build the tool that unticks todos."""
 
     @function_tool
     async def reopen_todo(ctx: Ctx, reference: str) -> str:
@@ -189,7 +217,14 @@ def build_tools(
         Args:
             reference: A todo id, a position, "last", "last completed", "all", or title words.
         """
-        return await set_completed(ctx, reference, False)
+        return await deps.set_completed(ctx, reference, False)
+
+    return reopen_todo
+
+
+@TOOLS.tool
+def delete_todo(deps: TodoTools) -> FunctionTool:
+    """Build the tool that deletes todos."""
 
     @function_tool
     async def delete_todo(ctx: Ctx, reference: str) -> str:
@@ -198,18 +233,25 @@ def build_tools(
         Args:
             reference: A todo id, a position like "2", "last", "all", or words from its title.
         """
-        found = await find(ctx, reference, allow_all=True)
+        found = await deps.find(ctx, reference, allow_all=True)
         if isinstance(found, str):
             return found
         try:
             for todo in found.todos:
-                await asyncio.to_thread(repository.delete, user(ctx), todo.id)
+                await asyncio.to_thread(deps.repository.delete, deps.user(ctx), todo.id)
         except TodoError as error:
             return str(error)
-        await presenter.show(ctx.context)
+        await deps.presenter.show(ctx.context)
         if found.everything:
             return f"Deleted all {_count(len(found.todos))}."
         return f'Deleted "{found.todos[0].title}".'
+
+    return delete_todo
+
+
+@TOOLS.tool
+def rename_todo(deps: TodoTools) -> FunctionTool:
+    """Build the tool that renames a todo."""
 
     @function_tool
     async def rename_todo(ctx: Ctx, reference: str, new_title: str) -> str:
@@ -219,16 +261,25 @@ def build_tools(
             reference: A todo id, a position like "2", "last", or words from its title.
             new_title: The new title.
         """
-        found = await find(ctx, reference, allow_all=False)
+        found = await deps.find(ctx, reference, allow_all=False)
         if isinstance(found, str):
             return found
         todo = found.todos[0]
         try:
-            renamed = await asyncio.to_thread(repository.rename, user(ctx), todo.id, new_title)
+            renamed = await asyncio.to_thread(
+                deps.repository.rename, deps.user(ctx), todo.id, new_title
+            )
         except TodoError as error:
             return f'"{todo.title}" was not renamed: {error}'
-        await presenter.show(ctx.context)
+        await deps.presenter.show(ctx.context)
         return f'Renamed "{todo.title}" to "{renamed.title}".'
+
+    return rename_todo
+
+
+@TOOLS.tool
+def set_due_date(deps: TodoTools) -> FunctionTool:
+    """Build the tool that sets or removes a due date."""
 
     @function_tool
     async def set_due_date(ctx: Ctx, reference: str, due: str | None) -> str:
@@ -242,35 +293,43 @@ def build_tools(
             due_date = parse_due(due)
         except TodoError as error:
             return f"The due date was not changed: {error}"
-        found = await find(ctx, reference, allow_all=False)
+        found = await deps.find(ctx, reference, allow_all=False)
         if isinstance(found, str):
             return found
         todo = found.todos[0]
         try:
-            await asyncio.to_thread(repository.set_due, user(ctx), todo.id, due_date)
+            await asyncio.to_thread(deps.repository.set_due, deps.user(ctx), todo.id, due_date)
         except TodoError as error:
             return str(error)
-        await presenter.show(ctx.context)
+        await deps.presenter.show(ctx.context)
         if due_date is None:
             return f'Removed the due date from "{todo.title}".'
-        return f'"{todo.title}" is now {due_label(due_date, today())}.'
+        return f'"{todo.title}" is now {due_label(due_date, deps.today())}.'
+
+    return set_due_date
+
+
+@TOOLS.tool
+def clear_completed(deps: TodoTools) -> FunctionTool:
+    """Build the tool that deletes the done todos."""
 
     @function_tool
     async def clear_completed(ctx: Ctx) -> str:
         """Delete every todo that is done."""
-        cleared = await asyncio.to_thread(repository.clear_completed, user(ctx))
+        cleared = await asyncio.to_thread(deps.repository.clear_completed, deps.user(ctx))
         if not cleared:
             return "There are no completed todos to clear."
-        await presenter.show(ctx.context)
+        await deps.presenter.show(ctx.context)
         return f"Cleared {_count(len(cleared))} that were done: {_titles(cleared)}."
 
-    return [
-        add_todos,
-        list_todos,
-        complete_todo,
-        reopen_todo,
-        delete_todo,
-        rename_todo,
-        set_due_date,
-        clear_completed,
-    ]
+    return clear_completed
+
+
+TOOL_NAMES = TOOLS.names
+
+
+def build_tools(
+    repository: TodoRepository, today: Callable[[], date] = date.today
+) -> list[FunctionTool]:
+    """Build the todo tools over `repository`."""
+    return TOOLS.build(TodoTools(repository, today))
