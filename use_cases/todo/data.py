@@ -1,30 +1,23 @@
-"""Each user's todo list, kept durably in `users/<hash>/todos.json` under the data folder.
+"""Each user's todo list, kept as the "todos" documents of `chatkit_bridge.documents`.
 
-The folder is the store's data folder; the store's files in a user folder are
-`threads.json` and `threads/`, so the names never clash. Both share the
-process-wide locks of `chatkit_bridge.jsonfiles`.
+With a data folder that is `users/<hash>/todos.json` beside the chat store's
+`threads.json` and `threads/`; with another backend, whatever it uses. This
+module knows only records: any backend of `UserDocuments` serves it.
 """
 
 from __future__ import annotations
 
 import builtins
-import logging
 import re
 import secrets
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb.table import Document, Table
-
-from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
+from chatkit_bridge.documents import Listener, Record, TinyDBDocuments, UserDocuments
+from chatkit_bridge.jsonfiles import JsonFiles
 from use_cases.todo.models import MAX_TITLE_LENGTH, Todo, TodoError, TodoNotFoundError
-
-logger = logging.getLogger(__name__)
-
-Listener = Callable[[str], None]
 
 # Words people add around a description ("the task to call mom") that say
 # nothing about which todo they mean.
@@ -124,37 +117,49 @@ def clean_title(title: str) -> str:
     return cleaned
 
 
-def _to_todo(doc: dict[str, Any]) -> Todo:
-    return Todo.model_validate(dict(doc))
+def _to_todo(record: Record) -> Todo:
+    return Todo.model_validate(record)
 
 
-def _sorted(docs: builtins.list[Document]) -> builtins.list[Document]:
-    return sorted(docs, key=lambda doc: (doc.get("position", 0), doc.doc_id))
+def _in_list_order(records: builtins.list[Record]) -> builtins.list[Record]:
+    # Stable: records with the same position keep their stored order.
+    return sorted(records, key=lambda record: record.get("position", 0))
+
+
+def _index_of(records: builtins.list[Record], todo_id: str) -> int:
+    wanted = todo_id.strip().lower()
+    for index, record in enumerate(records):
+        if record.get("id") == wanted:
+            return index
+    raise TodoNotFoundError(f"No todo with id {todo_id}")
 
 
 class TodoRepository:
     """Add, change and find the todos of each user; safe to use from many threads."""
 
-    def __init__(self, folder: str | Path, files: JsonFiles | None = None) -> None:
-        """Keep todos under `folder` (the app's data folder)."""
-        self.root = Path(folder).absolute()
-        self._files = files or shared_files
-        self._listeners: builtins.list[Listener] = []
-        self._listeners_lock = threading.Lock()
+    def __init__(
+        self, documents: str | Path | UserDocuments, files: JsonFiles | None = None
+    ) -> None:
+        """Keep todos in `documents`, or in TinyDB files under a data folder.
+
+        :param documents: the "todos" documents of any backend, or the app's data folder.
+        :param files: the file registry for a data folder (default: the shared one).
+        """
+        if isinstance(documents, UserDocuments):
+            self.documents = documents
+        else:
+            self.documents = TinyDBDocuments(documents, "todos", files)
 
     # -- reading ----------------------------------------------------------
 
     def list(self, user_id: str) -> builtins.list[Todo]:
         """Return the user's todos in list order."""
-        folder = user_folder(self.root, user_id)
-        with self._files.lock(folder):
-            return [_to_todo(doc) for doc in _sorted(self._table(folder).all())]
+        return [_to_todo(record) for record in _in_list_order(self.documents.read(user_id))]
 
     def get(self, user_id: str, todo_id: str) -> Todo:
         """Return one todo by id."""
-        folder = user_folder(self.root, user_id)
-        with self._files.lock(folder):
-            return _to_todo(self._doc(self._table(folder), todo_id))
+        records = self.documents.read(user_id)
+        return _to_todo(records[_index_of(records, todo_id)])
 
     def find(self, user_id: str, reference: str) -> builtins.list[Todo]:
         """Return the todos a reference means: id, position ("2", "#2") or description."""
@@ -171,12 +176,10 @@ class TodoRepository:
         cleaned = [clean_title(title) for title in titles]
         if not cleaned:
             raise TodoError("Nothing to add: give at least one title.")
-        folder = user_folder(self.root, user_id)
-        with self._files.lock(folder):
-            table = self._table(folder)
-            existing = table.all()
-            taken = {doc["id"] for doc in existing}
-            position = max((doc.get("position", 0) for doc in existing), default=0)
+
+        def change(records: builtins.list[Record]) -> builtins.list[Todo]:
+            taken = {record["id"] for record in records}
+            position = max((record.get("position", 0) for record in records), default=0)
             now = datetime.now(UTC)
             todos = []
             for title in cleaned:
@@ -186,101 +189,67 @@ class TodoRepository:
                 todos.append(
                     Todo(id=todo_id, title=title, created_at=now, due=due, position=position)
                 )
-            # One write for the whole batch: all of them land or none does.
-            table.insert_multiple([todo.model_dump(mode="json") for todo in todos])
-        self._notify(user_id)
-        return todos
+            # One save for the whole batch: all of them land or none does.
+            records.extend(todo.model_dump(mode="json") for todo in todos)
+            return todos
+
+        return self.documents.update(user_id, change)
 
     def set_completed(self, user_id: str, todo_id: str, completed: bool) -> Todo:
         """Mark a todo done (stamping when) or open again."""
 
-        def change(doc: dict[str, Any]) -> None:
-            if completed and not doc.get("completed"):
-                doc["completed_at"] = datetime.now(UTC).isoformat()
+        def change(record: Record) -> None:
+            if completed and not record.get("completed"):
+                record["completed_at"] = datetime.now(UTC).isoformat()
             elif not completed:
-                doc["completed_at"] = None
-            doc["completed"] = completed
+                record["completed_at"] = None
+            record["completed"] = completed
 
         return self._change(user_id, todo_id, change)
 
     def rename(self, user_id: str, todo_id: str, title: str) -> Todo:
         """Give a todo a new title."""
         cleaned = clean_title(title)
-        return self._change(user_id, todo_id, lambda doc: doc.update(title=cleaned))
+        return self._change(user_id, todo_id, lambda record: record.update(title=cleaned))
 
     def set_due(self, user_id: str, todo_id: str, due: date | None) -> Todo:
         """Set or clear a todo's due date."""
         value = due.isoformat() if due is not None else None
-        return self._change(user_id, todo_id, lambda doc: doc.update(due=value))
+        return self._change(user_id, todo_id, lambda record: record.update(due=value))
 
     def delete(self, user_id: str, todo_id: str) -> Todo:
         """Remove a todo and return it."""
-        folder = user_folder(self.root, user_id)
-        with self._files.lock(folder):
-            table = self._table(folder)
-            doc = self._doc(table, todo_id)
-            table.remove(doc_ids=[doc.doc_id])
-        self._notify(user_id)
-        return _to_todo(doc)
+
+        def change(records: builtins.list[Record]) -> Todo:
+            return _to_todo(records.pop(_index_of(records, todo_id)))
+
+        return self.documents.update(user_id, change)
 
     def clear_completed(self, user_id: str) -> builtins.list[Todo]:
         """Remove every completed todo and return the removed ones."""
-        folder = user_folder(self.root, user_id)
-        with self._files.lock(folder):
-            table = self._table(folder)
-            done = [doc for doc in _sorted(table.all()) if doc.get("completed")]
-            if not done:
-                return []
-            table.remove(doc_ids=[doc.doc_id for doc in done])
-        self._notify(user_id)
-        return [_to_todo(doc) for doc in done]
+
+        def change(records: builtins.list[Record]) -> builtins.list[Todo]:
+            done = [record for record in _in_list_order(records) if record.get("completed")]
+            records[:] = [record for record in records if not record.get("completed")]
+            return [_to_todo(record) for record in done]
+
+        return self.documents.update(user_id, change)
 
     # -- change notifications ---------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(user_id)` after every saved change; return the unsubscribe function."""
-        with self._listeners_lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._listeners_lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
-
-    def _notify(self, user_id: str) -> None:
-        with self._listeners_lock:
-            listeners = builtins.list(self._listeners)
-        # Called outside the data lock: a listener may read the todos again.
-        for listener in listeners:
-            try:
-                listener(user_id)
-            except Exception:
-                logger.exception("Todo change listener %r failed", listener)
+        return self.documents.subscribe(listener)
 
     # -- plumbing ---------------------------------------------------------
 
-    def _table(self, folder: Path) -> Table:
-        return self._files.table(folder / "todos.json", "todos")
+    def _change(self, user_id: str, todo_id: str, edit: Callable[[Record], Any]) -> Todo:
+        def change(records: builtins.list[Record]) -> Todo:
+            record = records[_index_of(records, todo_id)]
+            edit(record)
+            return _to_todo(record)
 
-    @staticmethod
-    def _doc(table: Table, todo_id: str) -> Document:
-        wanted = todo_id.strip().lower()
-        doc = table.get(lambda d: d.get("id") == wanted)
-        if doc is None:
-            raise TodoNotFoundError(f"No todo with id {todo_id}")
-        return doc
-
-    def _change(self, user_id: str, todo_id: str, change: Callable[[dict[str, Any]], Any]) -> Todo:
-        folder = user_folder(self.root, user_id)
-        with self._files.lock(folder):
-            table = self._table(folder)
-            doc = self._doc(table, todo_id)
-            table.update(change, doc_ids=[doc.doc_id])
-            todo = _to_todo(table.get(doc_id=doc.doc_id))
-        self._notify(user_id)
-        return todo
+        return self.documents.update(user_id, change)
 
 
 def _new_id(taken: set[str]) -> str:

@@ -1,0 +1,175 @@
+"""Per-user documents: the one storage interface a use case needs for its own data.
+
+A `UserDocuments` holds one kind of data (say "todos") for every user: each
+user's document is a list of JSON records. A use case reads it, changes it with
+an atomic read-modify-write `update`, and hears about saved changes through
+listeners. It never sees files or SQL, so the same use case runs on every
+backend: `TinyDBDocuments` (JSON files under the data folder) here, and a
+PostgreSQL implementation beside the PostgreSQL store.
+
+Calls block. Async code calls them through `asyncio.to_thread` (or `aread` /
+`aupdate`), sync code from worker threads, and short reads may run on the event
+loop thread itself (the todo panel does). An implementation must therefore be
+thread-safe and must not need a running event loop in the calling thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
+
+logger = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+"""One JSON object of a user's document (e.g. one todo)."""
+
+Listener = Callable[[str], None]
+"""Called with the user id after a change of that user's document was saved."""
+
+T = TypeVar("T")
+
+_KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# Names the chat store uses inside a user's folder; a document kind must not clash.
+_RESERVED = frozenset({"threads"})
+
+
+class UserDocuments(ABC):
+    """Each user's list of JSON records of one kind, with change notifications."""
+
+    def __init__(self, kind: str) -> None:
+        """Hold the documents of `kind` (lowercase letters, digits and _, e.g. "todos").
+
+        :param kind: the name of the data; it names files or rows, so it is checked.
+        """
+        if not _KIND.fullmatch(kind) or kind in _RESERVED:
+            raise ValueError(f"Document kind {kind!r} must be lowercase letters, digits and _")
+        self.kind = kind
+        self._listeners: list[Listener] = []
+        self._listeners_lock = threading.Lock()
+
+    @abstractmethod
+    def read(self, user_id: str) -> list[Record]:
+        """Return the user's records in stored order ([] for a new user).
+
+        The list and its records are the caller's to keep; treat nested values as read-only.
+        """
+
+    @abstractmethod
+    def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
+        """Apply `change` atomically; return its result and whether anything was saved."""
+
+    def update(self, user_id: str, change: Callable[[list[Record]], T]) -> T:
+        """Read, change and save the user's records as one atomic step; return `change`'s result.
+
+        `change` gets the current records and edits the list in place: append, remove,
+        reorder records, set their fields (replace a nested value rather than mutating it).
+        Nobody else changes this user's document meanwhile, in this process or another.
+        If `change` raises, nothing is saved and the exception propagates. If it leaves the
+        records as they were, nothing is written and no listener is called.
+
+        :param user_id: whose document to change.
+        :param change: the edit; keep it short and free of I/O, it runs under a lock.
+        """
+        result, changed = self._change(user_id, change)
+        if changed:
+            self.notify(user_id)
+        return result
+
+    async def aread(self, user_id: str) -> list[Record]:
+        """Like `read`, from async code without blocking the event loop."""
+        return await asyncio.to_thread(self.read, user_id)
+
+    async def aupdate(self, user_id: str, change: Callable[[list[Record]], T]) -> T:
+        """Like `update`, from async code without blocking the event loop."""
+        return await asyncio.to_thread(self.update, user_id, change)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener(user_id)` after every saved change; return the unsubscribe function.
+
+        Listeners run in the thread that saved the change (or, for a change made by
+        another process, in the thread that learned of it): hop to your loop yourself.
+        """
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._listeners_lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def notify(self, user_id: str) -> None:
+        """Tell every listener that the user's document changed.
+
+        `update` calls this after a save; an implementation that learns of changes
+        made elsewhere (another process) calls it too.
+        """
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        # Called outside any data lock: a listener may read the document again.
+        for listener in listeners:
+            try:
+                listener(user_id)
+            except Exception:
+                logger.exception("Listener %r of %s changes failed", listener, self.kind)
+
+
+class TinyDBDocuments(UserDocuments):
+    """Documents as TinyDB files: `users/<hash>/<kind>.json`, table `<kind>`, under a folder."""
+
+    def __init__(self, folder: str | Path, kind: str, files: JsonFiles | None = None) -> None:
+        """Keep the documents of `kind` under the data folder `folder`.
+
+        :param folder: the app's data folder (shared with the chat store).
+        :param kind: the name of the data, also the file and table name.
+        :param files: the file registry; by default the one the chat store shares.
+        """
+        super().__init__(kind)
+        # Absolute, so the folder locks shared with the chat store match whatever
+        # the working folder is.
+        self.root = Path(folder).absolute()
+        self._files = files or shared_files
+
+    def read(self, user_id: str) -> list[Record]:
+        """Return the user's records in stored order."""
+        folder = user_folder(self.root, user_id)
+        with self._files.lock(folder):
+            return [dict(record) for record in self._records(folder)]
+
+    def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
+        folder = user_folder(self.root, user_id)
+        with self._files.lock(folder):
+            before = self._records(folder)
+            records = [dict(record) for record in before]
+            result = change(records)
+            if records == before:
+                return result, False
+            storage = self._files.open(self._path(folder)).storage
+            data = dict(storage.read() or {})
+            # TinyDB numbers documents from 1; rewriting the table keeps the list order
+            # in the ids, which is how TinyDB itself orders a table.
+            data[self.kind] = {str(n): record for n, record in enumerate(records, start=1)}
+            storage.write(data)
+            return result, True
+
+    def _path(self, folder: Path) -> Path:
+        return folder / f"{self.kind}.json"
+
+    def _records(self, folder: Path) -> list[Record]:
+        data = self._files.open(self._path(folder)).storage.read() or {}
+        table = data.get(self.kind, {})
+        # Keys are TinyDB document ids; order by them as TinyDB does.
+        return [table[key] for key in sorted(table, key=_doc_id)]
+
+
+def _doc_id(key: str) -> int:
+    return int(key) if key.isdigit() else 0

@@ -1,0 +1,136 @@
+"""Per-user documents (the storage a use case's own data goes through), TinyDB backend."""
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from chatkit_bridge.documents import Record, TinyDBDocuments
+from chatkit_bridge.jsonfiles import JsonFiles, user_folder
+
+
+def notes(folder: Path) -> TinyDBDocuments:
+    """A fresh "notes" store with nothing cached, as after a restart."""
+    return TinyDBDocuments(folder, "notes", files=JsonFiles())
+
+
+def test_a_new_user_has_an_empty_document_and_nothing_is_written(tmp_path: Path) -> None:
+    docs = notes(tmp_path)
+
+    assert docs.read("alice") == []
+    assert docs.update("alice", len) == 0
+    assert not (user_folder(tmp_path, "alice") / "notes.json").exists()
+
+
+def test_updates_are_saved_in_order_per_user_and_survive_restart(tmp_path: Path) -> None:
+    docs = notes(tmp_path)
+
+    docs.update("alice", lambda records: records.extend([{"n": 1}, {"n": 2}]))
+    docs.update("alice", lambda records: records.insert(0, {"n": 0}))
+    docs.update("bob", lambda records: records.append({"n": "bob"}))
+    docs.update("alice", lambda records: records.pop(1))
+
+    assert notes(tmp_path).read("alice") == [{"n": 0}, {"n": 2}]
+    assert notes(tmp_path).read("bob") == [{"n": "bob"}]
+    assert notes(tmp_path).read("carol") == []
+
+
+def test_update_returns_the_result_of_the_change(tmp_path: Path) -> None:
+    docs = notes(tmp_path)
+
+    def add(records: list[Record]) -> int:
+        records.append({"n": len(records)})
+        return len(records)
+
+    assert [docs.update("alice", add) for _ in range(3)] == [1, 2, 3]
+
+
+def test_a_failing_change_saves_nothing_and_announces_nothing(tmp_path: Path) -> None:
+    docs = notes(tmp_path)
+    docs.update("alice", lambda records: records.append({"n": 1}))
+    heard: list[str] = []
+    docs.subscribe(heard.append)
+
+    def broken(records: list[Record]) -> None:
+        records[0]["n"] = 99
+        records.append({"n": 2})
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        docs.update("alice", broken)
+
+    assert docs.read("alice") == [{"n": 1}]
+    assert notes(tmp_path).read("alice") == [{"n": 1}]
+    assert heard == []
+
+
+def test_read_returns_copies_the_caller_may_change(tmp_path: Path) -> None:
+    docs = notes(tmp_path)
+    docs.update("alice", lambda records: records.append({"n": 1}))
+
+    mine = docs.read("alice")
+    mine[0]["n"] = 42
+    mine.append({"n": 2})
+
+    assert docs.read("alice") == [{"n": 1}]
+
+
+def test_listeners_hear_saved_changes_only_until_unsubscribed(tmp_path: Path) -> None:
+    docs = notes(tmp_path)
+    heard: list[str] = []
+    unsubscribe = docs.subscribe(heard.append)
+
+    docs.update("alice", lambda records: records.append({"n": 1}))
+    docs.update("bob", lambda records: records.append({"n": 1}))
+    docs.update("alice", lambda records: None)  # nothing changed: nothing to announce
+    unsubscribe()
+    docs.update("alice", lambda records: records.append({"n": 2}))
+
+    assert heard == ["alice", "bob"]
+
+
+def test_concurrent_updates_from_many_threads_lose_nothing(tmp_path: Path) -> None:
+    docs = notes(tmp_path)
+
+    def count(records: list[Record]) -> None:
+        if not records:
+            records.append({"count": 0})
+        records[0] = {"count": records[0]["count"] + 1}
+
+    def worker() -> None:
+        for _ in range(25):
+            docs.update("alice", count)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert notes(tmp_path).read("alice") == [{"count": 200}]
+
+
+def test_files_are_plain_tinydb_files_and_other_tables_are_kept(tmp_path: Path) -> None:
+    path = user_folder(tmp_path, "alice") / "notes.json"
+    path.parent.mkdir(parents=True)
+    with TinyDB(path) as db:  # a file written by TinyDB itself (an older version of the app)
+        db.table("notes").insert_multiple([{"n": 1}, {"n": 2}, {"n": 3}])
+        db.table("notes").remove(doc_ids=[2])
+        db.table("other").insert({"keep": True})
+
+    docs = notes(tmp_path)
+    assert docs.read("alice") == [{"n": 1}, {"n": 3}]
+    docs.update("alice", lambda records: records.append({"n": 4}))
+
+    with TinyDB(path) as db:
+        assert [dict(doc) for doc in db.table("notes").all()] == [{"n": 1}, {"n": 3}, {"n": 4}]
+        assert [dict(doc) for doc in db.table("other").all()] == [{"keep": True}]
+    assert json.loads(path.read_text())["notes"] == {"1": {"n": 1}, "2": {"n": 3}, "3": {"n": 4}}
+
+
+@pytest.mark.parametrize("kind", ["", "Todos", "../x", "a b", "threads"])
+def test_kinds_that_could_clash_or_escape_are_refused(tmp_path: Path, kind: str) -> None:
+    with pytest.raises(ValueError, match="kind"):
+        TinyDBDocuments(tmp_path, kind)
