@@ -3,15 +3,18 @@
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from chatkit_bridge.interpreter import Reply, ToolCall, Turn
-from tests.todo_heldout import HELD_OUT, SEED, TODAY
+from tests.todo_heldout import HELD_OUT, HELD_OUT_FRESH, SEED, TODAY
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.interpreter import TodoInterpreter
 from use_cases.todo.references import Resolved, resolve
 
-# The target is 90%; this is the floor the rules must not fall below (the rate measured
-# before tuning was 23/40; raised as the rules improve, never lowered).
-TARGET = 0.57
+# The target is 90%. These floors are the rates measured when each set was closed (the
+# first set: 23/40 before tuning, 39/40 after; the fresh set: 20/25, never tuned against);
+# raise them as the rules improve, never lower them.
+FLOORS = {"first": 0.97, "fresh": 0.8}
 USER = "heldout"
 
 
@@ -61,12 +64,15 @@ def outcome(folder: Path, phrase: str) -> tuple[dict[str, bool], dict[str, str]]
     )
 
 
-def test_held_out_phrasings_reach_the_target(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "cases"), [("first", HELD_OUT), ("fresh", HELD_OUT_FRESH)])
+def test_held_out_phrasings_reach_the_target(
+    tmp_path: Path, name: str, cases: list[tuple[str, dict[str, bool], dict[str, str]]]
+) -> None:
     misses = []
-    for number, (phrase, expected, due) in enumerate(HELD_OUT):
+    for number, (phrase, expected, due) in enumerate(cases):
         got, got_due = outcome(tmp_path / str(number), phrase)
         if got != expected or got_due != due:
             misses.append(f"{phrase!r}: got {got} due {got_due}")
-    rate = 1 - len(misses) / len(HELD_OUT)
-    print(f"held-out hit rate: {rate:.0%} ({len(HELD_OUT) - len(misses)}/{len(HELD_OUT)})")
-    assert rate >= TARGET, "\n".join(misses)
+    rate = 1 - len(misses) / len(cases)
+    print(f"held-out hit rate: {rate:.0%} ({len(cases) - len(misses)}/{len(cases)})")
+    assert rate >= FLOORS[name], "\n".join(misses)

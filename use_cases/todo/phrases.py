@@ -146,8 +146,10 @@ def references(text: str) -> list[str] | None:
     else:
         # "1 and 3", "the report and the slides" name several todos; "salt and pepper" one.
         parts = _AND.split(text)
-        several = all(_is_position(reference(part)) for part in parts) or all(
-            _ARTICLE.match(part) for part in parts[1:]
+        several = (
+            all(_is_position(reference(part)) for part in parts)
+            or all(_ARTICLE.match(part) for part in parts[1:])
+            or all(_starts_with_task_verb(part) for part in parts)
         )
         if len(parts) > 1 and not several:
             parts = [text]
@@ -155,6 +157,16 @@ def references(text: str) -> list[str] | None:
     if not refs or any(ref is None for ref in refs):
         return None
     return list(dict.fromkeys(ref for ref in refs if ref is not None))
+
+
+def opens_quote(text: str) -> bool:
+    """Tell whether `text` ends inside a quotation (an opening quote not yet closed)."""
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+def _starts_with_task_verb(part: str) -> bool:
+    words = part.strip().split(" ", 1)
+    return len(words) == 2 and words[0].lower() in vocab.TASK_VERBS
 
 
 def _is_position(ref: str | None) -> bool:

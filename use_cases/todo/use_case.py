@@ -32,7 +32,11 @@ class TodoUseCase(UseCase):
             "plus",
         ),
         StarterPrompt("Show my list", "What's on my list?", "notebook"),
-        StarterPrompt("Plan for tomorrow", "I need to call mom tomorrow", "calendar"),
+        StarterPrompt(
+            "Plan for tomorrow",
+            "Plan for tomorrow: call mom and pick up the dry cleaning",
+            "calendar",
+        ),
         StarterPrompt("What can you do?", "What can you do?", "circle-question"),
     )
 

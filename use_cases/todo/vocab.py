@@ -15,7 +15,8 @@ THANKS = (
 )
 # Politeness around a command; stripped repeatedly from both ends before the rules run.
 POLITE_START = (
-    r"(?:please|pls|plz|kindly|hey|hi|hello|ok|okay|so|also|and|now|oh|um|hmm|well|just|"
+    r"(?:please|pls|plz|kindly|hey|hi|hello|hiya|howdy|greetings|good (?:morning|afternoon|"
+    r"evening)|morning|(?:hi|hello|hey) there|ok|okay|so|also|and|now|oh|um|hmm|well|just|"
     r"could you|can you|would you|will you|would you mind|could you please|can you please|"
     r"i'd like you to|i would like you to|i want you to|go ahead and|quickly)\b[ ,!.:]*"
 )
@@ -78,6 +79,13 @@ CLEAR_COMPLETED = (
     r"(?: all)?(?: of)?(?: the| my)? (?:done|completed|finished|checked|checked off|ticked|old)"
     r"(?: ones| todos| tasks| items| to-dos| stuff)?|clean up(?: (?:my|the) (?:list|todos))?"
 )
+CLEAR_COMPLETED += (
+    r"|(?:clear|remove|delete|drop|purge|get rid of|trash|erase|archive) (?:all |every )?"
+    r"(?:everything|(?:of )?the ones|ones|those|anything|(?:the |my )?(?:todos|tasks|items|to-dos)"
+    r"|one)(?: (?:that's|that is|that are|that were|which are|which is|i've|i have|i|we've|we"
+    r"|that i've|that i|you've|you))? (?:already |have been |been |now )?(?:done|completed"
+    r"|finished|checked off|ticked off|did|marked done|marked as done)"
+)
 DELETE_ALL = (
     r"(?:clear|delete|remove|empty|wipe|erase|reset)(?: out)?(?: (?:all(?: of)?|the whole|"
     r"my whole|my entire|the entire))?(?: my| the)?(?: todo| to-do| task)? (?:list|todos|"
@@ -94,6 +102,11 @@ NOT_DONE_WORDS = (
     r"not finished|open|pending|active|unchecked|not checked|to do|todo)"
 )
 REOPEN_VERBS = r"(?:reopen|re-open|uncheck|untick|unmark|uncomplete|un-complete|restore|revert)"
+# Planning a day: "plan for tomorrow: ..." adds due that day; a bare "plan my day" asks what.
+PLAN = (
+    r"(?:plan|planning|plans|my plan|the plan|agenda|schedule)(?: out)?(?: (?:my|the|our))?"
+    r"(?: (?:day|week|morning|evening))?"
+)
 UNDO = r"(?:undo|oops|undo that|undo it|undo the last one|undo last|undo the last)"
 DELETE_VERBS = (
     r"(?:remove|delete|del|drop|erase|trash|discard|cancel|scratch|get rid of|forget about|"
@@ -125,6 +138,16 @@ _TASK_VERB_WORDS = """
     submit take talk text update visit walk wash watch water write
 """
 TASK_VERBS = frozenset(_TASK_VERB_WORDS.split())
+# Past forms that are not the verb plus "ed" ("wrote the summary" names "write summary").
+IRREGULAR_PAST = {
+    "wrote": "write", "written": "write", "bought": "buy", "paid": "pay", "sent": "send",
+    "did": "do", "done": "do", "made": "make", "took": "take", "taken": "take", "went": "go",
+    "gone": "go", "ran": "run", "got": "get", "gotten": "get", "read": "read", "fed": "feed",
+    "hung": "hang", "met": "meet", "sold": "sell", "saw": "see", "seen": "see", "brought":
+    "bring", "mown": "mow", "drew": "draw", "drawn": "draw", "swept": "sweep", "built": "build",
+}  # fmt: skip
+# Verbs of requests to the assistant: "I added milk" reports no chore done.
+NOT_CHORE_VERBS = "add put create delete remove mark rename move clear need want plan note save"
 
 EXAMPLES = (
     '- "Add buy groceries, finish report and call mom"\n'
@@ -141,6 +164,10 @@ EMPTY_TEXT = "What would you like to do? For example:\n" + EXAMPLES
 TOO_LONG_TEXT = "That message is too long for me. Please send one short command at a time."
 THANKS_TEXT = "👍 Anything else for your list?"
 WHICH_TEXT = 'Which todo do you mean? Name it, e.g. "complete call mom" or "delete the first one".'
+PLAN_TEXT = (
+    'What is the plan? Tell me the day and the todos, for example: "Plan for tomorrow: call mom, '
+    'buy milk".'
+)
 WHAT_TO_ADD_TEXT = 'What should I add? For example: "Add buy groceries".'
 NEVER_MIND_TEXT = "Okay, I left your list as it is."
 DONE_TEXT = "Done."
