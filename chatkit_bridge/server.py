@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from agents import Runner
@@ -30,6 +30,13 @@ from chatkit_bridge.converter import PlainTextConverter
 from chatkit_bridge.errors import friendly_model_error
 from chatkit_bridge.ids import FakeIdRewriter
 from chatkit_bridge.llm import ModelChoice
+from chatkit_bridge.turn_effects import (
+    TurnEffects,
+    TurnScope,
+    edit_message,
+    undo_replaced,
+    with_turn_notes,
+)
 from chatkit_bridge.use_case import ActionRequest, UseCase
 
 logger = logging.getLogger(__name__)
@@ -49,7 +56,8 @@ class BridgeServer(ChatKitServer[RequestContext]):
         super().__init__(store)
         self.use_case = use_case
         self.model = model
-        self.agent = use_case.build_agent(model.model)
+        self.effects = TurnEffects(store, change_watch(use_case))
+        self.agent = self.effects.guard(use_case.build_agent(model.model))
         self.converter = PlainTextConverter()
         self._active = 0
         self._idle = asyncio.Event()
@@ -96,7 +104,9 @@ class BridgeServer(ChatKitServer[RequestContext]):
         started = time.perf_counter()
         outcome = "error"
         try:
-            with self._in_flight():
+            with self._in_flight(), self.effects.turn(thread, input_user_message, context) as turn:
+                async for event in self._undo_replaced(turn, context):
+                    yield event
                 async for event in self._run_agent(thread, context):
                     yield event
             outcome = "ok"
@@ -114,6 +124,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
             thread.id, None, HISTORY_ITEMS, "desc", context
         )
         agent_input = await self.converter.to_agent_input(list(reversed(history.data)))
+        agent_input = with_turn_notes(agent_input)
         agent_context = AgentContext(thread=thread, store=self.store, request_context=context)
         rewriter = FakeIdRewriter(lambda: self.store.generate_item_id("message", thread, context))
         try:
@@ -122,6 +133,27 @@ class BridgeServer(ChatKitServer[RequestContext]):
                 yield rewriter.rewrite(event)
         except Exception as error:
             raise friendly_model_error(error, self.model.provider) from error
+
+    def _undo_replaced(
+        self, turn: TurnScope | None, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Revert what the answers replaced by an edit changed, with the use case's actions."""
+
+        def handle(
+            thread: ThreadMetadata, action: Action[str, Any]
+        ) -> AsyncIterator[ThreadStreamEvent]:
+            return self.use_case.handle_action(
+                ActionRequest(thread, action, None, context, self.store)
+            )
+
+        return undo_replaced(turn, handle)
+
+    async def edit_user_message(
+        self, thread_id: str, item_id: str, text: str, context: RequestContext
+    ) -> UserMessageItem:
+        """Change a user message's text; a retry after it then answers the edited message."""
+        thread = await self.store.load_thread(thread_id, context)
+        return await edit_message(self.store, thread, item_id, text, context)
 
     async def action(
         self,
@@ -184,11 +216,21 @@ def message_text(item: ThreadItem) -> str:
 
 
 def title_from_text(text: str) -> str:
-    """Derive a short thread title from the first message."""
+    """Derive a short thread title from the first message.
+
+    A cut title is stored without "…": lists shorten titles with an ellipsis when they display
+    them, and a stored one would end up in renames, searches and other clients.
+    """
     words = " ".join(text.split())
     if not words:
         return "New chat"
-    if len(words) <= TITLE_LENGTH:
-        return words[0].upper() + words[1:]
-    cut = words[:TITLE_LENGTH].rsplit(" ", 1)[0] or words[:TITLE_LENGTH]
-    return cut[0].upper() + cut[1:] + "…"
+    if len(words) > TITLE_LENGTH:
+        words = words[:TITLE_LENGTH].rsplit(" ", 1)[0] or words[:TITLE_LENGTH]
+    return words[0].upper() + words[1:]
+
+
+def change_watch(
+    use_case: UseCase,
+) -> Callable[[str, Callable[[], None]], Callable[[], None]] | None:
+    """Return the use case's data-change subscription, or None if it has none."""
+    return use_case.subscribe if type(use_case).subscribe is not UseCase.subscribe else None
