@@ -20,6 +20,7 @@ from chatkit_bridge.client import ChatKitClient
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.server import BridgeServer, feedback_of
 from chatkit_bridge.ui.composer import Composer
+from chatkit_bridge.ui.message_actions import MessageActions
 from chatkit_bridge.ui.thread_drawer import ThreadDrawer
 from chatkit_bridge.ui.thread_view import ThreadView
 from chatkit_bridge.ui.widget_content import material_icon
@@ -86,6 +87,7 @@ class ChatPage:
                 on_feedback=self.send_feedback,
                 on_retry=self.retry,
                 client_actions=self.use_case.client_actions(),
+                message_actions=MessageActions(self.regenerate, self.edit_message),
             )
             self.starters = ui.row().classes("w-full max-w-3xl mx-auto gap-2 p-4 starters")
 
@@ -154,12 +156,33 @@ class ChatPage:
         if self.thread_id is not None:
             await self.client.feedback(self.thread_id, [item_id], kind)
 
-    async def retry(self) -> None:
-        """Answer the last user message again."""
-        if self.thread_id is None or self.view.last_user_item_id is None:
+    async def retry(self, user_item_id: str | None = None) -> None:
+        """Answer a user message (the last one by default) again; later items go."""
+        item_id = user_item_id or self.view.last_user_item_id
+        if self.thread_id is None or item_id is None or self._refuse_while_busy():
             return
-        self.view.remove_items_after(self.view.last_user_item_id)
-        await self._run(self.client.retry(self.thread_id, self.view.last_user_item_id))
+        self.view.remove_items_after(item_id)
+        await self._run(self.client.retry(self.thread_id, item_id))
+
+    async def regenerate(self, reply_id: str) -> None:
+        """Answer again the user message that a reply answered."""
+        await self.retry(self.view.user_item_before(reply_id))
+
+    async def edit_message(self, item_id: str, text: str) -> None:
+        """Replace a user message's text and continue the thread from it."""
+        if self.thread_id is None or self._refuse_while_busy():
+            return
+        edited = await self.server.edit_user_message(self.thread_id, item_id, text, self.context)
+        self.view.remove_items_after(item_id)
+        self.view.remove_item(item_id)
+        self.view.show_items([edited], {})
+        await self._run(self.client.retry(self.thread_id, item_id))
+
+    def _refuse_while_busy(self) -> bool:
+        """Say so, and tell the caller to stop, while a reply is still streaming."""
+        if self.busy:
+            ui.notify("Wait for the reply to finish, or press Stop", type="warning")
+        return self.busy
 
     @property
     def busy(self) -> bool:

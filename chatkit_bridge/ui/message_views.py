@@ -10,14 +10,17 @@ from chatkit_bridge.ui.streaming_text import StreamingMarkdown
 FeedbackHandler = Callable[[FeedbackKind], Awaitable[None]]
 
 
-def user_bubble(text: str) -> ui.element:
-    """Show what the user typed, exactly, as text."""
-    with ui.row().classes("w-full justify-end") as row:
+def user_bubble(text: str, extra_buttons: Callable[[], None] | None = None) -> ui.element:
+    """Show what the user typed, exactly, as text, with the buttons `extra_buttons` adds."""
+    with ui.column().classes("w-full items-end gap-1") as column:
         ui.label(text).classes(
             "user-bubble whitespace-pre-wrap break-words max-w-[80%] rounded-2xl px-4 py-2 "
             "bg-primary text-white"
         )
-    return row
+        if extra_buttons is not None:
+            with ui.row().classes("gap-1 text-grey-6 user-toolbar"):
+                extra_buttons()
+    return column
 
 
 class AssistantMessage:
@@ -30,8 +33,10 @@ class AssistantMessage:
         on_feedback: FeedbackHandler | None = None,
         feedback: FeedbackKind | None = None,
         done: bool = True,
+        extra_buttons: Callable[[], None] | None = None,
     ) -> None:
         self.on_feedback = on_feedback
+        self.extra_buttons = extra_buttons
         self.feedback = feedback
         with ui.column().classes("w-full gap-1 assistant-message") as self.root:
             self.body = StreamingMarkdown(text if done else "")
@@ -57,12 +62,14 @@ class AssistantMessage:
         """Show copy and feedback buttons."""
         self.toolbar.clear()
         with self.toolbar:
-            ui.button(icon="content_copy", on_click=self._copy).props(
-                "flat dense round size=sm"
-            ).tooltip("Copy")
+            copy = ui.button(icon="content_copy", on_click=self._copy)
+            copy.props("flat dense round size=sm").tooltip("Copy").mark("copy-reply")
+            copy.props["aria-label"] = "Copy reply"
             if self.on_feedback is not None:
                 self._feedback_button("positive", "thumb_up")
                 self._feedback_button("negative", "thumb_down")
+            if self.extra_buttons is not None:
+                self.extra_buttons()
 
     def _feedback_button(self, kind: FeedbackKind, icon: str) -> None:
         """Show one thumb, filled when chosen."""

@@ -1,6 +1,7 @@
 """The message list of one thread: renders stored items and applies streamed events."""
 
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any
 
 from chatkit.actions import ActionConfig
@@ -27,6 +28,7 @@ from chatkit.types import (
 from nicegui import ui
 
 from chatkit_bridge.server import message_text
+from chatkit_bridge.ui.message_actions import MessageActions
 from chatkit_bridge.ui.message_views import (
     AssistantMessage,
     error_notice,
@@ -53,8 +55,10 @@ class ThreadView:
         on_feedback: FeedbackSender,
         on_retry: RetryHandler,
         client_actions: Mapping[str, ClientActionHandler] | None = None,
+        message_actions: MessageActions | None = None,
     ) -> None:
         self.on_widget_action = on_widget_action
+        self.message_actions = message_actions
         self.on_feedback = on_feedback
         self.on_retry = on_retry
         self.client_actions = client_actions
@@ -63,6 +67,7 @@ class ThreadView:
         self.widgets: dict[str, WidgetView] = {}
         self.elements: dict[str, ui.element] = {}
         self.last_user_item_id: str | None = None
+        self.user_items: set[str] = set()
         self._transient: list[ui.element] = []
         self._errors: list[ui.element] = []
 
@@ -139,22 +144,34 @@ class ThreadView:
         """Create the element of a new item."""
         if item.id in self.elements:
             return
+        actions = self.message_actions
         with self.container:
             if isinstance(item, UserMessageItem):
                 self.last_user_item_id = item.id
-                self.elements[item.id] = user_bubble(message_text(item))
+                self.user_items.add(item.id)
+                text = message_text(item)
+                edit = None if actions is None else partial(actions.user_buttons, item.id, text)
+                self.elements[item.id] = user_bubble(text, edit)
             elif isinstance(item, AssistantMessageItem):
                 text = "".join(part.text for part in item.content)
+                again = None if actions is None else partial(actions.reply_buttons, item.id)
                 message = AssistantMessage(
                     text,
                     on_feedback=lambda kind, item_id=item.id: self.on_feedback(item_id, kind),
                     feedback=feedback,
                     done=done,
+                    extra_buttons=again,
                 )
                 self.messages[item.id] = message
                 self.elements[item.id] = message.root
             elif isinstance(item, WidgetItem):
                 self._render_widget(item)
+
+    def user_item_before(self, item_id: str) -> str | None:
+        """Return the id of the user message a shown item answers."""
+        shown = list(self.elements)
+        earlier = shown[: shown.index(item_id)] if item_id in shown else []
+        return next((i for i in reversed(earlier) if i in self.user_items), None)
 
     def _render_widget(self, item: WidgetItem) -> None:
         """Render a widget item with its actions bound to the item."""
@@ -214,3 +231,4 @@ class ThreadView:
             element.delete()
         self.messages.pop(item_id, None)
         self.widgets.pop(item_id, None)
+        self.user_items.discard(item_id)
