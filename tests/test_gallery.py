@@ -25,8 +25,13 @@ EXPECTED = {
     "Card: asForm, confirm/cancel": ["Edit me", "Save", "Discard"],
     "Card: collapsed": ["Show details"],
     "Card: full size": ["size=full, padding=6"],
+    "Table": ["Team hours", "Owner", "spans two rows", "Total", "late"],
+    "Table wider than the chat": ["January", "August", "70 units"],
+    "ChatKit 1.9 properties": ["Large icon", "Email (label tied to its field)", "Check fields"],
+    "Theme: light": ["theme=light", "Theme-aware colour"],
+    "Theme: dark": ["theme=dark", "Theme-aware colour"],
     "Actions and loading behaviours": ["Loading container", "Client action"],
-    "Unknown component type": ["Unsupported component: Table"],
+    "Unknown component type": ["Unsupported component: Carousel"],
     "Template-built widget (dynamic classes)": ["Dynamic button"],
     "Basic root": ["A Basic root with a dynamic Text child"],
     "Text is always text": ["<img src=x onerror=alert(1)>", "<script>alert('x')</script>"],
@@ -39,6 +44,7 @@ KINDS: dict[str, list[type[ui.element]]] = {
     "Form": [ui.input, ui.textarea, ui.select, ui.date, ui.radio, ui.checkbox],
     "Controls": [ui.input, ui.textarea, ui.select, ui.date, ui.radio, ui.checkbox],
     "Icon": [ui.icon],
+    "ChatKit 1.9 properties": [ui.input, ui.textarea, ui.image],
 }
 
 

@@ -94,8 +94,11 @@ def test_dotted_names_nest_and_payload_keys_win() -> None:
 
 
 def test_colors_and_css_values_are_sanitised() -> None:
-    assert color("secondary") == "#5d5d5d"
-    assert color({"light": "#123456", "dark": "#000000"}) == "#123456"
+    assert color("secondary") == "var(--ck-text-secondary)"
+    assert color({"light": "#123456", "dark": "secondary"}) == (
+        "light-dark(#123456, var(--ck-text-secondary))"
+    )
+    assert color({"light": "#123456"}) == "#123456"
     assert primitive_color("red-500") == "#ef4444"
     assert color("blue-100", {}) is not None
     assert safe_css("red; background: url(x)") is None
@@ -143,8 +146,8 @@ def test_icon_names_map_to_material_icons() -> None:
 
 
 async def test_unknown_component_renders_a_placeholder(user: User) -> None:
-    await show(user, card({"type": "Table", "rows": []}, {"type": "Text", "value": "after"}))
-    await user.should_see("Unsupported component: Table")
+    await show(user, card({"type": "Carousel", "slides": []}, {"type": "Text", "value": "after"}))
+    await user.should_see("Unsupported component: Carousel")
     await user.should_see("after")
 
 

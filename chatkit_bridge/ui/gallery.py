@@ -11,6 +11,7 @@ from chatkit.actions import ActionConfig
 from nicegui import ui
 
 from . import gallery_forms as forms
+from . import gallery_tables as tables
 from . import gallery_widgets as display
 from .gallery_widgets import GalleryExample
 from .renderer import WidgetView
@@ -38,6 +39,7 @@ def build_gallery() -> list[GalleryExample]:
             GalleryExample("Controls", forms.control_examples()),
             GalleryExample("ListView", forms.list_view_example()),
             *forms.card_examples(),
+            *tables.new_in_1_9_examples(),
             GalleryExample("Actions and loading behaviours", forms.behaviour_examples()),
             *forms.fallback_examples(),
             forms.read_only_example(),

@@ -201,7 +201,7 @@ def fallback_examples() -> list[GalleryExample]:
     unknown = Card(
         children=[
             Text(value="The next component has a type this renderer does not know:"),
-            DynamicWidgetComponent(type="Table", rows=[["a", 1]]),
+            DynamicWidgetComponent(type="Carousel", slides=[["a", 1]]),
         ]
     )
     dynamic = DynamicWidgetRoot.model_validate(

@@ -17,10 +17,17 @@ from chatkit.widgets import WidgetComponent, WidgetRoot
 from nicegui import ui
 
 # Imported for their side effect: each module registers its component renderers.
-from . import widget_chart, widget_content, widget_controls, widget_layout  # noqa: F401
+from . import (  # noqa: F401
+    widget_chart,
+    widget_content,
+    widget_controls,
+    widget_layout,
+    widget_table,
+)
 from .safe_markdown import escape_html
 from .widget_actions import BUSY_STYLE, as_action, build_payload, set_busy
 from .widget_core import FormScope, Node, RenderContext, child_nodes, render_node, to_plain
+from .widget_palette import ensure_palette
 
 __all__ = ["ActionHandler", "ClientActionHandler", "WidgetView"]
 
@@ -58,6 +65,7 @@ class WidgetView:
         self._in_flight: set[int] = set()
         self._container_busy = False
         self._generation = 0  # bumped on every re-render so late callbacks know they are stale
+        ensure_palette()
         self.root: ui.element = ui.element("div").classes("ck-widget")
         self.root.style("position: relative; width: 100%")  # anchors the container spinner
         with self.root:
@@ -84,6 +92,11 @@ class WidgetView:
         self._render()
 
     def _render(self) -> None:
+        theme = self._tree.get("theme")
+        if theme in ("light", "dark"):
+            self.root.props["data-theme"] = theme  # the palette stylesheet reads it
+        else:
+            self.root.props.pop("data-theme", None)
         self._generation += 1
         self._components.clear()
         self._body.clear()

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
 
 from . import widget_style as st
 from .safe_markdown import safe_markdown
-from .widget_core import FormField, Node, RenderContext, placeholder, renders
+from .widget_core import FormField, Node, RenderContext, field_id, placeholder, renders
+from .widget_palette import var
+from .widget_validation import validator
 
 # ChatKit icon names -> Material icon ligatures shipped with NiceGUI (offline).
 ICONS = {
@@ -91,15 +94,13 @@ ICONS = {
 }
 FALLBACK_ICON = "fiber_manual_record"
 
-BADGE_COLORS = {
-    "secondary": "#6b7280",
-    "success": "#16a34a",
-    "danger": "#dc2626",
-    "warning": "#d97706",
-    "info": "#2563eb",
-    "discovery": "#7c3aed",
+BADGE_COLORS = {"secondary", "success", "danger", "warning", "info", "discovery"}
+# (font size, height, horizontal padding, radius) from the design system's badge variables.
+BADGE_SIZES = {
+    "sm": ("12px", "20px", "5px", "4px"),
+    "md": ("14px", "22px", "6px", "4px"),
+    "lg": ("14px", "24px", "8px", "6px"),
 }
-BADGE_SIZES = {"sm": ("11px", "1px 6px"), "md": ("12px", "2px 8px"), "lg": ("14px", "3px 10px")}
 _SAFE_SRC_PREFIXES = ("https://", "http://", "data:image/", "/")
 
 
@@ -126,10 +127,15 @@ def _editable_text(
     default, form = str(node.get("value", "")), ctx.form
     field = ui.input(value=default, placeholder=editable.get("placeholder"))
     st.apply(field.props("dense borderless").classes("ck-text"), styles)
+    if editable.get("autoFocus"):
+        field.props("autofocus")
+    if editable.get("autoComplete"):
+        field.props["autocomplete"] = str(editable["autoComplete"])
     if form is None:
         return field
     reset = lambda: field.set_value(default)  # noqa: E731
-    form.fields.append(FormField(str(editable["name"]), field, lambda: field.value, reset))
+    check = validator(field, editable)  # `required` and `pattern` live in `editable`
+    form.fields.append(FormField(str(editable["name"]), field, lambda: field.value, reset, check))
     if (action := form.submit_action) is not None:
         submit = lambda: ctx.host.run_action(action, control=field, form=form, submit=True)  # noqa: E731
         field.on("keydown.enter", submit)
@@ -154,9 +160,12 @@ def render_caption(node: Node, ctx: RenderContext) -> ui.element:
 
 @renders("Label")
 def render_label(node: Node, ctx: RenderContext) -> ui.element:
-    """Render a form label."""
+    """Render a form label tied to the control named by its `fieldName`."""
     styles = {"font-weight": "500", **st.text_styles(node, st.TEXT_SIZES, "sm")}
-    return st.apply(ui.label(str(node.get("value", ""))).classes("ck-label"), styles)
+    label = TextElement(tag="label", text=str(node.get("value", ""))).classes("ck-label")
+    if node.get("fieldName"):
+        label.props["for"] = field_id(ctx, str(node["fieldName"]))
+    return st.apply(label, styles)
 
 
 @renders("Markdown")
@@ -168,27 +177,29 @@ def render_markdown(node: Node, ctx: RenderContext) -> ui.element:
 @renders("Badge")
 def render_badge(node: Node, ctx: RenderContext) -> ui.element:
     """Render a small colored badge (solid, soft or outline)."""
-    base = BADGE_COLORS.get(node.get("color") or "secondary", BADGE_COLORS["secondary"])
-    font, padding = BADGE_SIZES.get(node.get("size") or "sm", BADGE_SIZES["sm"])
-    variant = node.get("variant") or "soft"
+    name = node.get("color") if node.get("color") in BADGE_COLORS else "secondary"
+    font, height, padding, radius = BADGE_SIZES.get(node.get("size") or "sm", BADGE_SIZES["sm"])
+    variant = node.get("variant") if node.get("variant") in {"solid", "outline"} else "soft"
     styles = {
         "display": "inline-flex",
         "align-items": "center",
         "font-size": font,
-        "font-weight": "500",
-        "line-height": "1.4",
-        "padding": padding,
-        "border-radius": "9999px" if node.get("pill") else "6px",
+        "font-weight": "600",
+        "line-height": "1",
+        "min-height": height,
+        "padding": f"0 {padding}",
+        "border-radius": "9999px" if node.get("pill") else radius,
         "white-space": "nowrap",
         "width": "fit-content",
     }
     if variant == "solid":
-        styles.update({"background": base, "color": "#ffffff", "border": f"1px solid {base}"})
+        styles.update({"background": var(f"{name}-solid-bg"), "color": var(f"{name}-solid-text")})
+        styles["border"] = "1px solid transparent"
     elif variant == "outline":
-        styles.update({"color": base, "border": f"1px solid {base}"})
+        styles.update({"color": var(f"{name}-outline-text")})
+        styles["border"] = f"1px solid {var(f'{name}-outline-border')}"
     else:
-        soft_text = st.mix(base, "#000000", 0.8)
-        styles.update({"background": st.mix(base, "#ffffff", 0.14), "color": soft_text})
+        styles.update({"background": var(f"{name}-soft-bg"), "color": var(f"{name}-soft-text")})
         styles["border"] = "1px solid transparent"
     label = ui.label(str(node.get("label", ""))).classes(f"ck-badge ck-badge-{variant}")
     return st.apply(label, styles)
@@ -228,4 +239,6 @@ def render_image(node: Node, ctx: RenderContext) -> ui.element:
         styles["background"] = background
     if node.get("frame"):
         styles["border"] = f"1px solid {st.BORDER_COLORS['default']}"
+    if node.get("flush"):
+        styles.update(st.flush_styles())
     return st.apply(image, styles)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,51 +10,71 @@ from nicegui.elements.mixins.value_element import ValueElement
 
 from . import widget_style as st
 from .widget_content import material_icon
-from .widget_core import FormField, Node, RenderContext, renders
+from .widget_core import FormField, Node, RenderContext, field_id, renders
+from .widget_palette import var
+from .widget_validation import ISO_DATE, validator
 
 BUTTON_COLORS = {
-    "primary": "#0d0d0d",
-    "secondary": "#5d5d5d",
-    "info": "#2563eb",
-    "discovery": "#7c3aed",
-    "success": "#16a34a",
-    "caution": "#ca8a04",
-    "warning": "#ea580c",
-    "danger": "#dc2626",
+    "primary",
+    "secondary",
+    "info",
+    "discovery",
+    "success",
+    "caution",
+    "warning",
+    "danger",
 }
+# Control heights of the design system (see widget_palette for the source).
+CONTROL_HEIGHTS = {
+    "3xs": "22px",
+    "2xs": "24px",
+    "xs": "26px",
+    "sm": "28px",
+    "md": "32px",
+    "lg": "36px",
+    "xl": "40px",
+    "2xl": "44px",
+    "3xl": "48px",
+}
+GUTTERS = {"2xs": "6px", "xs": "8px", "sm": "10px", "md": "12px", "lg": "14px", "xl": "16px"}
+_FIELD_VARIANTS = {"soft": "filled", "solid": "filled", "ghost": "borderless"}
+_LABELLED_TYPES = {"Input", "Textarea", "Select", "DatePicker"}
 _DENSE_SIZES = {"3xs", "2xs", "xs", "sm", "md"}
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _button_styles(node: Node) -> dict[str, str]:
     style = node.get("style")
-    color_name = node.get("color") or ("secondary" if style == "secondary" else "primary")
+    name = node.get("color") or ("secondary" if style == "secondary" else "primary")
+    name = name if name in BUTTON_COLORS else "primary"
     variant = node.get("variant") or ("outline" if style == "secondary" else "solid")
-    base = BUTTON_COLORS.get(color_name, BUTTON_COLORS["primary"])
+    size = node.get("size") if node.get("size") in CONTROL_HEIGHTS else "md"
     styles = {
-        "font-size": st.CONTROL_FONT_SIZES.get(node.get("size") or "md", "14px"),
-        "border-radius": "9999px" if node.get("pill") else "8px",
+        "font-size": st.CONTROL_FONT_SIZES[size],
+        "min-height": CONTROL_HEIGHTS[size],
+        "border-radius": "9999px" if node.get("pill") else st.RADII["md"],
         "font-weight": "500",
     }
-    if variant == "solid" and color_name == "secondary":
-        styles.update({"background": "#ececf0", "color": BUTTON_COLORS["primary"]})
-    elif variant == "solid":
-        styles.update({"background": base, "color": "#ffffff"})
-    elif variant == "soft":
-        styles.update({"background": st.mix(base, "#ffffff", 0.12), "color": base})
-    elif variant == "outline":
-        border = "#d1d1d6" if color_name == "secondary" else base
-        styles.update({"border": f"1px solid {border}", "color": base})
-        if color_name == "secondary":
-            styles["color"] = BUTTON_COLORS["primary"]
-    else:  # ghost
-        styles["color"] = base
-    if node.get("block"):
-        styles["width"] = "100%"
-    else:
-        styles["width"] = "fit-content"  # do not stretch in columns; `block` asks for that
+    match variant:
+        case "solid":
+            styles.update(
+                {"background": var(f"{name}-solid-bg"), "color": var(f"{name}-solid-text")}
+            )
+        case "soft":
+            styles.update({"background": var(f"{name}-soft-bg"), "color": var(f"{name}-soft-text")})
+        case "outline":
+            styles.update(
+                {
+                    "border": f"1px solid {var(f'{name}-outline-border')}",
+                    "color": var(f"{name}-outline-text"),
+                }
+            )
+        case _:  # ghost
+            styles["color"] = var(f"{name}-ghost-text")
+    styles["width"] = "100%" if node.get("block") else "fit-content"  # `block` stretches
     if node.get("uniform"):
-        styles.update({"padding": "0", "min-width": "2.572em", "width": "2.572em"})
+        styles.update(
+            {"padding": "0", "min-width": CONTROL_HEIGHTS[size], "width": CONTROL_HEIGHTS[size]}
+        )
     return styles
 
 
@@ -68,6 +87,8 @@ def render_button(node: Node, ctx: RenderContext) -> ui.element:
     if node.get("iconEnd"):
         button.props["icon-right"] = material_icon(node["iconEnd"])
     st.apply(button, _button_styles(node))
+    if (icon_size := st.ICON_SIZES.get(node.get("iconSize") or "")) is not None:
+        button.classes("ck-icon-sized").style(f"--ck-icon-size: {icon_size}")
     if node.get("disabled") or ctx.host.read_only:
         button.disable()
         return button
@@ -93,27 +114,6 @@ def _set_silently(element: ValueElement, value: Any) -> None:
         element._ck_silent = False  # type: ignore[attr-defined]
 
 
-def _validator(element: ValueElement, node: Node) -> Callable[[], bool]:
-    """Check `required` and `pattern` on submit and show the error on the control."""
-
-    def validate() -> bool:
-        value = element.value
-        error = None
-        if node.get("required") and value in (None, "", False, []):
-            error = "Required"
-        elif node.get("pattern") and isinstance(value, str) and value:
-            try:
-                if not re.fullmatch(str(node["pattern"]), value):
-                    error = "Invalid format"
-            except re.error:
-                pass  # JS-only regex syntax: let the server decide
-        element.props["error"] = error is not None
-        element.props["error-message"] = error or ""
-        return error is None
-
-    return validate
-
-
 def _bind_field(
     element: ValueElement,
     node: Node,
@@ -128,12 +128,14 @@ def _bind_field(
     Typed fields (Input, Textarea) send their change action on blur, not on every keystroke.
     """
     name = str(node.get("name") or "")
+    if name and node.get("type") in _LABELLED_TYPES:
+        element.props["for"] = field_id(ctx, name)  # Quasar gives the native control this id
     if node.get("disabled") or ctx.host.read_only:
         element.disable()
     if ctx.form is not None and name:
         reset = lambda: _set_silently(element, default)  # noqa: E731
         ctx.form.fields.append(
-            FormField(name, element, lambda: element.value, reset, _validator(element, node))
+            FormField(name, element, lambda: element.value, reset, validator(element, node))
         )
     action = node.get("onChangeAction")
     last_sent = [default]
@@ -160,13 +162,21 @@ def _bind_field(
 
 def _field_props(element: ui.element, node: Node) -> None:
     """Apply the shared look of text-like fields: variant, size, pill, block."""
-    element.props("outlined" if node.get("variant") != "soft" else "filled")
+    element.props(_FIELD_VARIANTS.get(node.get("variant") or "", "outlined"))
     if (node.get("size") or "md") in _DENSE_SIZES:
         element.props("dense")  # Quasar's default field height matches ChatKit's "lg"
     if node.get("pill"):
         element.props("rounded")
     if node.get("autoFocus"):
         element.props("autofocus")
+    if node.get("autoComplete"):
+        element.props["autocomplete"] = str(node["autoComplete"])
+    if not node.get("allowAutofillExtensions"):
+        # Password managers' extensions skip fields marked like this (ChatKit's default).
+        element.props["data-1p-ignore"] = True
+        element.props["data-lpignore"] = "true"
+    if (gutter := GUTTERS.get(node.get("gutterSize") or "")) is not None:
+        element.classes("ck-gutter").style(f"--ck-gutter: {gutter}")
     element.classes(f"ck-{str(node.get('type', 'field')).lower()}")
     if node.get("block", True):
         element.style("width: 100%")
@@ -207,6 +217,8 @@ def render_textarea(node: Node, ctx: RenderContext) -> ui.element:
         field.props["rows"] = node["rows"]
     if node.get("autoResize"):
         field.props("autogrow")
+    if isinstance(max_rows := node.get("maxRows"), int) and max_rows > 0:
+        field.props["input-style"] = f"max-height: {max_rows * 1.5:g}em; overflow-y: auto"
     _field_props(field, node)
     _bind_field(field, node, ctx, default, typed=True)
     return field
@@ -303,6 +315,7 @@ def render_date_picker(node: Node, ctx: RenderContext) -> ui.element:
         field.props("clearable")
     with field:
         menu = ui.menu().props("no-parent-event")
+        menu.props["anchor"], menu.props["self"] = _popup_position(node)
         with menu:
             calendar = ui.date().bind_value(field)
             calendar.on_value_change(menu.close)
@@ -317,5 +330,22 @@ def render_date_picker(node: Node, ctx: RenderContext) -> ui.element:
         if not (node.get("disabled") or ctx.host.read_only):
             icon.on("click", menu.open)
     # Only complete dates (or a cleared field) count as a change while the user types.
-    _bind_field(field, node, ctx, default, accept=lambda v: not v or bool(_ISO_DATE.fullmatch(v)))
+    _bind_field(field, node, ctx, default, accept=lambda v: not v or bool(ISO_DATE.fullmatch(v)))
     return field
+
+
+_ALONG = {"start": "left", "center": "middle", "end": "right"}
+_ACROSS = {"start": "top", "center": "middle", "end": "bottom"}
+
+
+def _popup_position(node: Node) -> tuple[str, str]:
+    """Translate a DatePicker's `side` and `align` into Quasar's menu anchor and self."""
+    side, align = node.get("side") or "bottom", node.get("align") or "start"
+    if side in ("left", "right"):
+        other = "right" if side == "left" else "left"
+        vertical = _ACROSS.get(align, "top")
+        return f"{vertical} {side}", f"{vertical} {other}"
+    horizontal = _ALONG.get(align, "left")
+    if side == "top":
+        return f"top {horizontal}", f"bottom {horizontal}"
+    return f"bottom {horizontal}", f"top {horizontal}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -102,6 +103,7 @@ class RenderContext:
     host: ActionHost
     form: FormScope | None = None
     direction: str = "col"
+    header: bool = False  # inside a Table.Row with `header`: cells render as <th>
 
     def with_form(self, form: FormScope) -> RenderContext:
         """Return a copy whose named fields register in `form`."""
@@ -110,6 +112,10 @@ class RenderContext:
     def with_direction(self, direction: str) -> RenderContext:
         """Return a copy for children laid out in `direction` ("row" or "col")."""
         return replace(self, direction=direction)
+
+    def with_header(self, header: bool) -> RenderContext:
+        """Return a copy whose table cells are header cells (or not)."""
+        return replace(self, header=header)
 
 
 Renderer = Callable[[Node, RenderContext], ui.element]
@@ -173,3 +179,8 @@ def render_children(node: Node, ctx: RenderContext) -> None:
     """Render every child of a container node into the current slot."""
     for child in child_nodes(node):
         render_node(child, ctx)
+
+
+def field_id(ctx: RenderContext, name: str) -> str:
+    """Return the DOM id a Label's `fieldName` and its named control share within a widget."""
+    return f"ck-{id(ctx.host):x}-" + re.sub(r"[^A-Za-z0-9_-]", "_", name)

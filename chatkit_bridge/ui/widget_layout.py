@@ -19,7 +19,7 @@ from .widget_core import (
 )
 
 CARD_WIDTHS = {"sm": "380px", "md": "520px", "lg": "680px", "full": "100%"}
-_HOVER = "cursor-pointer hover:bg-gray-100 transition-colors"
+_HOVER = "ck-clickable"  # hover colour from the palette stylesheet, light and dark
 
 
 def flex_box(node: Node, direction: str, defaults: dict[str, str] | None = None) -> ui.element:
@@ -34,16 +34,18 @@ def render_status(status: Any) -> None:
     """Render a Card/ListView status header: icon or favicon plus text."""
     if not isinstance(status, dict) or not status.get("text"):
         return
+    secondary = st.TEXT_COLORS["secondary"]
     row = ui.element("div").classes("ck-status")
     st.apply(row, {"display": "flex", "align-items": "center", "gap": "6px"})
     with row:
         favicon = str(status.get("favicon") or "")
         if favicon.startswith(("https://", "http://", "data:image/", "/")):
-            frame = "border: 1px solid #e3e3e6; border-radius: 4px; " if status.get("frame") else ""
+            frame = f"border: 1px solid {st.BORDER_COLORS['default']}; border-radius: 4px; "
+            frame = frame if status.get("frame") else ""
             ui.image(favicon).style(f"{frame}width: 16px; height: 16px")
         elif status.get("icon"):
-            ui.icon(material_icon(status["icon"])).style("font-size: 16px; color: #5d5d5d")
-        ui.label(str(status["text"])).style("font-size: 13px; color: #5d5d5d")
+            ui.icon(material_icon(status["icon"])).style(f"font-size: 16px; color: {secondary}")
+        ui.label(str(status["text"])).style(f"font-size: 13px; color: {secondary}")
 
 
 def _collapsible(body: ui.element) -> None:
@@ -72,12 +74,18 @@ def render_card(node: Node, ctx: RenderContext) -> ui.element:
         "gap": "12px",
         "align-items": "stretch",
         "border": f"1px solid {st.BORDER_COLORS['default']}",
-        "border-radius": "12px",
+        "border-radius": st.RADII["2xl"],
+        "background": st.BACKGROUND_COLORS["surface"],
+        "color": st.TEXT_COLORS["prose"],
         "box-shadow": "0 1px 3px rgba(0, 0, 0, 0.06)",
     }
     styles.update(st.spacing_styles("padding", node.get("padding")))
+    styles.update(st.border_styles(node.get("border")))
     if (background := st.color(node.get("background"), st.BACKGROUND_COLORS)) is not None:
         styles["background"] = background
+    # `flush` children (Divider, Image) reach the card's edges by cancelling this padding.
+    styles["--ck-pad-left"] = styles.get("padding-left", styles["padding"])
+    styles["--ck-pad-right"] = styles.get("padding-right", styles["padding"])
     card = st.apply(ui.card().tight().props("flat").classes("ck-card"), styles)
     with card:
         render_status(node.get("status"))
@@ -132,8 +140,8 @@ def render_list_view(node: Node, ctx: RenderContext) -> ui.element:
             "width": "100%",
             "max-width": CARD_WIDTHS["md"],
             "border": f"1px solid {st.BORDER_COLORS['default']}",
-            "border-radius": "12px",
-            "background": "#ffffff",
+            "border-radius": st.RADII["2xl"],
+            "background": st.BACKGROUND_COLORS["surface"],
             "overflow": "hidden",
         },
     )
@@ -223,6 +231,8 @@ def render_divider(node: Node, ctx: RenderContext) -> ui.element:
     else:
         styles = {"border-top": f"{thickness} solid {line_color}", "width": "100%"}
         styles["margin"] = f"{spacing} 0"
+        if node.get("flush"):
+            styles.update(st.flush_styles())
     return st.apply(ui.element("div").classes("ck-divider"), styles)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from nicegui import ui
 
+from .widget_palette import var
+
 Styles = dict[str, str]
 
 # ChatKit spacing values are multiples of a 4px unit; strings pass through as CSS.
@@ -17,26 +19,32 @@ SPACING_UNIT_PX = 4
 _SAFE_CSS = re.compile(r"^[#\w\s.,%()+\-/]{1,120}$")
 
 TEXT_COLORS = {
-    "prose": "#1f2328",
-    "primary": "#0d0d0d",
-    "emphasis": "#000000",
-    "secondary": "#5d5d5d",
-    "tertiary": "#8f8f8f",
-    "success": "#15803d",
-    "warning": "#c2410c",
-    "caution": "#a16207",
-    "danger": "#dc2626",
-    "info": "#2563eb",
-    "discovery": "#7c3aed",
+    name: var(f"text-{name}")
+    for name in (
+        "prose",
+        "primary",
+        "emphasis",
+        "secondary",
+        "tertiary",
+        "success",
+        "warning",
+        "caution",
+        "danger",
+        "info",
+        "discovery",
+    )
 }
 BACKGROUND_COLORS = {
-    "surface": "#ffffff",
-    "surface-secondary": "#f7f7f8",
-    "surface-tertiary": "#efeff1",
-    "surface-elevated": "#ffffff",
-    "surface-elevated-secondary": "#f7f7f8",
+    name: var(name)
+    for name in (
+        "surface",
+        "surface-secondary",
+        "surface-tertiary",
+        "surface-elevated",
+        "surface-elevated-secondary",
+    )
 }
-BORDER_COLORS = {"default": "#e3e3e6", "subtle": "#efeff1", "strong": "#c7c7cc"}
+BORDER_COLORS = {name: var(f"border-{name}") for name in ("default", "subtle", "strong")}
 CHART_COLORS = {
     "blue": "#3b82f6",
     "purple": "#a855f7",
@@ -77,11 +85,11 @@ RADII = {
     "xs": "4px",
     "sm": "6px",
     "md": "8px",
-    "lg": "12px",
-    "xl": "16px",
-    "2xl": "20px",
-    "3xl": "24px",
-    "4xl": "32px",
+    "lg": "10px",
+    "xl": "12px",
+    "2xl": "16px",
+    "3xl": "20px",
+    "4xl": "24px",
     "full": "9999px",
     "100%": "100%",
 }
@@ -184,8 +192,10 @@ def primitive_color(token: str) -> str | None:
 def color(value: Any, tokens: Mapping[str, str] = TEXT_COLORS) -> str | None:
     """Resolve a ChatKit color (token, primitive, CSS string or {light, dark}) to CSS."""
     if isinstance(value, Mapping):
-        # The app renders the light theme; take the light variant of theme-aware colors.
-        value = value.get("light") or value.get("dark")
+        light, dark = color(value.get("light"), tokens), color(value.get("dark"), tokens)
+        if light and dark:
+            return f"light-dark({light}, {dark})"  # the widget's color-scheme picks one
+        return light or dark
     if not isinstance(value, str) or not value:
         return None
     if value in tokens:
@@ -318,6 +328,17 @@ def text_styles(node: Mapping[str, Any], sizes: Mapping[str, str], default_size:
     if isinstance(min_lines := node.get("minLines"), int) and min_lines > 0:
         styles["min-height"] = f"{min_lines * 1.5:g}em"
     return styles
+
+
+def flush_styles() -> dict[str, str]:
+    """Stretch an element over its card's horizontal padding (ChatKit's `flush`)."""
+    left, right = "var(--ck-pad-left, 0px)", "var(--ck-pad-right, 0px)"
+    return {
+        "margin-left": f"calc(-1 * {left})",
+        "margin-right": f"calc(-1 * {right})",
+        "width": f"calc(100% + {left} + {right})",
+        "max-width": "none",
+    }
 
 
 def apply(element: ui.element, styles: Mapping[str, str]) -> ui.element:
