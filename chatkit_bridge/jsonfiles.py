@@ -1,18 +1,20 @@
-"""Durable JSON files for TinyDB: atomic writes, in-memory copies, shared locks.
+"""Durable JSON files for TinyDB: atomic writes, revalidated in-memory copies, folder locks.
 
-One process owns the data folder. Every file is read once and then served from
-memory; every write goes to a temporary file that replaces the old one only
-after it reached the disk, so a crash leaves either the old or the new version.
+Every write goes to a temporary file that replaces the old one only after it
+reached the disk, so a crash leaves either the old or the new version. A file
+is parsed once and served from memory for as long as the file on disk is the
+one that was parsed (same inode, size and modification time), so a second
+process on the same folder (a rolling deploy) sees this one's writes and the
+other way round. Each folder's lock holds across processes (`fcntl.flock`), so
+a read-modify-write of one process never overwrites another's.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from contextlib import suppress
@@ -24,13 +26,12 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from chatkit_bridge.durable import StorageError, atomic_write_text, fsync_folder
+from chatkit_bridge.folderlock import FolderLock
+
 logger = logging.getLogger(__name__)
 
 Data = dict[str, dict[str, Any]]
-
-
-class StorageError(OSError):
-    """A data file could not be read or written; the message names the file."""
 
 
 def user_folder(root: Path, user_id: str) -> Path:
@@ -38,54 +39,6 @@ def user_folder(root: Path, user_id: str) -> Path:
     # Hashing keeps arbitrary user ids (slashes, dots, Unicode) out of file names.
     digest = hashlib.sha256(user_id.encode("utf-8", "surrogatepass")).hexdigest()
     return root / "users" / digest[:32]
-
-
-FOLDER_SYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EPERM}
-
-
-def fsync_folder(folder: Path) -> None:
-    """Flush a folder's entries (new, renamed, removed files) to disk."""
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    except OSError as error:
-        # Network file systems (SMB on Azure Files, some NFS) cannot sync a folder; the rename
-        # is already done and they order it themselves, so a write must not fail over it.
-        if error.errno not in FOLDER_SYNC_UNSUPPORTED:
-            raise
-    finally:
-        os.close(fd)
-
-
-def make_folder(folder: Path) -> None:
-    """Create a folder and its missing parents durably."""
-    missing: list[Path] = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        current = current.parent
-    for path in reversed(missing):
-        with suppress(FileExistsError):
-            path.mkdir()
-        # A new folder only survives a power cut once its parent's entry is on disk.
-        fsync_folder(path.parent)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace a file's content so that a crash leaves the old or the new version."""
-    make_folder(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    fsync_folder(path.parent)
 
 
 def _is_tinydb_data(value: Any) -> bool:
@@ -121,8 +74,22 @@ def _move_aside(path: Path, reason: str) -> Path:
     return aside
 
 
+Signature = tuple[int, int, int] | None
+
+
+def _signature(path: Path) -> Signature:
+    """Identify a file's version: a replace gives a new inode, an edit a new size or time."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(f"Could not read {path}: {exc.strerror or exc}") from exc
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 class DurableJSONStorage(Storage):
-    """TinyDB storage with atomic writes and an in-memory copy of the file."""
+    """TinyDB storage with atomic writes and an in-memory copy revalidated on each read."""
 
     def __init__(self, path: str | Path) -> None:
         """Remember the file; nothing is read until the first access."""
@@ -130,12 +97,15 @@ class DurableJSONStorage(Storage):
         self.path = Path(path)
         self._data: Data | None = None
         self._loaded = False
+        self._seen: Signature = None
 
     def read(self) -> Data | None:
-        """Return the file's data, parsing it only on first use."""
-        if not self._loaded:
+        """Return the file's data, parsing it again only when the file changed on disk."""
+        if not self._loaded or _signature(self.path) != self._seen:
             self._data = self._load()
             self._loaded = True
+            # Under the folder lock nobody writes meanwhile, so this is the parsed version.
+            self._seen = _signature(self.path)
         return self._data
 
     def write(self, data: Data) -> None:
@@ -155,6 +125,7 @@ class DurableJSONStorage(Storage):
             raise
         self._data = data
         self._loaded = True
+        self._seen = _signature(self.path)
 
     def _load(self) -> Data | None:
         try:
@@ -180,24 +151,25 @@ class JsonFiles:
     """Share open TinyDB files and per-folder locks across a process.
 
     Use a file only while holding the lock of the folder passed to `lock()` for
-    it: the store and the todo data lock the user's folder around every access.
+    it: the store and the documents lock the user's folder around every access,
+    which also keeps other processes on the same folder out meanwhile.
     """
 
     def __init__(self, max_open: int = 256) -> None:
         """Keep at most `max_open` files parsed in memory."""
         self.max_open = max_open
         self._registry_lock = threading.Lock()
-        self._locks: dict[str, threading.RLock] = {}
+        self._locks: dict[str, FolderLock] = {}
         self._open: OrderedDict[str, TinyDB] = OrderedDict()
         self._swept: set[str] = set()
 
-    def lock(self, folder: Path) -> threading.RLock:
-        """Return the lock that guards every file inside one folder."""
+    def lock(self, folder: Path) -> FolderLock:
+        """Return the lock that guards every file inside one folder, across processes."""
         key = os.path.abspath(folder)
         with self._registry_lock:
             lock = self._locks.get(key)
             if lock is None:
-                lock = self._locks[key] = threading.RLock()
+                lock = self._locks[key] = FolderLock(Path(key))
             return lock
 
     def open(self, path: Path) -> TinyDB:
@@ -220,7 +192,9 @@ class JsonFiles:
 
     def table(self, path: Path, name: str) -> Table:
         """Return one table of a file, without TinyDB's query cache."""
-        return self.open(path).table(name, cache_size=0)
+        # A new Table each time: TinyDB's cached one remembers the next document id,
+        # which is stale once another process added documents.
+        return Table(self.open(path).storage, name, cache_size=0)
 
     def delete(self, path: Path) -> None:
         """Remove a file durably and forget its handle."""

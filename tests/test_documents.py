@@ -134,3 +134,25 @@ def test_files_are_plain_tinydb_files_and_other_tables_are_kept(tmp_path: Path) 
 def test_kinds_that_could_clash_or_escape_are_refused(tmp_path: Path, kind: str) -> None:
     with pytest.raises(ValueError, match="kind"):
         TinyDBDocuments(tmp_path, kind)
+
+
+def test_two_registries_on_one_folder_see_and_keep_each_others_writes(tmp_path: Path) -> None:
+    # Two JsonFiles caches are two processes' views: each lock is an flock of its own.
+    first, second = notes(tmp_path), notes(tmp_path)
+
+    def count(records: list[Record]) -> None:
+        if not records:
+            records.append({"count": 0})
+        records[0] = {"count": records[0]["count"] + 1}
+
+    def worker(docs: TinyDBDocuments) -> None:
+        for _ in range(40):
+            docs.update("alice", count)
+
+    threads = [threading.Thread(target=worker, args=(docs,)) for docs in (first, second) * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert first.read("alice") == second.read("alice") == [{"count": 160}]

@@ -1,0 +1,104 @@
+"""One folder's lock, held across threads of this process and across processes."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import logging
+import os
+import threading
+from pathlib import Path
+
+from chatkit_bridge.durable import StorageError, make_folder
+
+logger = logging.getLogger(__name__)
+
+LOCK_UNSUPPORTED = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS}
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _open_lock_file(path: Path) -> int | None:
+    """Open a folder's lock file, creating it; None where nothing can be written anyway."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
+    try:
+        return os.open(path, flags, 0o600)
+    except FileNotFoundError:
+        try:
+            make_folder(path.parent)
+            return os.open(path, flags, 0o600)
+        except OSError as exc:
+            if exc.errno not in _READ_ONLY:
+                raise
+    except OSError as exc:
+        if exc.errno not in _READ_ONLY:
+            raise
+    try:
+        # A read-only data folder: lock for reading if the file is there; if it is not,
+        # no process can write here, so there is nothing to wait for.
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+
+
+class FolderLock:
+    """Guard one folder's files: a thread lock in this process, `flock` across processes.
+
+    Reentrant within a thread. The lock file is `.lock` inside the folder (created
+    with the folder if needed), so the folder's parent holds nothing but folders.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        """Prepare the lock of `folder`; nothing is opened until it is taken."""
+        self.path = folder / ".lock"
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    def __enter__(self) -> FolderLock:
+        """Take the lock, waiting for other threads and processes."""
+        self._thread_lock.acquire()
+        try:
+            if self._depth == 0:
+                self._fd = self._lock()
+            self._depth += 1
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Release the lock (the outermost exit releases it for other processes)."""
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            os.close(self._fd)  # closing the file releases the flock
+            self._fd = None
+        self._thread_lock.release()
+
+    def _lock(self) -> int | None:
+        try:
+            fd = _open_lock_file(self.path)
+        except OSError as exc:
+            raise StorageError(f"Could not lock {self.path}: {exc.strerror or exc}") from exc
+        if fd is None:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            if exc.errno not in LOCK_UNSUPPORTED:
+                os.close(fd)
+                raise StorageError(f"Could not lock {self.path}: {exc.strerror or exc}") from exc
+            # Some network file systems refuse locks: one process still works safely.
+            _warn_once(
+                f"{self.path.parent} does not support file locks ({exc.strerror}): "
+                "run only one app process on this data folder"
+            )
+        return fd
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning(message)
