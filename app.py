@@ -1,11 +1,20 @@
-"""ChatKit Todo: wiring only. Run with `python app.py`."""
+"""ChatKit Todo: wiring only. Run with `python app.py` (`--dev` reloads on save)."""
 
+import asyncio
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from nicegui import app, ui
 
 from chatkit_bridge.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from chatkit_bridge.server import BridgeServer
+
+# `--dev`: restart when a .py or .widget file under these folders is saved.
+DEV_WATCHED = "use_cases,chatkit_bridge"
+DEV_FILES = "*.py,*.widget"
 
 
 def settings_or_exit() -> Settings:
@@ -17,34 +26,67 @@ def settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
+def build_servers(settings: Settings) -> "list[BridgeServer]":
+    """Find the use cases USE_CASES names and give each a server, its own threads and model."""
+    from chatkit_bridge.discovery import UseCaseError, load_all
+    from chatkit_bridge.documents import TinyDBDocuments
+    from chatkit_bridge.llm import build_model
+    from chatkit_bridge.scoped_store import ScopedStore
+    from chatkit_bridge.server import BridgeServer
+    from chatkit_bridge.store import TinyDBStore
+    from chatkit_bridge.use_case import Host
+
+    store = TinyDBStore(settings.data_store_path)
+    host = Host(
+        settings.data_store_path,
+        settings.auth_mode,
+        lambda kind: TinyDBDocuments(settings.data_store_path, kind),
+    )
+    try:
+        use_cases = load_all(settings.use_case_names, host)
+    except UseCaseError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    return [
+        BridgeServer(
+            ScopedStore(store, use_case.thread_scope),
+            use_case,
+            build_model(settings, use_case.interpreter),
+        )
+        for use_case in use_cases
+    ]
+
+
 def main() -> None:
-    """Build the store, model and server, register pages and routes, and serve."""
+    """Build the servers, register pages and routes, and serve."""
     settings = settings_or_exit()
+    dev = "--dev" in sys.argv[1:]
     # Imported after the settings check: the chatkit package reads LOG_LEVEL when imported.
     from chatkit_bridge.health import health_router
     from chatkit_bridge.http import chatkit_router
-    from chatkit_bridge.llm import build_model
-    from chatkit_bridge.server import BridgeServer
-    from chatkit_bridge.store import TinyDBStore
     from chatkit_bridge.ui.pages import register_pages
-    from use_cases.todo.api import todo_router
-    from use_cases.todo.data import TodoRepository
-    from use_cases.todo.use_case import TodoUseCase
 
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    store = TinyDBStore(settings.data_store_path)
-    todos = TodoRepository(settings.data_store_path)
-    use_case = TodoUseCase(todos)
-    model = build_model(settings, use_case.interpreter)
-    server = BridgeServer(store, use_case, model)
+    servers = build_servers(settings)
+    model = servers[0].model
 
     app.include_router(health_router(settings.data_store_path, model))
-    app.include_router(chatkit_router(server, settings.auth_mode))
-    app.include_router(todo_router(todos, settings.auth_mode))
-    app.on_shutdown(lambda: server.drain())
-    register_pages(server, settings.auth_mode)
+    # `/chatkit` serves the first use case; with several, each also has `/chatkit/<name>`.
+    app.include_router(chatkit_router(servers[0], settings.auth_mode))
+    for server in servers if len(servers) > 1 else ():
+        path = f"/chatkit/{server.use_case.name}"
+        app.include_router(chatkit_router(server, settings.auth_mode, path))
+    for server in servers:
+        for router in server.use_case.routers():
+            app.include_router(router)
+
+    async def drain() -> None:
+        await asyncio.gather(*(server.drain() for server in servers))
+
+    app.on_shutdown(drain)
+    register_pages(servers, settings.auth_mode)
 
     logging.getLogger(__name__).info("model: %s", model.label)
     ui.run(
@@ -53,7 +95,9 @@ def main() -> None:
         storage_secret=settings.storage_secret,
         title="ChatKit Todo",
         favicon="✅",
-        reload=False,
+        reload=dev,
+        uvicorn_reload_dirs=DEV_WATCHED,
+        uvicorn_reload_includes=DEV_FILES,
         show=False,
     )
 

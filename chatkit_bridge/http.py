@@ -57,11 +57,13 @@ def storage_error_response(error: StorageError) -> JSONResponse:
     return error_response(503, STORAGE_FAILED)
 
 
-def chatkit_router(server: ChatKitServer[RequestContext], auth_mode: str) -> APIRouter:
-    """Build the router that serves `POST /chatkit`."""
+def chatkit_router(
+    server: ChatKitServer[RequestContext], auth_mode: str, path: str = "/chatkit"
+) -> APIRouter:
+    """Build the router that serves `POST /chatkit` (or `path`, e.g. one per use case)."""
     router = APIRouter()
 
-    @router.post("/chatkit")
+    @router.post(path)
     async def chatkit_endpoint(request: Request) -> Response:
         """Answer one ChatKit request for the calling user."""
         try:

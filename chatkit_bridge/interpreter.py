@@ -59,6 +59,14 @@ class Interpreter(Protocol):
         ...
 
 
+class Groups(Protocol):
+    """The named parts of a command: a regex match, or a dict when one handler calls another."""
+
+    def __getitem__(self, name: str, /) -> Any:
+        """Return the text of one named part (None when it did not take part)."""
+        ...
+
+
 Handler = Callable[..., Step | None]
 """Turn a rule's match (and whatever the use case passes along, e.g. today's date) into a step;
 None lets the next rule try."""

@@ -25,6 +25,7 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter
 
+from chatkit_bridge.compat import answer_parsed, stream_parsed
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.converter import PlainTextConverter
 from chatkit_bridge.errors import friendly_model_error
@@ -89,8 +90,8 @@ class BridgeServer(ChatKitServer[RequestContext]):
         # The SDK builds TypeAdapter(ChatKitReq) on every call: 4-6 ms of CPU per request.
         parsed = CHATKIT_REQUEST.validate_json(request)
         if is_streaming_req(parsed):
-            return StreamingResult(self._process_streaming(parsed, context))
-        return NonStreamingResult(await self._process_non_streaming(parsed, context))
+            return StreamingResult(stream_parsed(self, parsed, context))
+        return NonStreamingResult(await answer_parsed(self, parsed, context))
 
     async def respond(
         self,

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     storage_secret: str = Field(default="", repr=False)
     auth_mode: Literal["browser", "easyauth"] = "browser"
+    use_cases: str = Field(
+        default="todo", pattern=r"^\s*[a-z][a-z0-9_]*(\s*,\s*[a-z][a-z0-9_]*)*\s*$"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -58,6 +61,11 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_choice(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def use_case_names(self) -> list[str]:
+        """Return the use cases to serve, first one first, without repeats."""
+        return list(dict.fromkeys(name.strip() for name in self.use_cases.split(",")))
 
     @property
     def provider(self) -> Provider:
@@ -84,6 +92,7 @@ def _describe(error: ValidationError) -> str:
         "LLM_TIMEOUT_SECONDS": "a number of seconds above 0",
         "LLM_MAX_RETRIES": "a whole number from 0 to 10",
         "ENABLE_TRACING": "true or false",
+        "USE_CASES": "comma-separated folder names under use_cases/, e.g. todo,rooms",
     }.get(variable)
     given = first.get("input")
     detail = f"allowed: {allowed}" if allowed else first["msg"]

@@ -1,8 +1,11 @@
 """What a use case supplies to the generic server, client and pages."""
 
+from __future__ import annotations
+
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from agents import Agent
@@ -11,10 +14,27 @@ from chatkit.actions import Action
 from chatkit.agents import AgentContext
 from chatkit.store import Store
 from chatkit.types import ThreadMetadata, ThreadStreamEvent, WidgetItem
+from fastapi import APIRouter
 
+from chatkit_bridge.actions import ClientActionHandler
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.documents import UserDocuments
 from chatkit_bridge.interpreter import Interpreter
-from chatkit_bridge.ui.renderer import ClientActionHandler
+
+
+@dataclass(frozen=True)
+class Host:
+    """What the app hands a use case when it builds it.
+
+    :param data_path: the data folder (DATA_STORE_PATH).
+    :param auth_mode: how callers are identified ("browser" or "easyauth"), for its own routes.
+    :param documents: opens the per-user documents of one kind (e.g. "todos") on the configured
+        backend; a use case keeps its data there, never in files of its own.
+    """
+
+    data_path: Path
+    auth_mode: str
+    documents: Callable[[str], UserDocuments]
 
 
 @dataclass(frozen=True)
@@ -38,13 +58,33 @@ class ActionRequest:
 
 
 class UseCase(ABC):
-    """One assistant: its agent, its offline interpreter, its actions and its prompts."""
+    """One assistant: its agent, its offline interpreter, its actions and its prompts.
+
+    A use case lives in its own package `use_cases/<name>/`, whose `__init__.py` exposes the
+    subclass as `UseCase`; the app finds it by the name listed in USE_CASES.
+    """
 
     name: str
     title: str
     starter_prompts: tuple[StarterPrompt, ...] = ()
     # Sent for the newest widget of the open thread whenever the user's data changes elsewhere.
     refresh_action: str | None = None
+    # The package folder, set when the use case is discovered; its *.widget files live there.
+    folder: Path | None = None
+
+    @classmethod
+    def create(cls, host: Host) -> UseCase:
+        """Build the use case for the running app; override to open data or read settings."""
+        return cls()
+
+    @property
+    def thread_scope(self) -> str:
+        """Name the space its threads live in; other use cases never see them."""
+        return self.name
+
+    def routers(self) -> Sequence[APIRouter]:
+        """Return extra HTTP routes of this use case (e.g. a JSON API); none by default."""
+        return ()
 
     @abstractmethod
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:

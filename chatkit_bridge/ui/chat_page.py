@@ -2,7 +2,7 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from chatkit.actions import ActionConfig
@@ -33,8 +33,15 @@ REFRESH_DELAY = 0.1
 class ChatPage:
     """One browser tab's chat, talking to the server in process."""
 
-    def __init__(self, server: BridgeServer, context: RequestContext) -> None:
+    def __init__(
+        self,
+        server: BridgeServer,
+        context: RequestContext,
+        header_extra: Callable[[], None] | None = None,
+    ) -> None:
+        """:param header_extra: renders more header controls (the use case switcher)."""
         self.server = server
+        self.header_extra = header_extra
         self.use_case = server.use_case
         self.context = context
         self.client = ChatKitClient(server, context)
@@ -58,6 +65,8 @@ class ChatPage:
             ui.button(icon="menu", on_click=threads_drawer.toggle).props("flat round color=white")
             ui.label(self.use_case.title).classes("text-lg font-medium ellipsis")
             ui.badge(self.server.model.label).props("outline color=white").classes("ellipsis")
+            if self.header_extra is not None:
+                self.header_extra()
             ui.space()
             ui.button(icon="dark_mode", on_click=dark.toggle).props(
                 "flat round color=white"

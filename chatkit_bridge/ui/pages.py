@@ -1,4 +1,7 @@
-"""Register the NiceGUI pages: the chat at `/` and the widget gallery at `/gallery`."""
+"""Register the NiceGUI pages: one chat per use case, a home page when there are several, and
+the widget gallery at `/gallery`."""
+
+from collections.abc import Callable, Sequence
 
 from fastapi import Request
 from nicegui import ui
@@ -8,12 +11,46 @@ from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.server import BridgeServer
 from chatkit_bridge.ui.chat_page import ChatPage
 from chatkit_bridge.ui.gallery import render_gallery
+from chatkit_bridge.ui.gallery_files import render_widget_files
 
 
-def register_pages(server: BridgeServer, auth_mode: str) -> None:
-    """Add the chat and gallery pages to the app."""
+def chat_path(server: BridgeServer, servers: Sequence[BridgeServer]) -> str:
+    """Return the address of a use case's chat: `/` alone, `/<name>` among several."""
+    return "/" if len(servers) == 1 else f"/{server.use_case.name}"
 
-    @ui.page("/", title=server.use_case.title)
+
+def register_pages(servers: Sequence[BridgeServer], auth_mode: str) -> None:
+    """Add the chat pages, the home page (several use cases) and the gallery to the app."""
+    for server in servers:
+        switcher = _switcher(server, servers) if len(servers) > 1 else None
+        _register_chat(chat_path(server, servers), server, auth_mode, switcher)
+    if len(servers) > 1:
+
+        @ui.page("/", title="Assistants")
+        def home() -> None:
+            """List the assistants this app serves."""
+            with ui.column().classes("w-full max-w-3xl mx-auto p-6 gap-4"):
+                ui.label("Assistants").classes("text-3xl font-bold")
+                for server in servers:
+                    with ui.card().classes("w-full use-case-card"):
+                        ui.link(server.use_case.title, chat_path(server, servers)).classes(
+                            "text-xl font-medium"
+                        )
+                        prompts = [p.label for p in server.use_case.starter_prompts]
+                        if prompts:
+                            ui.label("Try: " + " · ".join(prompts)).classes("text-grey-8")
+
+    @ui.page("/gallery", title="Widget gallery")
+    def gallery() -> None:
+        """Show one example of every widget component, then the use cases' .widget files."""
+        render_gallery()
+        render_widget_files([server.use_case for server in servers])
+
+
+def _register_chat(
+    path: str, server: BridgeServer, auth_mode: str, switcher: Callable[[], None] | None
+) -> None:
+    @ui.page(path, title=server.use_case.title)
     async def chat(request: Request, thread: str | None = None) -> None:
         """Show the chat for the signed-in browser or user."""
         try:
@@ -21,10 +58,25 @@ def register_pages(server: BridgeServer, auth_mode: str) -> None:
         except UnauthenticatedError:
             ui.label("Sign in to use this app.").classes("text-lg p-8")
             return
-        page = ChatPage(server, RequestContext(user_id=user_id))
+        page = ChatPage(server, RequestContext(user_id=user_id), header_extra=switcher)
         await page.open_thread(thread)
 
-    @ui.page("/gallery", title="Widget gallery")
-    def gallery() -> None:
-        """Show one example of every widget component."""
-        render_gallery()
+
+def _switcher(current: BridgeServer, servers: Sequence[BridgeServer]) -> Callable[[], None]:
+    """Build the header menu that moves to another use case's chat."""
+
+    def render() -> None:
+        with (
+            ui.button(icon="swap_horiz")
+            .props('flat round color=white aria-label="Switch assistant"')
+            .tooltip("Switch assistant")
+            .classes("use-case-switcher"),
+            ui.menu(),
+        ):
+            ui.menu_item("All assistants", lambda: ui.navigate.to("/"))
+            for server in servers:
+                if server is not current:
+                    path = chat_path(server, servers)
+                    ui.menu_item(server.use_case.title, lambda path=path: ui.navigate.to(path))
+
+    return render

@@ -16,6 +16,8 @@ from chatkit.actions import ActionConfig
 from chatkit.widgets import WidgetComponent, WidgetRoot
 from nicegui import ui
 
+from chatkit_bridge.actions import ClientActionHandler
+
 # Imported for their side effect: each module registers its component renderers.
 from . import (  # noqa: F401
     widget_chart,
@@ -35,8 +37,6 @@ logger = logging.getLogger("chatkit_bridge.ui.renderer")
 
 ActionHandler = Callable[[ActionConfig, dict[str, Any]], Awaitable[None]]
 """Server action handler: (action config, payload after the form merge)."""
-ClientActionHandler = Callable[[ActionConfig, dict[str, Any]], Awaitable[None] | None]
-"""Client action handler, looked up by action type; may be sync or async."""
 
 
 @dataclass

@@ -8,6 +8,8 @@ from typing import Any
 from nicegui import ui
 from nicegui.elements.mixins.value_element import ValueElement
 
+from chatkit_bridge.compat import OptionFlags
+
 from . import widget_style as st
 from .widget_content import material_icon
 from .widget_core import FormField, Node, RenderContext, field_id, renders
@@ -232,23 +234,11 @@ def _options(node: Node) -> dict[str, str]:
     }
 
 
-class _OptionFlags:
-    """Mixin marking options ChatKit flags as `disabled`; survives NiceGUI's option rebuilds."""
-
-    _ck_disabled: frozenset[str] = frozenset()
-
-    def _update_options(self) -> None:
-        super()._update_options()  # type: ignore[misc]
-        for option in self._props["options"]:  # type: ignore[attr-defined]
-            if self._values[option["value"]] in self._ck_disabled:  # type: ignore[attr-defined]
-                option["disable"] = True
-
-
-class _Select(_OptionFlags, ui.select):
+class _Select(OptionFlags, ui.select):
     pass
 
 
-class _Radio(_OptionFlags, ui.radio):
+class _Radio(OptionFlags, ui.radio):
     pass
 
 

@@ -7,9 +7,8 @@ today = `EXAMPLE_DAY`. A new command is one tool in tools.py plus one rule here.
 
 import re
 from datetime import date
-from typing import Any, Protocol
 
-from chatkit_bridge.interpreter import Handler, Reply, Rule, Step, ToolCall, call
+from chatkit_bridge.interpreter import Groups, Handler, Reply, Rule, Step, ToolCall, call
 from use_cases.todo import phrases, vocab
 from use_cases.todo.data import stem
 from use_cases.todo.dates import parse_date, split_due
@@ -23,14 +22,6 @@ _NOT_A_TODO = {"i", "i'm", "im", "i am", "we", "we're", "we are", "you", "all", 
 _TASK_STEMS = {stem(verb): verb for verb in sorted(vocab.TASK_VERBS)}
 # Verbs of commands to this assistant: "I added milk" reports no finished chore.
 _COMMAND_STEMS = frozenset(stem(verb) for verb in vocab.NOT_CHORE_VERBS.split())
-
-
-class Groups(Protocol):
-    """The named parts of a command: a regex match, or a dict when one handler calls another."""
-
-    def __getitem__(self, name: str, /) -> Any:
-        """Return the text of one named part (None when it did not take part)."""
-        ...
 
 
 def _reply(text: str) -> Handler:

@@ -1,18 +1,20 @@
 """The todo assistant as a use case the generic server, client and pages can host."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
 
 from agents import Agent
 from agents.models.interface import Model
 from chatkit.agents import AgentContext
 from chatkit.types import ThreadStreamEvent
+from fastapi import APIRouter
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.interpreter import Interpreter
-from chatkit_bridge.use_case import ActionRequest, StarterPrompt, UseCase
+from chatkit_bridge.use_case import ActionRequest, Host, StarterPrompt, UseCase
 from use_cases.todo.actions import handle_todo_action
 from use_cases.todo.agent import build_todo_agent
+from use_cases.todo.api import todo_router
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.interpreter import TodoInterpreter
 from use_cases.todo.panel import TodoPanel
@@ -42,10 +44,30 @@ class TodoUseCase(UseCase):
 
     refresh_action = REFRESH_ACTION
 
-    def __init__(self, repository: TodoRepository, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        repository: TodoRepository,
+        today: Callable[[], date] = date.today,
+        auth_mode: str = "browser",
+    ) -> None:
         self.repository = repository
         self.today = today
+        self.auth_mode = auth_mode
         self.tools = build_tools(repository, today)
+
+    @classmethod
+    def create(cls, host: Host) -> "TodoUseCase":
+        """Keep the todos in the host's "todos" documents."""
+        return cls(TodoRepository(host.documents("todos")), auth_mode=host.auth_mode)
+
+    @property
+    def thread_scope(self) -> str:
+        """Keep the todo threads where they were before use cases had scopes."""
+        return ""
+
+    def routers(self) -> Sequence[APIRouter]:
+        """Serve `/api/todos` for other front ends and scripts."""
+        return (todo_router(self.repository, self.auth_mode),)
 
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
         """Build the todo agent on `model`."""
