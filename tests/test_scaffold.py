@@ -1,0 +1,139 @@
+"""`python -m chatkit_bridge new NAME` in a scratch copy: only the new folder appears, its own
+tests pass, and the app serves it at once; a real Chromium chats with it."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.app_process import ROOT, app_environment, free_port
+
+CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
+NAME = "desk_helper"
+SKIPPED = shutil.ignore_patterns(
+    ".git", ".venv", "data", "__pycache__", "screenshots", ".pytest_cache", "*.log", ".env"
+)
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    """Return every file under `folder` (relative path) with the hash of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def run(copy: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run a command in the scratch copy, as a user would from its root."""
+    return subprocess.run(
+        args, cwd=copy, env=app_environment(), capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture
+def scaffolded(tmp_path: Path) -> Iterator[Path]:
+    """Copy the project, scaffold NAME into it, and check nothing else changed."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=SKIPPED)
+    before = hashes(copy)
+    result = run(copy, sys.executable, "-m", "chatkit_bridge", "new", NAME)
+    assert result.returncode == 0, result.stderr
+    assert f"USE_CASES={NAME} python app.py" in result.stdout
+    assert f"python -m pytest use_cases/{NAME}" in result.stdout
+    after = hashes(copy)
+    changed = {path for path in before if after.get(path) != before[path]}
+    added = set(after) - set(before)
+    assert changed == set()
+    assert added and all(path.startswith(f"use_cases/{NAME}/") for path in added)
+    assert {f"use_cases/{NAME}/{NAME}.widget", f"use_cases/{NAME}/rules.py"} <= added
+    yield copy
+
+
+def test_the_new_use_case_passes_its_own_tests(scaffolded: Path) -> None:
+    result = run(scaffolded, sys.executable, "-m", "pytest", f"use_cases/{NAME}", "-q")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed" in result.stdout
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM.exists() and shutil.which("chromedriver"))
+    and not os.environ.get("REQUIRE_BROWSER"),
+    reason="Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)",
+)
+def test_the_new_use_case_chats_in_the_browser(
+    scaffolded: Path, nicegui_driver: webdriver.Chrome
+) -> None:
+    port = free_port()
+    env = {
+        **app_environment(),
+        "USE_CASES": NAME,
+        "APP_HOST": "127.0.0.1",
+        "APP_PORT": str(port),
+        "DATA_STORE_PATH": str(scaffolded / "data"),
+        "LLM_PROVIDER": "offline",
+        "LOG_LEVEL": "WARNING",
+    }
+    log = (scaffolded / "app.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=scaffolded, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    driver = nicegui_driver
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_serving(base_url, process, timeout=120)
+        driver.set_page_load_timeout(30)  # a cold first page on a busy machine
+        driver.get(base_url)
+        page_shows(driver, "Desk helper assistant")
+        driver.find_element(By.XPATH, "//button[contains(., 'Add an item')]").click()
+        page_shows(driver, 'Added "water the plants". You have 1 item.')
+        page_shows(driver, "1 item")
+        composer = driver.find_element(By.CSS_SELECTOR, ".composer textarea")
+        composer.send_keys("note: call the bank")
+        composer.send_keys(Keys.ENTER)
+        page_shows(driver, "2 items")
+        page_shows(driver, "call the bank")
+    finally:
+        driver.set_page_load_timeout(4)  # what NiceGUI's shared driver expects
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def page_shows(driver: webdriver.Chrome, text: str, timeout: float = 30) -> None:
+    """Wait until the page's visible text contains `text`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in driver.find_element(By.TAG_NAME, "body").text:
+            return
+        time.sleep(0.2)
+    raise AssertionError(
+        f"{text!r} not on the page:\n{driver.find_element(By.TAG_NAME, 'body').text}"
+    )
+
+
+def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Poll /healthz; a copied project starts cold (no bytecode yet), so allow more time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"app.py exited with {process.returncode}"
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"app.py did not answer /healthz in {timeout} s")
