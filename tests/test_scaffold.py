@@ -4,6 +4,7 @@ tests pass, and the app serves it at once; a real Chromium chats with it."""
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -137,3 +138,59 @@ def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], timeout:
             pass
         time.sleep(0.3)
     raise AssertionError(f"app.py did not answer /healthz in {timeout} s")
+
+
+def test_dev_mode_restarts_when_a_use_case_file_is_saved(scaffolded: Path) -> None:
+    port = free_port()
+    env = {
+        **app_environment(),
+        "USE_CASES": NAME,
+        "APP_HOST": "127.0.0.1",
+        "APP_PORT": str(port),
+        "DATA_STORE_PATH": str(scaffolded / "data"),
+        "LLM_PROVIDER": "offline",
+    }
+    log_path = scaffolded / "dev.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "app.py", "--dev"],
+            cwd=scaffolded,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # the reloader's worker is ended with it
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_serving(base_url, process, timeout=120)
+            assert "<title>Desk helper assistant</title>" in httpx.get(base_url, timeout=30).text
+            use_case = scaffolded / "use_cases" / NAME / "use_case.py"
+            use_case.write_text(
+                use_case.read_text().replace('"Desk helper assistant"', '"Front desk"')
+            )
+            page_title_becomes(base_url, "<title>Front desk</title>")
+            widget = scaffolded / "use_cases" / NAME / f"{NAME}.widget"
+            widget.write_text(widget.read_text().replace('"version"', ' "version"', 1))
+            deadline = time.monotonic() + 60
+            while f"{NAME}.widget" not in log_path.read_text() and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert f"changes in 'use_cases/{NAME}/{NAME}.widget'" in log_path.read_text()
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def page_title_becomes(base_url: str, title: str, timeout: float = 120) -> None:
+    """Poll the page until the restarted app serves the new title."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if title in httpx.get(base_url, timeout=5).text:
+                return
+        except httpx.HTTPError:
+            pass  # restarting
+        time.sleep(0.5)
+    raise AssertionError(f"the page never showed {title}")
