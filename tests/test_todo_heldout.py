@@ -12,9 +12,10 @@ from use_cases.todo.interpreter import TodoInterpreter
 from use_cases.todo.references import Resolved, resolve
 
 # The target is 90%. These floors are the rates measured when each set was closed (the
-# first set: 23/40 before tuning, 39/40 after; the fresh set: 20/25, never tuned against);
+# first set: 23/40 before tuning, 39/40 after; the fresh set: 20/25 when written, 21/25 after
+# one fix it prompted: a negated "..., it's not done" ticked the todo, a wrong change);
 # raise them as the rules improve, never lower them.
-FLOORS = {"first": 0.97, "fresh": 0.8}
+FLOORS = {"first": 0.97, "fresh": 0.84}
 USER = "heldout"
 
 

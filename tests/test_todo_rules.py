@@ -46,3 +46,12 @@ def test_starter_prompts_send_what_their_labels_promise() -> None:
     assert len(plan[0].arguments["titles"]) == 2
     assert not isinstance(steps["Add three tasks"], Reply)
     assert [c.name for c in steps["Show my list"]] == ["list_todos"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I forgot to buy milk, it's not done", "milk never done", "the report, not done"],
+)
+def test_a_negated_done_never_ticks_a_todo(text: str) -> None:
+    step = TodoInterpreter(today=lambda: EXAMPLE_DAY).next_step(Turn(user_text=text))
+    assert isinstance(step, Reply) or "complete_todo" not in {call.name for call in step}

@@ -262,8 +262,9 @@ RULES: tuple[Rule, ...] = (
     Rule("X is done", _REF + _IS + r" (?:now |already |all |finally )?(?:done|finished|completed"
          r"|complete|checked off|taken care of|sorted)", _each("complete_todo", True),
          {"milk is done": _refs("complete_todo", "milk")}),
-    Rule("X done", _REF + r" (?:done|finished|completed)", _each("complete_todo", True),
-         {"milk done": _refs("complete_todo", "milk")}),
+    # Not after a negation: "..., it's not done" must never tick anything.
+    Rule("X done", _REF + r"(?<! not)(?<!n't)(?<! never) (?:done|finished|completed)",
+         _each("complete_todo", True), {"milk done": _refs("complete_todo", "milk")}),
     Rule("done: X", r"done:? " + _REF, _each("complete_todo"),
          {"done: milk": _refs("complete_todo", "milk")}),
     # Deleting
