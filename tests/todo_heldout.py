@@ -123,3 +123,38 @@ HELD_OUT_FRESH: list[tuple[str, dict[str, bool], dict[str, str]]] = [
     ("delete everything that is completed", _with(finish_the_report=None, call_mom=None), {}),
     ("good evening! mark 2 as complete", _with(walk_the_dog=True), {}),
 ]  # fmt: skip
+
+# Written at 09:57 before a second round of rule work and not looked at until after it: the
+# honest measure of the final rules on unseen phrasings.
+HELD_OUT_THIRD: list[tuple[str, dict[str, bool], dict[str, str]]] = [
+    ("hello! can you put buy stamps on the list?", _plus("buy stamps"), {}),
+    ('add "fix the sink" and "call the landlord" please', _plus("fix the sink", "call the landlord"), {}),
+    ("I just finished writing the summary", _with(write_summary=True), {}),
+    ("called mom already", UNCHANGED, {}),
+    ("booked the dentist this morning", _with(book_dentist=True), {}),
+    ("walked the dog and bought milk", _with(walk_the_dog=True, buy_milk=True), {}),
+    ("add water plants then add feed the cat", _plus("water plants", "feed the cat"), {}),
+    ("mark buy milk as done and then show me the list", _with(buy_milk=True), {}),
+    ("delete walk the dog, then add walk the cat", {**_with(walk_the_dog=None), "walk the cat": False}, {}),
+    ("actually I haven't finished the report", _with(finish_the_report=False), {}),
+    ("oops, call mom isn't done", _with(call_mom=False), {}),
+    ("remove buy milk and write summary from my list", _with(buy_milk=None, write_summary=None), {}),
+    ("delete book dentist and walk the dog please", _with(book_dentist=None, walk_the_dog=None), {}),
+    ("can you get rid of the finished ones?", _with(finish_the_report=None, call_mom=None), {}),
+    ("could you show me what I have to do?", UNCHANGED, {}),
+    ("would you please add pay the gas bill", _plus("pay the gas bill"), {}),
+    ("can you tick off the summary?", _with(write_summary=True), {}),
+    ("plan for tomorrow: dentist appointment", _plus("dentist appointment"), {"dentist appointment": TOMORROW}),
+    ("tomorrow: call grandma, buy flowers", _plus("call grandma", "buy flowers"), {"call grandma": TOMORROW, "buy flowers": TOMORROW}),
+    ("let's plan tomorrow", UNCHANGED, {}),
+    ("remind me to call the plumber tomorrow", _plus("call the plumber"), {"call the plumber": TOMORROW}),
+    ("hey there, what's on my plate?", UNCHANGED, {}),
+    ("please remove the second one", _with(walk_the_dog=None), {}),
+    ("mark all as done", {title: True for title in _OPEN}, {}),
+    ("clear completed tasks", _with(finish_the_report=None, call_mom=None), {}),
+    ("rename buy milk to buy oat milk", {**{k: v for k, v in _OPEN.items() if k != "buy milk"}, "buy oat milk": False}, {}),
+    ("move book dentist to friday", UNCHANGED, {"book dentist": TOMORROW}),
+    ("thanks! also add call the bank", _plus("call the bank"), {}),
+    ("I didn't walk the dog yet", UNCHANGED, {}),
+    ("the report isn't done after all", _with(finish_the_report=False), {}),
+]  # fmt: skip
