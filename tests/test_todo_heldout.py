@@ -6,16 +6,17 @@ from pathlib import Path
 import pytest
 
 from chatkit_bridge.interpreter import Reply, ToolCall, Turn
-from tests.todo_heldout import HELD_OUT, HELD_OUT_FRESH, SEED, TODAY
+from tests.todo_heldout import HELD_OUT, HELD_OUT_FRESH, HELD_OUT_THIRD, SEED, TODAY
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.interpreter import TodoInterpreter
 from use_cases.todo.references import Resolved, resolve
 
-# The target is 90%. These floors are the rates measured when each set was closed (the
-# first set: 23/40 before tuning, 39/40 after; the fresh set: 20/25 when written, 21/25 after
-# one fix it prompted: a negated "..., it's not done" ticked the todo, a wrong change);
-# raise them as the rules improve, never lower them.
-FLOORS = {"first": 0.97, "fresh": 0.84}
+# The target is 90%. Measured (`python -m pytest tests/test_todo_heldout.py -q -s`):
+# first set 23/40 before any tuning, 40/40 now (its misses were seen while tuning); fresh set
+# 20/25 when written, 25/25 now (its misses were seen in the second round); third set, written
+# before the second round and unseen until it ended: 30/30 (29/30 until this harness learned
+# rename_todo). Floors allow one miss per set; raise them, never lower them.
+FLOORS = {"first": 0.97, "fresh": 0.96, "third": 0.96}
 USER = "heldout"
 
 
@@ -31,7 +32,7 @@ def run(repository: TodoRepository, call: ToolCall) -> None:
         return
     if call.name == "list_todos":
         return
-    found = resolve(repository, USER, args["reference"], allow_all=True)
+    found = resolve(repository, USER, args["reference"], allow_all=call.name != "rename_todo")
     if not isinstance(found, Resolved):
         return
     for todo in found.todos:
@@ -41,6 +42,8 @@ def run(repository: TodoRepository, call: ToolCall) -> None:
             repository.set_completed(USER, todo.id, False)
         elif call.name == "delete_todo":
             repository.delete(USER, todo.id)
+        elif call.name == "rename_todo":
+            repository.rename(USER, todo.id, args["new_title"])
         elif call.name == "set_due_date":
             due = date.fromisoformat(args["due"]) if args["due"] else None
             repository.set_due(USER, todo.id, due)
@@ -65,7 +68,10 @@ def outcome(folder: Path, phrase: str) -> tuple[dict[str, bool], dict[str, str]]
     )
 
 
-@pytest.mark.parametrize(("name", "cases"), [("first", HELD_OUT), ("fresh", HELD_OUT_FRESH)])
+@pytest.mark.parametrize(
+    ("name", "cases"),
+    [("first", HELD_OUT), ("fresh", HELD_OUT_FRESH), ("third", HELD_OUT_THIRD)],
+)
 def test_held_out_phrasings_reach_the_target(
     tmp_path: Path, name: str, cases: list[tuple[str, dict[str, bool], dict[str, str]]]
 ) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chatkit_bridge.interpreter import Reply, Step, Turn
+from chatkit_bridge.interpreter import Reply, Step, Turn, call
 from use_cases.todo.interpreter import TodoInterpreter
 from use_cases.todo.rules import EXAMPLE_DAY, RULES
 from use_cases.todo.tools import TOOLS
@@ -55,3 +55,26 @@ def test_starter_prompts_send_what_their_labels_promise() -> None:
 def test_a_negated_done_never_ticks_a_todo(text: str) -> None:
     step = TodoInterpreter(today=lambda: EXAMPLE_DAY).next_step(Turn(user_text=text))
     assert isinstance(step, Reply) or "complete_todo" not in {call.name for call in step}
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("add bread... I mean add rye bread", ["rye bread"]),
+        ("add tea, no wait, add coffee", ["coffee"]),
+    ],
+)
+def test_only_the_correction_counts(text: str, titles: list[str]) -> None:
+    step = TodoInterpreter(today=lambda: EXAMPLE_DAY).next_step(Turn(user_text=text))
+    assert step == call("add_todos", titles=titles)
+
+
+def test_a_greeting_or_an_oops_before_a_command_is_ignored() -> None:
+    interpreter = TodoInterpreter(today=lambda: EXAMPLE_DAY)
+    assert interpreter.next_step(Turn(user_text="yo! what's left?")) == call("list_todos")
+    assert interpreter.next_step(Turn(user_text="oops, reopen 2")) == call(
+        "reopen_todo", reference="2"
+    )
+    assert interpreter.next_step(Turn(user_text="oops")) == call(
+        "reopen_todo", reference="last completed"
+    )

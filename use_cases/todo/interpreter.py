@@ -29,6 +29,8 @@ __all__ = ["MAX_COMMAND_CHARS", "UNDO_REFERENCE", "TodoInterpreter", "summarize"
 _SENTENCE_END = re.compile(r"(?<=[.!?;]) (?=\S)")
 # "add bread, then mark milk done": two commands. Split only outside quotes.
 _THEN = re.compile(r",? (?:and )?then,? ", re.IGNORECASE)
+# "add milk... I mean add oat milk": only what follows the last correction counts.
+_CORRECTION = re.compile(r"^.*\b(?:i mean|i meant|no wait|correction)\b[ ,:!.]+(?=\S)", re.I | re.S)
 _SMALL_TALK = {vocab.HELP_TEXT, vocab.THANKS_TEXT, vocab.EMPTY_TEXT}
 _GREETING = re.compile(vocab.GREETING, re.IGNORECASE)
 _THANKS = re.compile(vocab.THANKS, re.IGNORECASE)
@@ -57,6 +59,7 @@ class TodoInterpreter:
         text = phrases.normalize(text or "")
         if len(text) > MAX_COMMAND_CHARS:
             return Reply(vocab.TOO_LONG_TEXT)
+        text = _CORRECTION.sub("", text, count=1)
         if not text.strip(" .!?,;:"):
             return Reply(vocab.EMPTY_TEXT)
         if "\n" in text:

@@ -20,6 +20,7 @@ _NO_DATE = re.compile(r"(?:none|nothing|no date|no due date|no deadline|never|em
 # Subjects that "X is done" must not turn into references ("I'm done", "all done").
 _NOT_A_TODO = {"i", "i'm", "im", "i am", "we", "we're", "we are", "you", "all", "it", "that"}
 _TASK_STEMS = {stem(verb): verb for verb in sorted(vocab.TASK_VERBS)}
+_CHORE_JOIN = re.compile(r",? and |, ", re.IGNORECASE)
 # Verbs of commands to this assistant: "I added milk" reports no finished chore.
 _COMMAND_STEMS = frozenset(stem(verb) for verb in vocab.NOT_CHORE_VERBS.split())
 
@@ -47,23 +48,41 @@ def _each(tool: str, loose: bool = False) -> Handler:
 
 
 def _chore(tool: str, past_only: bool = True) -> Handler:
-    """Call `tool` on a chore named by its verb ("walked the dog" → "walk the dog").
+    """Call `tool` on chores named by their verb ("walked the dog" → "walk the dog").
 
-    :param past_only: accept only a past form ("walked", "wrote"): a bare "buy milk" is not news.
+    Several chores joined by "and" or commas ("walked the dog and bought milk") each get a call
+    when every part starts with a chore verb.
+
+    :param past_only: accept only past forms ("walked", "wrote"): a bare "buy milk" is not news.
     """
 
     def handle(match: Groups, _today: date) -> Step | None:
-        verb = match["verb"].lower()
-        base = vocab.IRREGULAR_PAST.get(verb, verb)
-        if past_only and base == verb and not verb.endswith("ed"):
-            return None
-        if stem(base) not in _TASK_STEMS or stem(base) in _COMMAND_STEMS:
-            return None
-        base = _TASK_STEMS[stem(base)]
-        ref = phrases.reference(f"{base} {phrases.clean(match['ref'])}")
-        return None if ref is None else call(tool, reference=ref)
+        text = f"{match['verb']} {phrases.clean(match['ref'])}"
+        parts = _CHORE_JOIN.split(text)
+        if len(parts) > 1 and not all(_chore_verb(p.split(" ", 1)[0], past_only) for p in parts):
+            parts = [text]
+        refs = []
+        for part in parts:
+            verb, _, rest = part.partition(" ")
+            base = _chore_verb(verb, past_only)
+            ref = phrases.reference(f"{base} {rest}") if base and rest.strip() else None
+            if ref is None:
+                return None
+            refs.append(ref)
+        return _refs(tool, *refs)
 
     return handle
+
+
+def _chore_verb(verb: str, past_only: bool) -> str | None:
+    """Return the plain chore verb of a word ("wrote" → "write"), or None if it is none."""
+    verb = verb.lower()
+    base = vocab.IRREGULAR_PAST.get(verb, verb)
+    if past_only and base == verb and not verb.endswith("ed"):
+        return None
+    if stem(base) not in _TASK_STEMS or stem(base) in _COMMAND_STEMS:
+        return None
+    return _TASK_STEMS[stem(base)]
 
 
 def _undo(match: Groups, today: date) -> Step | None:
@@ -170,9 +189,9 @@ RULES: tuple[Rule, ...] = (
     Rule("show the list", "|".join(f"(?:{pattern})" for pattern in V.LIST_COMMANDS),
          _call("list_todos"), {"What's on my list?": LIST, "show me my todos": LIST,
                                "could you show me my list?": LIST}),
-    Rule("plan a day, no plan given", V.PLAN + r"(?: (?:for|on) (?P<when>.+))?",
+    Rule("plan a day, no plan given", V.PLAN + r"(?: (?:for |on )?(?P<when>.+))?",
          _plan_asked, {"plan for tomorrow": Reply(V.PLAN_TEXT),
-                               "plan my day": Reply(V.PLAN_TEXT)}),
+                       "plan my day": Reply(V.PLAN_TEXT), "plan friday": Reply(V.PLAN_TEXT)}),
     Rule("plan a day", r"(?:" + V.PLAN + r" )?(?:for |on )?(?P<when>[^:]+?) ?(?::|-|—) ?"
          r"(?P<payload>.+)", _plan,
          {"Plan for tomorrow: call the plumber and buy bread":
@@ -186,7 +205,8 @@ RULES: tuple[Rule, ...] = (
     Rule("clear completed", V.CLEAR_COMPLETED, _call("clear_completed"),
          {"clear completed": call("clear_completed"),
           "can you remove everything that's done?": call("clear_completed"),
-          "delete all the ones I finished": call("clear_completed")}),
+          "delete all the ones I finished": call("clear_completed"),
+          "clean out the things I finished": call("clear_completed")}),
     Rule("delete all", V.DELETE_ALL, _call("delete_todo", reference="all"),
          {"clear my list": call("delete_todo", reference="all")}),
     # Due dates
@@ -293,9 +313,12 @@ RULES: tuple[Rule, ...] = (
          _chore("complete_todo"),
          {"walked the dog": call("complete_todo", reference="walk the dog"),
           "we just emailed the landlord": call("complete_todo", reference="email the landlord"),
-          "wrote the invitation": call("complete_todo", reference="write the invitation")}),
-    Rule("the chore has been done", _REF + r" (?:has|have) (?:just |now |already )?been "
-         r"(?P<verb>[a-z]+)", lambda m, today: _chore("complete_todo")(
+          "wrote the invitation": call("complete_todo", reference="write the invitation"),
+          "washed the car and paid the rent":
+              _refs("complete_todo", "wash the car", "pay the rent")}),
+    Rule("the chore has been done", _REF + r" (?:has|have|is|are|was|were)(?: just| now| already"
+         r"| finally)?(?: been)? (?P<verb>[a-z]+)", lambda m, today: _chore("complete_todo")(
              dict(verb=m["verb"], ref=m["ref"]), today),
-         {"the plants have been watered": call("complete_todo", reference="water the plants")}),
+         {"the plants have been watered": call("complete_todo", reference="water the plants"),
+          "the car is washed": call("complete_todo", reference="wash the car")}),
 )  # fmt: skip

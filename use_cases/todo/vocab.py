@@ -15,8 +15,9 @@ THANKS = (
 )
 # Politeness around a command; stripped repeatedly from both ends before the rules run.
 POLITE_START = (
-    r"(?:please|pls|plz|kindly|hey|hi|hello|hiya|howdy|greetings|good (?:morning|afternoon|"
-    r"evening)|morning|(?:hi|hello|hey) there|ok|okay|so|also|and|now|oh|um|hmm|well|just|"
+    r"(?:please|pls|plz|kindly|hey|hi|hello|hiya|howdy|yo|greetings|good (?:morning|afternoon|"
+    r"evening)|(?:oops|whoops|sorry|actually)(?=[ ,!.:]+\S)|"
+    r"morning|(?:hi|hello|hey|yo) there|ok|okay|so|also|and|now|oh|um|hmm|well|just|"
     r"could you|can you|would you|will you|would you mind|could you please|can you please|"
     r"i'd like you to|i would like you to|i want you to|go ahead and|quickly)\b[ ,!.:]*"
 )
@@ -80,8 +81,9 @@ CLEAR_COMPLETED = (
     r"(?: ones| todos| tasks| items| to-dos| stuff)?|clean up(?: (?:my|the) (?:list|todos))?"
 )
 CLEAR_COMPLETED += (
-    r"|(?:clear|remove|delete|drop|purge|get rid of|trash|erase|archive) (?:all |every )?"
-    r"(?:everything|(?:of )?the ones|ones|those|anything|(?:the |my )?(?:todos|tasks|items|to-dos)"
+    r"|(?:clear|clear out|clean out|clean up|remove|delete|drop|purge|get rid of|trash|erase"
+    r"|archive) (?:all |every )?(?:everything|(?:of )?the ones|ones|those|anything"
+    r"|(?:the |my )?(?:todos|tasks|items|to-dos|stuff|things)"
     r"|one)(?: (?:that's|that is|that are|that were|which are|which is|i've|i have|i|we've|we"
     r"|that i've|that i|you've|you))? (?:already |have been |been |now )?(?:done|completed"
     r"|finished|checked off|ticked off|did|marked done|marked as done)"
