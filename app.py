@@ -65,6 +65,7 @@ def main() -> None:
     from chatkit_bridge.health import health_router
     from chatkit_bridge.http import chatkit_router
     from chatkit_bridge.ui.pages import register_pages
+    from chatkit_bridge.unavailable import register_storage_errors
 
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -87,6 +88,7 @@ def main() -> None:
 
     app.on_shutdown(drain)
     register_pages(servers, settings.auth_mode)
+    register_storage_errors(app)
 
     logging.getLogger(__name__).info("model: %s", model.label)
     ui.run(

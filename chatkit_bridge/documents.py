@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tinydb.storages import Storage
+
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,9 @@ Record = dict[str, Any]
 
 Listener = Callable[[str], None]
 """Called with the user id after a change of that user's document was saved."""
+
+Validate = Callable[[Record], object]
+"""Raises when a record is not valid data (e.g. a pydantic model's `model_validate`)."""
 
 T = TypeVar("T")
 
@@ -44,14 +49,18 @@ _RESERVED = frozenset({"threads"})
 class UserDocuments(ABC):
     """Each user's list of JSON records of one kind, with change notifications."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, validate: Validate | None = None) -> None:
         """Hold the documents of `kind` (lowercase letters, digits and _, e.g. "todos").
 
         :param kind: the name of the data; it names files or rows, so it is checked.
+        :param validate: raises for a record that is not valid data. A backend checks each
+            record when it loads a document and sets failing ones aside (logged with their
+            place and id, kept where an operator can repair them) so the rest still loads.
         """
         if not _KIND.fullmatch(kind) or kind in _RESERVED:
             raise ValueError(f"Document kind {kind!r} must be lowercase letters, digits and _")
         self.kind = kind
+        self.validate = validate
         self._listeners: list[Listener] = []
         self._listeners_lock = threading.Lock()
 
@@ -126,14 +135,21 @@ class UserDocuments(ABC):
 class TinyDBDocuments(UserDocuments):
     """Documents as TinyDB files: `users/<hash>/<kind>.json`, table `<kind>`, under a folder."""
 
-    def __init__(self, folder: str | Path, kind: str, files: JsonFiles | None = None) -> None:
+    def __init__(
+        self,
+        folder: str | Path,
+        kind: str,
+        files: JsonFiles | None = None,
+        validate: Validate | None = None,
+    ) -> None:
         """Keep the documents of `kind` under the data folder `folder`.
 
         :param folder: the app's data folder (shared with the chat store).
         :param kind: the name of the data, also the file and table name.
         :param files: the file registry; by default the one the chat store shares.
+        :param validate: as for `UserDocuments`; invalid records go to `<kind>.json.invalid`.
         """
-        super().__init__(kind)
+        super().__init__(kind, validate)
         # Absolute, so the folder locks shared with the chat store match whatever
         # the working folder is.
         self.root = Path(folder).absolute()
@@ -153,7 +169,7 @@ class TinyDBDocuments(UserDocuments):
             result = change(records)
             if records == before:
                 return result, False
-            storage = self._files.open(self._path(folder)).storage
+            storage = self._storage(folder)
             data = dict(storage.read() or {})
             # TinyDB numbers documents from 1; rewriting the table keeps the list order
             # in the ids, which is how TinyDB itself orders a table.
@@ -161,11 +177,15 @@ class TinyDBDocuments(UserDocuments):
             storage.write(data)
             return result, True
 
-    def _path(self, folder: Path) -> Path:
-        return folder / f"{self.kind}.json"
+    def _storage(self, folder: Path) -> Storage:
+        return self._files.open(folder / f"{self.kind}.json", self._check).storage
+
+    def _check(self, table: str, record: Record) -> None:
+        if table == self.kind and self.validate is not None:
+            self.validate(record)
 
     def _records(self, folder: Path) -> list[Record]:
-        data = self._files.open(self._path(folder)).storage.read() or {}
+        data = self._storage(folder).read() or {}
         table = data.get(self.kind, {})
         # Keys are TinyDB document ids; order by them as TinyDB does.
         return [table[key] for key in sorted(table, key=_doc_id)]

@@ -22,6 +22,7 @@ from chatkit.types import (
     ThreadsUpdateReq,
     UserMessageItem,
     WidgetItem,
+    is_streaming_req,
 )
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -126,6 +127,13 @@ async def check_request(
     thread_id = getattr(params, "thread_id", None)
     if thread_id is not None:
         await store.load_thread(thread_id, context)
+    if is_streaming_req(request):
+        # Read what the turn will write while a 503 can still be answered: once the stream
+        # has started, a data file that cannot be read only shows as an error event.
+        if thread_id is None:
+            await store.load_threads(1, None, "desc", context)
+        else:
+            await store.load_thread_items(thread_id, None, 1, "desc", context)
     if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
         for attachment_id in request.params.input.attachments:
             await store.load_attachment(attachment_id, context)

@@ -28,6 +28,7 @@ from tinydb.table import Table
 
 from chatkit_bridge.durable import StorageError, atomic_write_text, fsync_folder
 from chatkit_bridge.folderlock import FolderLock
+from chatkit_bridge.setaside import Check, keep_aside, split_invalid
 
 logger = logging.getLogger(__name__)
 
@@ -91,17 +92,25 @@ def _signature(path: Path) -> Signature:
 class DurableJSONStorage(Storage):
     """TinyDB storage with atomic writes and an in-memory copy revalidated on each read."""
 
-    def __init__(self, path: str | Path) -> None:
-        """Remember the file; nothing is read until the first access."""
+    def __init__(self, path: str | Path, check: Check | None = None) -> None:
+        """Remember the file; nothing is read until the first access.
+
+        :param path: the JSON file.
+        :param check: validates each record on load; failing records are set aside.
+        """
         super().__init__()
         self.path = Path(path)
+        self.check = check
         self._data: Data | None = None
         self._loaded = False
         self._seen: Signature = None
+        self.version = 0
+        """Changes whenever the data may have changed, so views derived from it can be cached."""
 
     def read(self) -> Data | None:
         """Return the file's data, parsing it again only when the file changed on disk."""
         if not self._loaded or _signature(self.path) != self._seen:
+            self.version += 1
             self._data = self._load()
             self._loaded = True
             # Under the folder lock nobody writes meanwhile, so this is the parsed version.
@@ -110,6 +119,7 @@ class DurableJSONStorage(Storage):
 
     def write(self, data: Data) -> None:
         """Write the data atomically; on failure keep the old file and forget the copy."""
+        self.version += 1
         try:
             atomic_write_text(self.path, json.dumps(data, separators=(",", ":")))
         except BaseException as exc:
@@ -144,7 +154,21 @@ class DurableJSONStorage(Storage):
         if not _is_tinydb_data(data):
             _move_aside(self.path, "not a TinyDB document")
             return None
+        if self.check is not None:
+            data = self._without_invalid(data, self.check)
         return data
+
+    def _without_invalid(self, data: Data, check: Check) -> Data:
+        valid, invalid = split_invalid(self.path, data, check)
+        if invalid:
+            try:
+                keep_aside(self.path, invalid)
+                # Only once they are safe in the side file may they leave the data file.
+                atomic_write_text(self.path, json.dumps(valid, separators=(",", ":")))
+            except OSError as exc:
+                # Serving the rest still beats failing; the next load tries again.
+                logger.error("Could not move invalid records out of %s: %s", self.path, exc)
+        return valid
 
 
 class JsonFiles:
@@ -172,15 +196,20 @@ class JsonFiles:
                 lock = self._locks[key] = FolderLock(Path(key))
             return lock
 
-    def open(self, path: Path) -> TinyDB:
-        """Return the TinyDB handle of a file, opening it if needed."""
+    def open(self, path: Path, check: Check | None = None) -> TinyDB:
+        """Return the TinyDB handle of a file, opening it if needed.
+
+        :param path: the JSON file.
+        :param check: validates each record when the file is loaded (pass the same one
+            for a path every time); records that fail are set aside.
+        """
         key = os.path.abspath(path)
         with self._registry_lock:
             db = self._open.get(key)
             if db is not None:
                 self._open.move_to_end(key)
                 return db
-            db = TinyDB(key, storage=DurableJSONStorage)
+            db = TinyDB(key, storage=DurableJSONStorage, check=check)
             self._open[key] = db
             while len(self._open) > self.max_open:
                 self._open.popitem(last=False)
@@ -190,11 +219,11 @@ class JsonFiles:
             _remove_stale_temp_files(Path(key).parent)
         return db
 
-    def table(self, path: Path, name: str) -> Table:
-        """Return one table of a file, without TinyDB's query cache."""
+    def table(self, path: Path, name: str, check: Check | None = None) -> Table:
+        """Return one table of a file, without TinyDB's query cache (`check` as for `open`)."""
         # A new Table each time: TinyDB's cached one remembers the next document id,
         # which is stale once another process added documents.
-        return Table(self.open(path).storage, name, cache_size=0)
+        return Table(self.open(path, check).storage, name, cache_size=0)
 
     def delete(self, path: Path) -> None:
         """Remove a file durably and forget its handle."""
@@ -223,6 +252,11 @@ class JsonFiles:
         except OSError as exc:
             raise StorageError(f"Could not move {path} aside: {exc.strerror or exc}") from exc
         return aside
+
+    def drop(self, path: Path) -> None:
+        """Forget the handle of one file (it was moved away)."""
+        with self._registry_lock:
+            self._open.pop(os.path.abspath(path), None)
 
     def forget(self) -> None:
         """Drop every cached handle so the next access rereads the disk."""

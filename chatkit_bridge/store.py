@@ -41,11 +41,30 @@ class DuplicateItemError(ValueError):
     """`add_thread_item` was given an id that the thread already holds."""
 
 
-def _sort_key(doc: Document) -> tuple[datetime, int]:
-    created = datetime.fromisoformat(doc["created_at"])
+def _created(record: dict[str, Any]) -> datetime:
     # Naive times come from datetime.now(): read them as local time so they
     # compare with aware ones.
-    return created.astimezone(UTC), doc.doc_id
+    return datetime.fromisoformat(record["created_at"]).astimezone(UTC)
+
+
+def _sort_key(doc: Document) -> tuple[datetime, int]:
+    return _created(doc), doc.doc_id
+
+
+def _check_threads_file(table: str, record: dict[str, Any]) -> None:
+    """Raise for a thread or attachment record the store could not serve."""
+    if table == "threads":
+        ThreadMetadata.model_validate(record)
+        _created(record)
+    elif table == "attachments":
+        _ATTACHMENT.validate_python(record)
+
+
+def _check_items_file(table: str, record: dict[str, Any]) -> None:
+    """Raise for an item record the store could not serve."""
+    if table == "items":
+        _ITEM.validate_python(record)
+        _created(record)
 
 
 def _page(docs: Iterable[Document], after: str | None, limit: int, order: str) -> Page[Any]:
@@ -119,10 +138,10 @@ class TinyDBStore(Store[RequestContext]):
         return await asyncio.to_thread(locked)
 
     def _threads(self, folder: Path) -> Table:
-        return self._files.table(folder / "threads.json", "threads")
+        return self._files.table(folder / "threads.json", "threads", _check_threads_file)
 
     def _attachments(self, folder: Path) -> Table:
-        return self._files.table(folder / "threads.json", "attachments")
+        return self._files.table(folder / "threads.json", "attachments", _check_threads_file)
 
     @staticmethod
     def _items_path(folder: Path, thread_id: str) -> Path | None:
@@ -135,7 +154,7 @@ class TinyDBStore(Store[RequestContext]):
         path = self._items_path(folder, thread_id)
         if path is None or _find(self._threads(folder), thread_id) is None:
             raise NotFoundError(f"Thread {thread_id} not found")
-        return self._files.table(path, "items")
+        return self._files.table(path, "items", _check_items_file)
 
     # -- threads ----------------------------------------------------------
 

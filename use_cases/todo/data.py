@@ -147,8 +147,11 @@ class TodoRepository:
         """
         if isinstance(documents, UserDocuments):
             self.documents = documents
+            # The backend sets aside what fails this check, so one broken todo (an older
+            # bug, a hand edit) cannot break the whole list.
+            self.documents.validate = self.documents.validate or Todo.model_validate
         else:
-            self.documents = TinyDBDocuments(documents, "todos", files)
+            self.documents = TinyDBDocuments(documents, "todos", files, Todo.model_validate)
 
     # -- reading ----------------------------------------------------------
 
