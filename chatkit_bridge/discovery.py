@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from chatkit_bridge.use_case import Host, UseCase
+from chatkit_bridge.use_case_names import RESERVED
 
 PACKAGE = "use_cases"
 
@@ -27,6 +28,8 @@ def available(package: str = PACKAGE) -> list[str]:
 def load(name: str, host: Host, package: str = PACKAGE) -> UseCase:
     """Import `use_cases/<name>/` and build its use case."""
     found = available(package)
+    if name in RESERVED:
+        raise UseCaseError(f"USE_CASES names {name!r}, an address the app uses; rename its folder")
     if name not in found:
         listed = ", ".join(found) or "none"
         raise UseCaseError(f"USE_CASES names {name!r}, but {package}/ holds: {listed}")

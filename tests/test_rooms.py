@@ -192,7 +192,7 @@ def test_an_unknown_use_case_stops_the_app_with_one_line(tmp_path: Path) -> None
         env={**app_environment(), "USE_CASES": "todo,nosuch", "DATA_STORE_PATH": str(tmp_path)},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=240,  # a cold start on a busy machine
         cwd=tmp_path,
     )
     assert result.returncode == 2

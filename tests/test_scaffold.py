@@ -194,3 +194,27 @@ def page_title_becomes(base_url: str, title: str, timeout: float = 120) -> None:
             pass  # restarting
         time.sleep(0.5)
     raise AssertionError(f"the page never showed {title}")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Help-Desk", "not a valid name"),
+        ("class", "not a valid name"),
+        ("gallery", "taken by the app"),
+        ("todo", "already exists"),
+    ],
+)
+def test_bad_names_are_refused_and_nothing_is_written(name: str, reason: str) -> None:
+    before = sorted(path.name for path in (ROOT / "use_cases").iterdir())
+    result = subprocess.run(
+        [sys.executable, "-m", "chatkit_bridge", "new", name],
+        cwd=ROOT,
+        env=app_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert reason in result.stderr
+    assert sorted(path.name for path in (ROOT / "use_cases").iterdir()) == before

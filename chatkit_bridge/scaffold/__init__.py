@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from chatkit_bridge.use_case_names import RESERVED as APP_NAMES
+
 TEMPLATE = Path(__file__).parent / "template"
 _NAME = re.compile(r"[a-z][a-z0-9_]{1,30}")
-# Addresses the app already uses: a use case with one of these names would hide them.
-RESERVED = frozenset({"api", "chatkit", "gallery", "healthz", "static", "tests", "threads", "todo"})
+# Names the app serves or stores under, and folder names with another meaning.
+RESERVED = APP_NAMES | {"tests", "threads"}
 
 
 class ScaffoldError(Exception):
