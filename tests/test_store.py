@@ -1,11 +1,15 @@
-"""The ChatKit store contract, checked against real files in a temporary folder."""
+"""The ChatKit store contract, checked against TinyDB files and a real PostgreSQL.
 
+Every test runs on both backends; the few about the file layout use TinyDB only.
+"""
+
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from chatkit.actions import ActionConfig
-from chatkit.store import NotFoundError
+from chatkit.store import NotFoundError, Store
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
@@ -26,21 +30,44 @@ from chatkit.widgets import Badge, Button, Card, Checkbox, Form, Input, Row, Tex
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
+from chatkit_bridge.postgres_store import PostgresStore
 from chatkit_bridge.store import DuplicateItemError, TinyDBStore
+from tests.postgres import private_schema
 
 ALICE = RequestContext(user_id="alice")
 BOB = RequestContext(user_id="bob")
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
+Reopen = Callable[[], Store]
+
+
+@pytest.fixture(params=["tinydb", "postgres"])
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Reopen]:
+    """Return how to open a store over this test's data (again: as after a restart)."""
+    if request.param == "tinydb":
+        yield lambda: TinyDBStore(tmp_path, files=JsonFiles())
+        return
+    opened: list[PostgresStore] = []
+
+    def reopen() -> PostgresStore:
+        opened.append(PostgresStore(dsn))
+        return opened[-1]
+
+    with private_schema() as dsn:
+        yield reopen
+        for store in opened:
+            await store.close()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> TinyDBStore:
+def store(backend: Reopen) -> Store:
+    return backend()
+
+
+@pytest.fixture
+def tinydb_store(tmp_path: Path) -> TinyDBStore:
     return TinyDBStore(tmp_path, files=JsonFiles())
-
-
-def reopened(path: Path) -> TinyDBStore:
-    """A store with nothing cached, as after a restart."""
-    return TinyDBStore(path, files=JsonFiles())
 
 
 def thread(thread_id: str, at: datetime = T0, title: str | None = None) -> ThreadMetadata:
@@ -63,17 +90,17 @@ def ids(page: Page) -> list[str]:
 # -- threads ----------------------------------------------------------------
 
 
-async def test_thread_round_trips_and_survives_restart(store: TinyDBStore, tmp_path: Path) -> None:
+async def test_thread_round_trips_and_survives_restart(store: Store, backend: Reopen) -> None:
     meta = ThreadMetadata(
         id="thr_a", created_at=T0, title="Groceries", metadata={"use_case": "todo", "n": [1, 2]}
     )
     await store.save_thread(meta, ALICE)
 
     assert await store.load_thread("thr_a", ALICE) == meta
-    assert await reopened(tmp_path).load_thread("thr_a", ALICE) == meta
+    assert await backend().load_thread("thr_a", ALICE) == meta
 
 
-async def test_saving_a_full_thread_keeps_only_its_metadata(store: TinyDBStore) -> None:
+async def test_saving_a_full_thread_keeps_only_its_metadata(store: Store) -> None:
     full = Thread(id="thr_a", created_at=T0, title="t", items=Page(data=[message("m1")]))
     await store.save_thread(full, ALICE)
 
@@ -82,7 +109,7 @@ async def test_saving_a_full_thread_keeps_only_its_metadata(store: TinyDBStore) 
     assert (await store.load_thread_items("thr_a", None, 10, "asc", ALICE)).data == []
 
 
-async def test_save_thread_updates_in_place(store: TinyDBStore) -> None:
+async def test_save_thread_updates_in_place(store: Store) -> None:
     await store.save_thread(thread("thr_a", T0), ALICE)
     await store.save_thread(thread("thr_b", T0), ALICE)
     await store.save_thread(thread("thr_a", T0, title="Renamed"), ALICE)
@@ -92,7 +119,7 @@ async def test_save_thread_updates_in_place(store: TinyDBStore) -> None:
     assert page.data[0].title == "Renamed"
 
 
-async def test_missing_or_foreign_thread_is_not_found(store: TinyDBStore) -> None:
+async def test_missing_or_foreign_thread_is_not_found(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
 
     for thread_id, context in [("thr_zzz", ALICE), ("thr_a", BOB)]:
@@ -101,7 +128,7 @@ async def test_missing_or_foreign_thread_is_not_found(store: TinyDBStore) -> Non
         assert str(error.value) == f"Thread {thread_id} not found"
 
 
-async def test_threads_sort_by_creation_with_insertion_order_on_ties(store: TinyDBStore) -> None:
+async def test_threads_sort_by_creation_with_insertion_order_on_ties(store: Store) -> None:
     await store.save_thread(thread("thr_late", T0 + timedelta(hours=1)), ALICE)
     await store.save_thread(thread("thr_tie1", T0), ALICE)
     await store.save_thread(thread("thr_tie2", T0), ALICE)
@@ -114,7 +141,7 @@ async def test_threads_sort_by_creation_with_insertion_order_on_ties(store: Tiny
     assert not asc.has_more and asc.after is None
 
 
-async def test_threads_paginate_with_an_exclusive_cursor(store: TinyDBStore) -> None:
+async def test_threads_paginate_with_an_exclusive_cursor(store: Store) -> None:
     for n in range(5):
         await store.save_thread(thread(f"thr_{n}", T0 + timedelta(minutes=n)), ALICE)
 
@@ -126,7 +153,7 @@ async def test_threads_paginate_with_an_exclusive_cursor(store: TinyDBStore) -> 
     assert (ids(last), last.has_more, last.after) == (["thr_0"], False, None)
 
 
-async def test_exact_page_size_has_no_more(store: TinyDBStore) -> None:
+async def test_exact_page_size_has_no_more(store: Store) -> None:
     for n in range(2):
         await store.save_thread(thread(f"thr_{n}", T0 + timedelta(minutes=n)), ALICE)
 
@@ -134,14 +161,14 @@ async def test_exact_page_size_has_no_more(store: TinyDBStore) -> None:
     assert (ids(page), page.has_more, page.after) == (["thr_0", "thr_1"], False, None)
 
 
-async def test_each_user_sees_only_their_threads(store: TinyDBStore) -> None:
+async def test_each_user_sees_only_their_threads(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
 
     assert (await store.load_threads(10, None, "asc", BOB)).data == []
     assert ids(await store.load_threads(10, None, "asc", ALICE)) == ["thr_a"]
 
 
-async def test_another_user_cannot_overwrite_a_thread(store: TinyDBStore) -> None:
+async def test_another_user_cannot_overwrite_a_thread(store: Store) -> None:
     await store.save_thread(thread("thr_a", title="Alice's"), ALICE)
     await store.add_thread_item("thr_a", message("m1"), ALICE)
 
@@ -152,7 +179,7 @@ async def test_another_user_cannot_overwrite_a_thread(store: TinyDBStore) -> Non
     assert (await store.load_thread_items("thr_a", None, 10, "asc", BOB)).data == []
 
 
-async def test_unsafe_thread_ids_are_refused(store: TinyDBStore, tmp_path: Path) -> None:
+async def test_unsafe_thread_ids_are_refused(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="letters, digits"):
         await store.save_thread(thread("../../etc"), ALICE)
     for bad in ["../x", "a/b", "", "x" * 200]:
@@ -160,12 +187,13 @@ async def test_unsafe_thread_ids_are_refused(store: TinyDBStore, tmp_path: Path)
             await store.load_thread_items(bad, None, 10, "asc", ALICE)
         with pytest.raises(NotFoundError):
             await store.add_thread_item(bad, message("m1", bad), ALICE)
-    # Only the user's lock file (taken around every access) may exist.
-    assert [p.name for p in tmp_path.rglob("*") if p.is_file() and p.name != ".lock"] == []
+    if isinstance(store, TinyDBStore):
+        # Only the user's lock file (taken around every access) may exist.
+        assert [p.name for p in tmp_path.rglob("*") if p.is_file() and p.name != ".lock"] == []
 
 
 async def test_delete_thread_removes_items_and_its_attachments(
-    store: TinyDBStore, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.save_thread(thread("thr_b"), ALICE)
@@ -182,7 +210,8 @@ async def test_delete_thread_removes_items_and_its_attachments(
         await store.load_item("thr_a", "m1", ALICE)
     with pytest.raises(NotFoundError):
         await store.load_attachment("atc_a", ALICE)
-    assert not (user_folder(tmp_path, "alice") / "threads" / "thr_a.json").exists()
+    if isinstance(store, TinyDBStore):
+        assert not (user_folder(tmp_path, "alice") / "threads" / "thr_a.json").exists()
     assert ids(await store.load_threads(10, None, "asc", ALICE)) == ["thr_b"]
     assert (await store.load_item("thr_b", "m2", ALICE)).id == "m2"
     assert (await store.load_attachment("atc_b", ALICE)).id == "atc_b"
@@ -192,7 +221,7 @@ async def test_delete_thread_removes_items_and_its_attachments(
     assert (await store.load_thread_items("thr_a", None, 10, "asc", ALICE)).data == []
 
 
-async def test_deleting_someone_elses_thread_does_nothing(store: TinyDBStore) -> None:
+async def test_deleting_someone_elses_thread_does_nothing(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("m1"), ALICE)
 
@@ -205,7 +234,7 @@ async def test_deleting_someone_elses_thread_does_nothing(store: TinyDBStore) ->
 # -- items ------------------------------------------------------------------
 
 
-async def test_items_sort_and_paginate(store: TinyDBStore) -> None:
+async def test_items_sort_and_paginate(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     for item_id, minutes in [("m3", 3), ("m1a", 1), ("m1b", 1), ("m0", 0), ("m2", 2)]:
         await store.add_thread_item(
@@ -222,7 +251,7 @@ async def test_items_sort_and_paginate(store: TinyDBStore) -> None:
     assert (ids(after_tie), after_tie.has_more, after_tie.after) == (["m1b"], True, "m1b")
 
 
-async def test_unknown_cursor_ends_the_listing(store: TinyDBStore) -> None:
+async def test_unknown_cursor_ends_the_listing(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("m1"), ALICE)
 
@@ -230,7 +259,7 @@ async def test_unknown_cursor_ends_the_listing(store: TinyDBStore) -> None:
     assert (page.data, page.has_more, page.after) == ([], False, None)
 
 
-async def test_naive_and_aware_times_sort_together(store: TinyDBStore) -> None:
+async def test_naive_and_aware_times_sort_together(store: Store) -> None:
     # The SDK stamps items with naive datetime.now(); others may be aware.
     await store.save_thread(thread("thr_a"), ALICE)
     now = datetime.now()
@@ -242,7 +271,7 @@ async def test_naive_and_aware_times_sort_together(store: TinyDBStore) -> None:
     assert ids(page) == ["earlier", "aware", "later"]
 
 
-async def test_add_thread_item_never_overwrites(store: TinyDBStore) -> None:
+async def test_add_thread_item_never_overwrites(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("m1", text="first"), ALICE)
     await store.add_thread_item("thr_a", message("m1", text="first"), ALICE)  # a retry
@@ -255,7 +284,7 @@ async def test_add_thread_item_never_overwrites(store: TinyDBStore) -> None:
     assert len((await store.load_thread_items("thr_a", None, 10, "asc", ALICE)).data) == 1
 
 
-async def test_save_item_upserts_in_place(store: TinyDBStore) -> None:
+async def test_save_item_upserts_in_place(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("m1", text="draft"), ALICE)
     await store.add_thread_item("thr_a", message("m2"), ALICE)
@@ -268,7 +297,7 @@ async def test_save_item_upserts_in_place(store: TinyDBStore) -> None:
     assert page.data[0].content[0].text == "final"
 
 
-async def test_save_item_can_change_the_item_type(store: TinyDBStore) -> None:
+async def test_save_item_can_change_the_item_type(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("x1"), ALICE)
     hidden = HiddenContextItem(id="x1", thread_id="thr_a", created_at=T0, content="note")
@@ -278,7 +307,7 @@ async def test_save_item_can_change_the_item_type(store: TinyDBStore) -> None:
     assert await store.load_item("thr_a", "x1", ALICE) == hidden
 
 
-async def test_items_need_an_existing_own_thread(store: TinyDBStore) -> None:
+async def test_items_need_an_existing_own_thread(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
 
     for thread_id, context in [("thr_missing", ALICE), ("thr_a", BOB)]:
@@ -290,7 +319,7 @@ async def test_items_need_an_existing_own_thread(store: TinyDBStore) -> None:
             await store.load_thread_items(thread_id, None, 10, "asc", context)
 
 
-async def test_missing_or_foreign_item_is_not_found(store: TinyDBStore) -> None:
+async def test_missing_or_foreign_item_is_not_found(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("m1"), ALICE)
 
@@ -304,7 +333,7 @@ async def test_missing_or_foreign_item_is_not_found(store: TinyDBStore) -> None:
         assert str(error.value) == f"Item {item_id} not found"
 
 
-async def test_delete_thread_item(store: TinyDBStore, tmp_path: Path) -> None:
+async def test_delete_thread_item(store: Store, backend: Reopen) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("m1"), ALICE)
     await store.add_thread_item("thr_a", message("m2"), ALICE)
@@ -312,9 +341,7 @@ async def test_delete_thread_item(store: TinyDBStore, tmp_path: Path) -> None:
     await store.delete_thread_item("thr_a", "m1", ALICE)
     await store.delete_thread_item("thr_a", "m404", ALICE)
 
-    assert ids(await reopened(tmp_path).load_thread_items("thr_a", None, 10, "asc", ALICE)) == [
-        "m2"
-    ]
+    assert ids(await backend().load_thread_items("thr_a", None, 10, "asc", ALICE)) == ["m2"]
 
 
 # -- round trips --------------------------------------------------------------
@@ -402,11 +429,11 @@ ITEMS = [
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=lambda item: item.type)
-async def test_items_round_trip_exactly(item, store: TinyDBStore, tmp_path: Path) -> None:
+async def test_items_round_trip_exactly(item, store: Store, backend: Reopen) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", item, ALICE)
 
-    for source in (store, reopened(tmp_path)):
+    for source in (store, backend()):
         loaded = await source.load_item("thr_a", item.id, ALICE)
         assert type(loaded) is type(item)
         assert loaded.model_dump(mode="json") == item.model_dump(mode="json")
@@ -414,7 +441,7 @@ async def test_items_round_trip_exactly(item, store: TinyDBStore, tmp_path: Path
         assert listed.model_dump(mode="json") == item.model_dump(mode="json")
 
 
-async def test_reloaded_widget_keeps_its_nested_structure(store: TinyDBStore) -> None:
+async def test_reloaded_widget_keeps_its_nested_structure(store: Store) -> None:
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", ITEMS[0], ALICE)
 
@@ -429,7 +456,7 @@ async def test_reloaded_widget_keeps_its_nested_structure(store: TinyDBStore) ->
 # -- attachments --------------------------------------------------------------
 
 
-async def test_attachments_save_load_delete(store: TinyDBStore, tmp_path: Path) -> None:
+async def test_attachments_save_load_delete(store: Store, backend: Reopen) -> None:
     image = ImageAttachment(
         id="atc_img", name="a.png", mime_type="image/png", preview_url="https://x.invalid/a.png"
     )
@@ -437,7 +464,7 @@ async def test_attachments_save_load_delete(store: TinyDBStore, tmp_path: Path) 
     await store.save_attachment(image, ALICE)
     await store.save_attachment(file_attachment("atc_f", "thr_a"), ALICE)
 
-    again = reopened(tmp_path)
+    again = backend()
     assert await again.load_attachment("atc_img", ALICE) == image
     assert await again.load_attachment("atc_f", ALICE) == file_attachment("atc_f", "thr_a")
 
@@ -448,7 +475,7 @@ async def test_attachments_save_load_delete(store: TinyDBStore, tmp_path: Path) 
     assert str(error.value) == "Attachment atc_f not found"
 
 
-async def test_attachments_are_private(store: TinyDBStore) -> None:
+async def test_attachments_are_private(store: Store) -> None:
     await store.save_attachment(file_attachment("atc_f"), ALICE)
 
     with pytest.raises(NotFoundError, match="Attachment atc_f not found"):
@@ -460,7 +487,10 @@ async def test_attachments_are_private(store: TinyDBStore) -> None:
 # -- layout -----------------------------------------------------------------
 
 
-async def test_files_are_sharded_per_user_and_thread(store: TinyDBStore, tmp_path: Path) -> None:
+async def test_files_are_sharded_per_user_and_thread(
+    tinydb_store: TinyDBStore, tmp_path: Path
+) -> None:
+    store = tinydb_store
     await store.save_thread(thread("thr_a"), ALICE)
     await store.add_thread_item("thr_a", message("m1"), ALICE)
     await store.save_thread(thread("thr_b"), BOB)
@@ -478,7 +508,7 @@ async def test_files_are_sharded_per_user_and_thread(store: TinyDBStore, tmp_pat
     assert "alice" not in "".join(files)
 
 
-def test_generated_ids_are_unique(store: TinyDBStore) -> None:
+def test_generated_ids_are_unique(store: Store) -> None:
     meta = thread("thr_a")
     generated = {store.generate_item_id("message", meta, ALICE) for _ in range(1000)}
     generated |= {store.generate_thread_id(ALICE) for _ in range(1000)}

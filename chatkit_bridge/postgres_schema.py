@@ -1,0 +1,72 @@
+"""The PostgreSQL schema of the chat store and the per-user documents, created on first use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection, Connection
+
+# One advisory lock number for schema changes, so processes starting together do not race.
+_SCHEMA_LOCK = 727_163_001
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS chatkit_threads (
+    user_id    text        NOT NULL,
+    id         text        NOT NULL,
+    created_at timestamptz NOT NULL,
+    seq        bigint      GENERATED ALWAYS AS IDENTITY,
+    data       jsonb       NOT NULL,
+    PRIMARY KEY (user_id, id)
+);
+CREATE INDEX IF NOT EXISTS chatkit_threads_order ON chatkit_threads (user_id, created_at, seq);
+CREATE TABLE IF NOT EXISTS chatkit_items (
+    user_id    text        NOT NULL,
+    thread_id  text        NOT NULL,
+    id         text        NOT NULL,
+    created_at timestamptz NOT NULL,
+    seq        bigint      GENERATED ALWAYS AS IDENTITY,
+    data       jsonb       NOT NULL,
+    PRIMARY KEY (user_id, thread_id, id),
+    FOREIGN KEY (user_id, thread_id) REFERENCES chatkit_threads (user_id, id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS chatkit_items_order
+    ON chatkit_items (user_id, thread_id, created_at, seq);
+CREATE TABLE IF NOT EXISTS chatkit_attachments (
+    user_id   text  NOT NULL,
+    id        text  NOT NULL,
+    thread_id text,
+    data      jsonb NOT NULL,
+    PRIMARY KEY (user_id, id)
+);
+CREATE TABLE IF NOT EXISTS chatkit_documents (
+    kind    text  NOT NULL,
+    user_id text  NOT NULL,
+    records jsonb NOT NULL,
+    PRIMARY KEY (kind, user_id)
+);
+"""
+
+
+async def ensure_schema(conn: AsyncConnection[Any]) -> None:
+    """Create the tables if they are missing (idempotent, safe with several processes)."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        await conn.execute(SCHEMA)
+
+
+def ensure_schema_sync(conn: Connection[Any]) -> None:
+    """Like `ensure_schema`, for a blocking connection."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        conn.execute(SCHEMA)
+
+
+def jsonb_safe(value: Any) -> Any:
+    """Replace NUL characters, which JSONB cannot hold, by U+FFFD in every string of `value`."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {jsonb_safe(k): jsonb_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonb_safe(v) for v in value]
+    return value

@@ -1,0 +1,310 @@
+"""A ChatKit store in PostgreSQL: threads, items and attachment metadata as JSONB rows.
+
+Same contract as `TinyDBStore`: threads and items sort by `created_at` with insertion order
+(an identity column) breaking ties, `after` is an exclusive id cursor, another user's ids are
+simply not found, `add_thread_item` never overwrites, `save_item` keeps an item's place.
+The pool opens on first use, so the store can be built before the event loop runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from chatkit.store import NotFoundError, Store
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from psycopg import AsyncConnection, sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+from pydantic import TypeAdapter
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.postgres_schema import ensure_schema, jsonb_safe
+from chatkit_bridge.store import DuplicateItemError, TinyDBStore
+
+_ITEM = TypeAdapter(ThreadItem)
+_ATTACHMENT = TypeAdapter(Attachment)
+Table = Literal["chatkit_threads", "chatkit_items"]
+SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")  # the ids TinyDBStore accepts, for one contract
+
+
+def _utc(moment: datetime) -> datetime:
+    # Naive times come from datetime.now(): read them as local time, as TinyDBStore does.
+    return moment.astimezone(UTC)
+
+
+class PostgresStore(Store[RequestContext]):
+    """Persist ChatKit threads, items and attachment metadata in PostgreSQL."""
+
+    generate_thread_id = TinyDBStore.generate_thread_id
+    generate_item_id = TinyDBStore.generate_item_id
+
+    def __init__(self, dsn: str, *, max_connections: int = 10) -> None:
+        """Use the database at `dsn` (a `postgresql://` URL); nothing connects until first use.
+
+        :param dsn: libpq connection string or URL.
+        :param max_connections: size of the connection pool.
+        """
+        self.dsn = dsn
+        self._max = max_connections
+        self._pool: AsyncConnectionPool | None = None
+        self._pool_loop: asyncio.AbstractEventLoop | None = None
+        self._opening = asyncio.Lock()
+
+    async def _connection(self) -> AsyncConnectionPool:
+        loop = asyncio.get_running_loop()
+        if self._pool is not None and self._pool_loop is loop:
+            return self._pool
+        if self._opening._loop is not None and self._opening._loop is not loop:  # type: ignore[attr-defined]
+            self._opening = asyncio.Lock()  # a lock bound to a loop that is gone
+        async with self._opening:
+            if self._pool is None or self._pool_loop is not loop:
+                pool = AsyncConnectionPool(self.dsn, min_size=1, max_size=self._max, open=False)
+                await pool.open(wait=True, timeout=30)
+                async with pool.connection() as conn:
+                    await ensure_schema(conn)
+                self._pool, self._pool_loop = pool, loop
+        return self._pool
+
+    async def close(self) -> None:
+        """Close the pool (the store reopens it on next use)."""
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def _fetch(self, query: str | sql.Composed, *args: Any) -> list[tuple[Any, ...]]:
+        pool = await self._connection()
+        async with pool.connection() as conn:
+            cursor = await conn.execute(query, args)
+            return await cursor.fetchall() if cursor.description else []
+
+    # -- threads ----------------------------------------------------------
+
+    async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
+        """Load a thread's metadata by id."""
+        rows = await self._fetch(
+            "SELECT data FROM chatkit_threads WHERE user_id = %s AND id = %s",
+            context.user_id,
+            thread_id,
+        )
+        if not rows:
+            raise NotFoundError(f"Thread {thread_id} not found")
+        return ThreadMetadata.model_validate(rows[0][0])
+
+    async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
+        """Create or update a thread's metadata (a full `Thread` loses its items)."""
+        if not SAFE_ID.fullmatch(thread.id):
+            raise ValueError(f"Thread id {thread.id!r} may only contain letters, digits, _ and -")
+        data = jsonb_safe(thread.model_dump(mode="json", exclude={"items"}))
+        await self._fetch(
+            "INSERT INTO chatkit_threads (user_id, id, created_at, data) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (user_id, id) DO UPDATE"
+            " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
+            context.user_id,
+            thread.id,
+            _utc(thread.created_at),
+            Jsonb(data),
+        )
+
+    async def load_threads(
+        self, limit: int, after: str | None, order: str, context: RequestContext
+    ) -> Page[ThreadMetadata]:
+        """Load a page of the user's threads sorted by creation time."""
+        page = await self._page("chatkit_threads", context.user_id, None, after, limit, order)
+        page.data = [ThreadMetadata.model_validate(data) for data in page.data]
+        return page
+
+    async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
+        """Delete a thread with its items (cascade) and its attachments' metadata."""
+        pool = await self._connection()
+        async with pool.connection() as conn:
+            await conn.execute(
+                "DELETE FROM chatkit_threads WHERE user_id = %s AND id = %s",
+                (context.user_id, thread_id),
+            )
+            await conn.execute(
+                "DELETE FROM chatkit_attachments WHERE user_id = %s AND thread_id = %s",
+                (context.user_id, thread_id),
+            )
+
+    # -- items ------------------------------------------------------------
+
+    async def load_thread_items(
+        self,
+        thread_id: str,
+        after: str | None,
+        limit: int,
+        order: str,
+        context: RequestContext,
+    ) -> Page[ThreadItem]:
+        """Load a page of a thread's items sorted by creation time."""
+        await self._own_thread(thread_id, context)
+        page = await self._page("chatkit_items", context.user_id, thread_id, after, limit, order)
+        page.data = [_ITEM.validate_python(data) for data in page.data]
+        return page
+
+    async def add_thread_item(
+        self, thread_id: str, item: ThreadItem, context: RequestContext
+    ) -> None:
+        """Insert a new item; the very same item again is a no-op, a different one raises."""
+        data = jsonb_safe(item.model_dump(mode="json"))
+        pool = await self._connection()
+        async with pool.connection() as conn:
+            await _lock_thread(conn, context.user_id, thread_id)
+            cursor = await conn.execute(
+                "INSERT INTO chatkit_items (user_id, thread_id, id, created_at, data)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                (context.user_id, thread_id, item.id, _utc(item.created_at), Jsonb(data)),
+            )
+            if await cursor.fetchone() is not None:
+                return
+            cursor = await conn.execute(
+                "SELECT data FROM chatkit_items WHERE user_id = %s AND thread_id = %s AND id = %s",
+                (context.user_id, thread_id, item.id),
+            )
+            row = await cursor.fetchone()
+            if row is not None and row[0] != data:
+                raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
+
+    async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
+        """Insert an item or replace the one with the same id, keeping its place."""
+        data = jsonb_safe(item.model_dump(mode="json"))
+        pool = await self._connection()
+        async with pool.connection() as conn:
+            await _lock_thread(conn, context.user_id, thread_id)
+            await conn.execute(
+                "INSERT INTO chatkit_items (user_id, thread_id, id, created_at, data)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, thread_id, id) DO UPDATE"
+                " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
+                (context.user_id, thread_id, item.id, _utc(item.created_at), Jsonb(data)),
+            )
+
+    async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
+        """Load one item of a thread by id."""
+        rows = await self._fetch(
+            "SELECT data FROM chatkit_items WHERE user_id = %s AND thread_id = %s AND id = %s",
+            context.user_id,
+            thread_id,
+            item_id,
+        )
+        if not rows:
+            raise NotFoundError(f"Item {item_id} not found")
+        return _ITEM.validate_python(rows[0][0])
+
+    async def delete_thread_item(
+        self, thread_id: str, item_id: str, context: RequestContext
+    ) -> None:
+        """Delete one item of a thread; a missing item is not an error."""
+        await self._fetch(
+            "DELETE FROM chatkit_items WHERE user_id = %s AND thread_id = %s AND id = %s",
+            context.user_id,
+            thread_id,
+            item_id,
+        )
+
+    # -- attachments ------------------------------------------------------
+
+    async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
+        """Create or update attachment metadata."""
+        data = jsonb_safe(attachment.model_dump(mode="json"))
+        await self._fetch(
+            "INSERT INTO chatkit_attachments (user_id, id, thread_id, data) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (user_id, id) DO UPDATE"
+            " SET thread_id = EXCLUDED.thread_id, data = EXCLUDED.data",
+            context.user_id,
+            attachment.id,
+            getattr(attachment, "thread_id", None),
+            Jsonb(data),
+        )
+
+    async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
+        """Load attachment metadata by id."""
+        rows = await self._fetch(
+            "SELECT data FROM chatkit_attachments WHERE user_id = %s AND id = %s",
+            context.user_id,
+            attachment_id,
+        )
+        if not rows:
+            raise NotFoundError(f"Attachment {attachment_id} not found")
+        return _ATTACHMENT.validate_python(rows[0][0])
+
+    async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
+        """Delete attachment metadata by id; a missing one is not an error."""
+        await self._fetch(
+            "DELETE FROM chatkit_attachments WHERE user_id = %s AND id = %s",
+            context.user_id,
+            attachment_id,
+        )
+
+    # -- plumbing ---------------------------------------------------------
+
+    async def _own_thread(self, thread_id: str, context: RequestContext) -> None:
+        rows = await self._fetch(
+            "SELECT 1 FROM chatkit_threads WHERE user_id = %s AND id = %s",
+            context.user_id,
+            thread_id,
+        )
+        if not rows:
+            raise NotFoundError(f"Thread {thread_id} not found")
+
+    async def _page(
+        self,
+        table: Table,
+        user_id: str,
+        thread_id: str | None,
+        after: str | None,
+        limit: int,
+        order: str,
+    ) -> Page[Any]:
+        """Return a page of `data` values ordered by (created_at, seq), after an exclusive id."""
+        scope = sql.SQL("user_id = %s" if thread_id is None else "user_id = %s AND thread_id = %s")
+        scope_params = [user_id] if thread_id is None else [user_id, thread_id]
+        name = sql.Identifier(table)
+        position: list[Any] = []
+        if after is not None:
+            found = await self._fetch(
+                sql.SQL("SELECT created_at, seq FROM {} WHERE {} AND id = %s").format(name, scope),
+                *scope_params,
+                after,
+            )
+            if not found:
+                # An unknown cursor ends the listing rather than restarting it.
+                return Page(data=[], has_more=False, after=None)
+            position = list(found[0])
+        descending = order == "desc"
+        query = sql.SQL(
+            "SELECT id, data FROM {} WHERE {}{} ORDER BY created_at {}, seq {} LIMIT %s"
+        )
+        rows = await self._fetch(
+            query.format(
+                name,
+                scope,
+                sql.SQL(f" AND (created_at, seq) {'<' if descending else '>'} (%s, %s)")
+                if position
+                else sql.SQL(""),
+                sql.SQL("DESC" if descending else "ASC"),
+                sql.SQL("DESC" if descending else "ASC"),
+            ),
+            *scope_params,
+            *position,
+            max(limit, 1) + 1,
+        )
+        has_more = len(rows) > max(limit, 1)
+        rows = rows[: max(limit, 1)]
+        last = rows[-1][0] if has_more else None
+        return Page(data=[data for _, data in rows], has_more=has_more, after=last)
+
+
+async def _lock_thread(conn: AsyncConnection[Any], user_id: str, thread_id: str) -> None:
+    """Check the thread is the user's and hold it until commit (items need their thread)."""
+    cursor = await conn.execute(
+        "SELECT 1 FROM chatkit_threads WHERE user_id = %s AND id = %s FOR SHARE",
+        (user_id, thread_id),
+    )
+    if await cursor.fetchone() is None:
+        raise NotFoundError(f"Thread {thread_id} not found")
+
+
+__all__ = ["PostgresStore"]
