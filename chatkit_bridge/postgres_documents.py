@@ -1,0 +1,97 @@
+"""Per-user documents in PostgreSQL: one JSONB row per (kind, user), changes shared live.
+
+The same `UserDocuments` contract as `TinyDBDocuments`: blocking calls, safe from any thread,
+atomic read-modify-write (a transaction-scoped advisory lock per kind and user, so even a
+user's first record cannot be written twice), listeners after every saved change, also for
+changes another process made (LISTEN/NOTIFY through `postgres_changes`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from chatkit_bridge.documents import Record, UserDocuments
+from chatkit_bridge.postgres_changes import ChangeFeed, announce
+from chatkit_bridge.postgres_schema import ensure_schema_sync, jsonb_safe
+
+T = TypeVar("T")
+
+_pools: dict[str, ConnectionPool] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(dsn: str) -> ConnectionPool:
+    """Return this process's blocking pool for a database, opened (and schema made) on first use."""
+    with _pools_lock:
+        pool = _pools.get(dsn)
+        if pool is None:
+            pool = ConnectionPool(dsn, min_size=1, max_size=8, open=False)
+            pool.open(wait=True, timeout=30)
+            with pool.connection() as conn:
+                ensure_schema_sync(conn)
+            _pools[dsn] = pool
+        return pool
+
+
+class PostgresDocuments(UserDocuments):
+    """Documents of one kind in the table `chatkit_documents`."""
+
+    def __init__(self, dsn: str, kind: str) -> None:
+        """Keep the documents of `kind` in the database at `dsn`; connects on first use.
+
+        :param dsn: libpq connection string or `postgresql://` URL.
+        :param kind: the name of the data (e.g. "todos").
+        """
+        super().__init__(kind)
+        self.dsn = dsn
+        self._topic = f"documents:{kind}"
+        self._listening = False
+        self._listening_lock = threading.Lock()
+
+    def read(self, user_id: str) -> list[Record]:
+        """Return the user's records in stored order."""
+        with shared_pool(self.dsn).connection() as conn:
+            row = conn.execute(
+                "SELECT records FROM chatkit_documents WHERE kind = %s AND user_id = %s",
+                (self.kind, user_id),
+            ).fetchone()
+        return list(row[0]) if row else []
+
+    def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
+        with shared_pool(self.dsn).connection() as conn, conn.transaction():
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                (f"{self.kind}\x1f{user_id}",),
+            )
+            row = conn.execute(
+                "SELECT records FROM chatkit_documents WHERE kind = %s AND user_id = %s",
+                (self.kind, user_id),
+            ).fetchone()
+            before: list[Record] = list(row[0]) if row else []
+            records = [dict(record) for record in before]
+            result = change(records)
+            if records == before:
+                return result, False
+            conn.execute(
+                "INSERT INTO chatkit_documents (kind, user_id, records) VALUES (%s, %s, %s)"
+                " ON CONFLICT (kind, user_id) DO UPDATE SET records = EXCLUDED.records",
+                (self.kind, user_id, Jsonb(jsonb_safe(records))),
+            )
+            announce(conn, self._topic, user_id)
+            return result, True
+
+    def subscribe(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call `listener(user_id)` after every saved change, in this process or another."""
+        with self._listening_lock:
+            if not self._listening:
+                ChangeFeed.for_dsn(self.dsn).subscribe(self._topic, self.notify)
+                self._listening = True
+        return super().subscribe(listener)
+
+
+__all__ = ["PostgresDocuments", "shared_pool"]
