@@ -10,6 +10,7 @@ from nicegui import app, ui
 from chatkit_bridge.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from chatkit_bridge.backends import Backend
     from chatkit_bridge.server import BridgeServer
 
 # `--dev`: restart when a .py or .widget file under these folders is saved.
@@ -26,22 +27,16 @@ def settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
-def build_servers(settings: Settings) -> "list[BridgeServer]":
+def build_servers(settings: Settings, backend: "Backend") -> "list[BridgeServer]":
     """Find the use cases USE_CASES names and give each a server, its own threads and model."""
     from chatkit_bridge.discovery import UseCaseError, load_all
-    from chatkit_bridge.documents import TinyDBDocuments
     from chatkit_bridge.llm import build_model
     from chatkit_bridge.scoped_store import ScopedStore
     from chatkit_bridge.server import BridgeServer
-    from chatkit_bridge.store import TinyDBStore
     from chatkit_bridge.use_case import Host
 
-    store = TinyDBStore(settings.data_store_path)
-    host = Host(
-        settings.data_store_path,
-        settings.auth_mode,
-        lambda kind: TinyDBDocuments(settings.data_store_path, kind),
-    )
+    store = backend.store
+    host = Host(settings.data_store_path, settings.auth_mode, backend.documents)
     try:
         use_cases = load_all(settings.use_case_names, host)
     except UseCaseError as error:
@@ -62,6 +57,7 @@ def main() -> None:
     settings = settings_or_exit()
     dev = "--dev" in sys.argv[1:]
     # Imported after the settings check: the chatkit package reads LOG_LEVEL when imported.
+    from chatkit_bridge.backends import open_backend
     from chatkit_bridge.health import health_router
     from chatkit_bridge.http import chatkit_router
     from chatkit_bridge.ui.pages import register_pages
@@ -70,10 +66,13 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    servers = build_servers(settings)
+    backend = open_backend(settings.data_store_path, settings.database_url)
+    if backend.shared_secret is not None and not settings.storage_secret:
+        settings.storage_secret = backend.shared_secret()
+    servers = build_servers(settings, backend)
     model = servers[0].model
 
-    app.include_router(health_router(settings.data_store_path, model))
+    app.include_router(health_router(backend.ready_problem, model))
     # `/chatkit` serves the first use case; with several, each also has `/chatkit/<name>`.
     app.include_router(chatkit_router(servers[0], settings.auth_mode))
     for server in servers if len(servers) > 1 else ():

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -10,8 +11,12 @@ from fastapi.responses import JSONResponse
 from chatkit_bridge.llm import ModelChoice
 
 
-def health_router(data_folder: Path, model: ModelChoice) -> APIRouter:
-    """Build the router for the health and readiness probes."""
+def health_router(ready_problem: Callable[[], str | None], model: ModelChoice) -> APIRouter:
+    """Build the router for the health and readiness probes.
+
+    :param ready_problem: blocking check of the storage: None when it takes writes, else why not.
+    :param model: the model in use, named in the ready answer.
+    """
     router = APIRouter()
 
     @router.get("/healthz")
@@ -22,7 +27,7 @@ def health_router(data_folder: Path, model: ModelChoice) -> APIRouter:
     @router.get("/readyz")
     async def readyz() -> JSONResponse:
         """Answer 200 when the store takes writes, else 503 with the reason."""
-        problem = await asyncio.to_thread(write_problem, data_folder)
+        problem = await asyncio.to_thread(ready_problem)
         if problem is not None:
             return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
         return JSONResponse({"status": "ready", "model": model.label})

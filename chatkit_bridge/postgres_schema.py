@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS chatkit_attachments (
     data      jsonb NOT NULL,
     PRIMARY KEY (user_id, id)
 );
+CREATE TABLE IF NOT EXISTS chatkit_settings (
+    name  text PRIMARY KEY,
+    value text NOT NULL
+);
 CREATE TABLE IF NOT EXISTS chatkit_documents (
     kind    text  NOT NULL,
     user_id text  NOT NULL,

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     use_cases: str = Field(
         default="todo", pattern=r"^\s*[a-z][a-z0-9_]*(\s*,\s*[a-z][a-z0-9_]*)*\s*$"
     )
+    database_url: str = Field(default="", repr=False, pattern=r"^(|postgres(ql)?://.*)$")
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -93,8 +94,9 @@ def _describe(error: ValidationError) -> str:
         "LLM_MAX_RETRIES": "a whole number from 0 to 10",
         "ENABLE_TRACING": "true or false",
         "USE_CASES": "comma-separated folder names under use_cases/, e.g. todo,rooms",
+        "DATABASE_URL": "empty (TinyDB files) or postgresql://user@host:port/database",
     }.get(variable)
-    given = first.get("input")
+    given = "<hidden>" if variable == "DATABASE_URL" else first.get("input")  # may hold a password
     detail = f"allowed: {allowed}" if allowed else first["msg"]
     return f"{variable}={given!s} is not valid; {detail}"
 
@@ -115,7 +117,8 @@ def _check_data_folder(folder: Path) -> None:
 
 def _storage_secret(settings: Settings) -> str:
     """Return STORAGE_SECRET, or one generated once and kept in the data folder."""
-    if settings.storage_secret:
+    if settings.storage_secret or settings.database_url:
+        # With a database, every process shares the secret kept there (see backends).
         return settings.storage_secret
     path = settings.data_store_path / SECRET_FILE_NAME
     if path.exists():

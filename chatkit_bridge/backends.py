@@ -1,0 +1,81 @@
+"""Where the data lives: TinyDB files under the data folder, or PostgreSQL (DATABASE_URL).
+
+`open_backend` is the one place that chooses. Everything else gets the chosen chat store and
+a `documents(kind)` factory for use-case data, so a use case runs on either backend unchanged.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatkit.store import Store
+
+from chatkit_bridge.context import RequestContext
+from chatkit_bridge.documents import TinyDBDocuments, UserDocuments
+from chatkit_bridge.health import write_problem
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The chosen storage: chat store, use-case documents, readiness check, shared secret."""
+
+    store: Store[RequestContext]
+    documents: Callable[[str], UserDocuments]
+    ready_problem: Callable[[], str | None]
+    """Blocking check run by `/readyz`: None when writes work, else the reason."""
+    shared_secret: Callable[[], str] | None = None
+    """The session secret every process shares, when the backend can keep one."""
+
+
+def open_backend(data_folder: Path, database_url: str = "") -> Backend:
+    """Choose PostgreSQL when `database_url` is set, else TinyDB files in `data_folder`.
+
+    :param data_folder: the data folder (TinyDB files, or nothing but the secret with a database).
+    :param database_url: a `postgresql://` URL, or empty for TinyDB.
+    """
+    if database_url:
+        return _postgres(database_url)
+    from chatkit_bridge.store import TinyDBStore
+
+    return Backend(
+        store=TinyDBStore(data_folder),
+        documents=lambda kind: TinyDBDocuments(data_folder, kind),
+        ready_problem=lambda: write_problem(data_folder),
+    )
+
+
+def _postgres(dsn: str) -> Backend:
+    # Imported here: psycopg is only needed when a database is configured.
+    from chatkit_bridge.postgres_documents import PostgresDocuments, shared_pool
+    from chatkit_bridge.postgres_store import PostgresStore
+
+    def ready_problem() -> str | None:
+        try:
+            with shared_pool(dsn).connection() as conn:
+                conn.execute("SELECT 1")
+        except Exception as error:  # any failure means "not ready"; the reason says which
+            return f"the database is not reachable ({type(error).__name__})"
+        return None
+
+    def shared_secret() -> str:
+        with shared_pool(dsn).connection() as conn:
+            conn.execute(
+                "INSERT INTO chatkit_settings (name, value) VALUES ('storage_secret', %s)"
+                " ON CONFLICT (name) DO NOTHING",
+                (secrets.token_urlsafe(32),),
+            )
+            row = conn.execute(
+                "SELECT value FROM chatkit_settings WHERE name = 'storage_secret'"
+            ).fetchone()
+        assert row is not None  # inserted above if it was missing
+        return str(row[0])
+
+    return Backend(
+        store=PostgresStore(dsn),
+        documents=lambda kind: PostgresDocuments(dsn, kind),
+        ready_problem=ready_problem,
+        shared_secret=shared_secret,
+    )

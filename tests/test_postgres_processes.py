@@ -1,0 +1,125 @@
+"""Two `python app.py` on one PostgreSQL database: nothing lost, sessions and changes shared."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from tests.app_process import running_app
+from tests.postgres import private_schema
+from tests.wire import add_todos, call, say, start_thread, thread_items, todos
+
+CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
+
+
+def thread_ids(client: httpx.Client) -> set[str]:
+    """Return the ids of the caller's threads."""
+    response = call(client, "threads.list", limit=100)
+    assert response.status_code == 200, response.text
+    return {thread["id"] for thread in response.json()["data"]}
+
+
+def user_texts(client: httpx.Client, thread_id: str) -> list[str]:
+    """Return the user messages of a thread, oldest first."""
+    return [
+        part["text"]
+        for item in thread_items(client, thread_id)
+        if item["type"] == "user_message"
+        for part in item["content"]
+    ]
+
+
+def test_two_processes_share_one_database_and_lose_nothing(tmp_path: Path) -> None:
+    with private_schema() as dsn:
+        # Separate data folders, as two replicas on two machines; no STORAGE_SECRET given:
+        # both must sign sessions with the one secret kept in the database.
+        settings = {"DATABASE_URL": dsn, "STORAGE_SECRET": ""}
+        for replica in ("a", "b"):
+            (tmp_path / replica).mkdir()
+        with (
+            running_app(tmp_path / "a" / "data", **settings) as url_a,
+            running_app(tmp_path / "b" / "data", **settings) as url_b,
+            httpx.Client(base_url=url_a, timeout=60) as a,
+        ):
+            thread_id, _ = start_thread(a, "Add buy bread")
+            with httpx.Client(base_url=url_b, timeout=60, cookies=dict(a.cookies)) as b:
+                assert thread_ids(b) == {thread_id}, "B accepts A's session and sees its thread"
+                for n in range(4):
+                    add_todos(a if n % 2 else b, f"alternate {n}")
+                    say(b if n % 2 else a, thread_id, f"Add turn {n}")
+
+                def write(n: int) -> str:
+                    client = (a, b)[n % 2]
+                    if n % 3 == 0:
+                        return start_thread(client, f"Add parallel chat {n}")[0]
+                    add_todos(client, f"parallel {n}")
+                    return ""
+
+                with ThreadPoolExecutor(max_workers=6) as pool:
+                    made = {thread for thread in pool.map(write, range(18)) if thread}
+
+                expected = (
+                    {"buy bread"}
+                    | {f"alternate {n}" for n in range(4)}
+                    | {f"turn {n}" for n in range(4)}
+                    | {f"parallel {n}" for n in range(18) if n % 3}
+                    | {f"parallel chat {n}" for n in range(18) if n % 3 == 0}
+                )
+                for client in (a, b):
+                    assert {title for title, _ in todos(client)} == expected
+                    assert thread_ids(client) == {thread_id} | made
+                    assert user_texts(client, thread_id) == [
+                        "Add buy bread",
+                        *[f"Add turn {n}" for n in range(4)],
+                    ]
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM.exists() and shutil.which("chromedriver"))
+    and not os.environ.get("REQUIRE_BROWSER"),
+    reason="Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)",
+)
+def test_a_change_through_one_process_appears_in_a_page_of_the_other(tmp_path: Path) -> None:
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ):
+        options.add_argument(flag)
+    options.binary_location = str(CHROMIUM)
+    with private_schema() as dsn:
+        settings = {"DATABASE_URL": dsn}
+        for replica in ("a", "b"):
+            (tmp_path / replica).mkdir()
+        with (
+            running_app(tmp_path / "a" / "data", **settings) as url_a,
+            running_app(tmp_path / "b" / "data", **settings) as url_b,
+        ):
+            browser = webdriver.Chrome(options=options)
+            try:
+                browser.set_page_load_timeout(90)
+                browser.get(f"{url_a}/")
+                wait = WebDriverWait(browser, 60)
+                panel = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".todo-panel"))
+                cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+                with httpx.Client(base_url=url_b, timeout=60, cookies=cookies) as b:
+                    (todo_id,) = add_todos(b, "made on the other process")
+                    wait.until(lambda _: "made on the other process" in panel.text)
+                    response = b.patch(f"/api/todos/{todo_id}", json={"completed": True})
+                    assert response.status_code == 200, response.text
+                    wait.until(lambda _: "1 done" in panel.text)
+            finally:
+                browser.quit()
