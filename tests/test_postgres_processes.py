@@ -97,6 +97,7 @@ def test_a_change_through_one_process_appears_in_a_page_of_the_other(tmp_path: P
         "--disable-background-networking",
         "--disable-component-update",
         "--no-first-run",
+        "--window-size=1280,900",  # wide enough that the todo panel is open
     ):
         options.add_argument(flag)
     options.binary_location = str(CHROMIUM)
