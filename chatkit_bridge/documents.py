@@ -157,12 +157,12 @@ class TinyDBDocuments(UserDocuments):
 
     def read(self, user_id: str) -> list[Record]:
         """Return the user's records in stored order."""
-        folder = user_folder(self.root, user_id)
+        folder = self.folder_of(user_id)
         with self._files.lock(folder):
             return [dict(record) for record in self._records(folder)]
 
     def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
-        folder = user_folder(self.root, user_id)
+        folder = self.folder_of(user_id)
         with self._files.lock(folder):
             before = self._records(folder)
             records = [dict(record) for record in before]
@@ -176,6 +176,10 @@ class TinyDBDocuments(UserDocuments):
             data[self.kind] = {str(n): record for n, record in enumerate(records, start=1)}
             storage.write(data)
             return result, True
+
+    def folder_of(self, user_id: str) -> Path:
+        """Return the folder of a user's files (the migration addresses users by key)."""
+        return user_folder(self.root, user_id)
 
     def _storage(self, folder: Path) -> Storage:
         return self._files.open(folder / f"{self.kind}.json", self._check).storage

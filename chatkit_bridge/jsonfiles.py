@@ -35,11 +35,18 @@ logger = logging.getLogger(__name__)
 Data = dict[str, dict[str, Any]]
 
 
+def user_key(user_id: str) -> str:
+    """Return the key a user's data is stored under: 32 hex digits of sha256(user id).
+
+    Hashing keeps arbitrary user ids (slashes, dots, Unicode, e-mail addresses) out of file
+    names and database rows; both backends use the same key, so data can move between them.
+    """
+    return hashlib.sha256(user_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def user_folder(root: Path, user_id: str) -> Path:
     """Return the folder that holds one user's files under the data folder."""
-    # Hashing keeps arbitrary user ids (slashes, dots, Unicode) out of file names.
-    digest = hashlib.sha256(user_id.encode("utf-8", "surrogatepass")).hexdigest()
-    return root / "users" / digest[:32]
+    return root / "users" / user_key(user_id)
 
 
 def _is_tinydb_data(value: Any) -> bool:

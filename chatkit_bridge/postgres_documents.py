@@ -16,6 +16,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from chatkit_bridge.documents import Record, UserDocuments
+from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_changes import ChangeFeed, announce
 from chatkit_bridge.postgres_schema import ensure_schema_sync, jsonb_safe
 
@@ -53,12 +54,16 @@ class PostgresDocuments(UserDocuments):
         self._listening = False
         self._listening_lock = threading.Lock()
 
+    def key(self, user_id: str) -> str:
+        """Return the key the user's row is stored under (the TinyDB folder name too)."""
+        return user_key(user_id)
+
     def read(self, user_id: str) -> list[Record]:
         """Return the user's records in stored order."""
         with shared_pool(self.dsn).connection() as conn:
             row = conn.execute(
-                "SELECT records FROM chatkit_documents WHERE kind = %s AND user_id = %s",
-                (self.kind, user_id),
+                "SELECT records FROM chatkit_documents WHERE kind = %s AND user_key = %s",
+                (self.kind, self.key(user_id)),
             ).fetchone()
         return list(row[0]) if row else []
 
@@ -66,11 +71,11 @@ class PostgresDocuments(UserDocuments):
         with shared_pool(self.dsn).connection() as conn, conn.transaction():
             conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                (f"{self.kind}\x1f{user_id}",),
+                (f"{self.kind}:{self.key(user_id)}",),
             )
             row = conn.execute(
-                "SELECT records FROM chatkit_documents WHERE kind = %s AND user_id = %s",
-                (self.kind, user_id),
+                "SELECT records FROM chatkit_documents WHERE kind = %s AND user_key = %s",
+                (self.kind, self.key(user_id)),
             ).fetchone()
             before: list[Record] = list(row[0]) if row else []
             records = [dict(record) for record in before]
@@ -78,9 +83,9 @@ class PostgresDocuments(UserDocuments):
             if records == before:
                 return result, False
             conn.execute(
-                "INSERT INTO chatkit_documents (kind, user_id, records) VALUES (%s, %s, %s)"
-                " ON CONFLICT (kind, user_id) DO UPDATE SET records = EXCLUDED.records",
-                (self.kind, user_id, Jsonb(jsonb_safe(records))),
+                "INSERT INTO chatkit_documents (kind, user_key, records) VALUES (%s, %s, %s)"
+                " ON CONFLICT (kind, user_key) DO UPDATE SET records = EXCLUDED.records",
+                (self.kind, self.key(user_id), Jsonb(jsonb_safe(records))),
             )
             announce(conn, self._topic, user_id)
             return result, True

@@ -11,32 +11,32 @@ _SCHEMA_LOCK = 727_163_001
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chatkit_threads (
-    user_id    text        NOT NULL,
+    user_key   text        NOT NULL,
     id         text        NOT NULL,
     created_at timestamptz NOT NULL,
     seq        bigint      GENERATED ALWAYS AS IDENTITY,
     data       jsonb       NOT NULL,
-    PRIMARY KEY (user_id, id)
+    PRIMARY KEY (user_key, id)
 );
-CREATE INDEX IF NOT EXISTS chatkit_threads_order ON chatkit_threads (user_id, created_at, seq);
+CREATE INDEX IF NOT EXISTS chatkit_threads_order ON chatkit_threads (user_key, created_at, seq);
 CREATE TABLE IF NOT EXISTS chatkit_items (
-    user_id    text        NOT NULL,
+    user_key   text        NOT NULL,
     thread_id  text        NOT NULL,
     id         text        NOT NULL,
     created_at timestamptz NOT NULL,
     seq        bigint      GENERATED ALWAYS AS IDENTITY,
     data       jsonb       NOT NULL,
-    PRIMARY KEY (user_id, thread_id, id),
-    FOREIGN KEY (user_id, thread_id) REFERENCES chatkit_threads (user_id, id) ON DELETE CASCADE
+    PRIMARY KEY (user_key, thread_id, id),
+    FOREIGN KEY (user_key, thread_id) REFERENCES chatkit_threads (user_key, id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS chatkit_items_order
-    ON chatkit_items (user_id, thread_id, created_at, seq);
+    ON chatkit_items (user_key, thread_id, created_at, seq);
 CREATE TABLE IF NOT EXISTS chatkit_attachments (
-    user_id   text  NOT NULL,
+    user_key  text  NOT NULL,
     id        text  NOT NULL,
     thread_id text,
     data      jsonb NOT NULL,
-    PRIMARY KEY (user_id, id)
+    PRIMARY KEY (user_key, id)
 );
 CREATE TABLE IF NOT EXISTS chatkit_settings (
     name  text PRIMARY KEY,
@@ -44,9 +44,9 @@ CREATE TABLE IF NOT EXISTS chatkit_settings (
 );
 CREATE TABLE IF NOT EXISTS chatkit_documents (
     kind    text  NOT NULL,
-    user_id text  NOT NULL,
+    user_key text  NOT NULL,
     records jsonb NOT NULL,
-    PRIMARY KEY (kind, user_id)
+    PRIMARY KEY (kind, user_key)
 );
 """
 

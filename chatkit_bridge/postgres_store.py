@@ -21,6 +21,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import TypeAdapter
 
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_schema import ensure_schema, jsonb_safe
 from chatkit_bridge.store import DuplicateItemError, TinyDBStore
 
@@ -80,13 +81,17 @@ class PostgresStore(Store[RequestContext]):
             cursor = await conn.execute(query, args)
             return await cursor.fetchall() if cursor.description else []
 
+    def key(self, context: RequestContext) -> str:
+        """Return the key the caller's rows are stored under (the TinyDB folder name too)."""
+        return user_key(context.user_id)
+
     # -- threads ----------------------------------------------------------
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load a thread's metadata by id."""
         rows = await self._fetch(
-            "SELECT data FROM chatkit_threads WHERE user_id = %s AND id = %s",
-            context.user_id,
+            "SELECT data FROM chatkit_threads WHERE user_key = %s AND id = %s",
+            self.key(context),
             thread_id,
         )
         if not rows:
@@ -99,10 +104,10 @@ class PostgresStore(Store[RequestContext]):
             raise ValueError(f"Thread id {thread.id!r} may only contain letters, digits, _ and -")
         data = jsonb_safe(thread.model_dump(mode="json", exclude={"items"}))
         await self._fetch(
-            "INSERT INTO chatkit_threads (user_id, id, created_at, data) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (user_id, id) DO UPDATE"
+            "INSERT INTO chatkit_threads (user_key, id, created_at, data) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (user_key, id) DO UPDATE"
             " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
-            context.user_id,
+            self.key(context),
             thread.id,
             _utc(thread.created_at),
             Jsonb(data),
@@ -112,7 +117,7 @@ class PostgresStore(Store[RequestContext]):
         self, limit: int, after: str | None, order: str, context: RequestContext
     ) -> Page[ThreadMetadata]:
         """Load a page of the user's threads sorted by creation time."""
-        page = await self._page("chatkit_threads", context.user_id, None, after, limit, order)
+        page = await self._page("chatkit_threads", self.key(context), None, after, limit, order)
         page.data = [ThreadMetadata.model_validate(data) for data in page.data]
         return page
 
@@ -121,12 +126,12 @@ class PostgresStore(Store[RequestContext]):
         pool = await self._connection()
         async with pool.connection() as conn:
             await conn.execute(
-                "DELETE FROM chatkit_threads WHERE user_id = %s AND id = %s",
-                (context.user_id, thread_id),
+                "DELETE FROM chatkit_threads WHERE user_key = %s AND id = %s",
+                (self.key(context), thread_id),
             )
             await conn.execute(
-                "DELETE FROM chatkit_attachments WHERE user_id = %s AND thread_id = %s",
-                (context.user_id, thread_id),
+                "DELETE FROM chatkit_attachments WHERE user_key = %s AND thread_id = %s",
+                (self.key(context), thread_id),
             )
 
     # -- items ------------------------------------------------------------
@@ -141,7 +146,7 @@ class PostgresStore(Store[RequestContext]):
     ) -> Page[ThreadItem]:
         """Load a page of a thread's items sorted by creation time."""
         await self._own_thread(thread_id, context)
-        page = await self._page("chatkit_items", context.user_id, thread_id, after, limit, order)
+        page = await self._page("chatkit_items", self.key(context), thread_id, after, limit, order)
         page.data = [_ITEM.validate_python(data) for data in page.data]
         return page
 
@@ -152,17 +157,17 @@ class PostgresStore(Store[RequestContext]):
         data = jsonb_safe(item.model_dump(mode="json"))
         pool = await self._connection()
         async with pool.connection() as conn:
-            await _lock_thread(conn, context.user_id, thread_id)
+            await _lock_thread(conn, self.key(context), thread_id)
             cursor = await conn.execute(
-                "INSERT INTO chatkit_items (user_id, thread_id, id, created_at, data)"
+                "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
                 " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
-                (context.user_id, thread_id, item.id, _utc(item.created_at), Jsonb(data)),
+                (self.key(context), thread_id, item.id, _utc(item.created_at), Jsonb(data)),
             )
             if await cursor.fetchone() is not None:
                 return
             cursor = await conn.execute(
-                "SELECT data FROM chatkit_items WHERE user_id = %s AND thread_id = %s AND id = %s",
-                (context.user_id, thread_id, item.id),
+                "SELECT data FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s",
+                (self.key(context), thread_id, item.id),
             )
             row = await cursor.fetchone()
             if row is not None and row[0] != data:
@@ -173,19 +178,19 @@ class PostgresStore(Store[RequestContext]):
         data = jsonb_safe(item.model_dump(mode="json"))
         pool = await self._connection()
         async with pool.connection() as conn:
-            await _lock_thread(conn, context.user_id, thread_id)
+            await _lock_thread(conn, self.key(context), thread_id)
             await conn.execute(
-                "INSERT INTO chatkit_items (user_id, thread_id, id, created_at, data)"
-                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, thread_id, id) DO UPDATE"
+                "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_key, thread_id, id) DO UPDATE"
                 " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
-                (context.user_id, thread_id, item.id, _utc(item.created_at), Jsonb(data)),
+                (self.key(context), thread_id, item.id, _utc(item.created_at), Jsonb(data)),
             )
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of a thread by id."""
         rows = await self._fetch(
-            "SELECT data FROM chatkit_items WHERE user_id = %s AND thread_id = %s AND id = %s",
-            context.user_id,
+            "SELECT data FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s",
+            self.key(context),
             thread_id,
             item_id,
         )
@@ -198,8 +203,8 @@ class PostgresStore(Store[RequestContext]):
     ) -> None:
         """Delete one item of a thread; a missing item is not an error."""
         await self._fetch(
-            "DELETE FROM chatkit_items WHERE user_id = %s AND thread_id = %s AND id = %s",
-            context.user_id,
+            "DELETE FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s",
+            self.key(context),
             thread_id,
             item_id,
         )
@@ -210,10 +215,10 @@ class PostgresStore(Store[RequestContext]):
         """Create or update attachment metadata."""
         data = jsonb_safe(attachment.model_dump(mode="json"))
         await self._fetch(
-            "INSERT INTO chatkit_attachments (user_id, id, thread_id, data) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (user_id, id) DO UPDATE"
+            "INSERT INTO chatkit_attachments (user_key, id, thread_id, data)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT (user_key, id) DO UPDATE"
             " SET thread_id = EXCLUDED.thread_id, data = EXCLUDED.data",
-            context.user_id,
+            self.key(context),
             attachment.id,
             getattr(attachment, "thread_id", None),
             Jsonb(data),
@@ -222,8 +227,8 @@ class PostgresStore(Store[RequestContext]):
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """Load attachment metadata by id."""
         rows = await self._fetch(
-            "SELECT data FROM chatkit_attachments WHERE user_id = %s AND id = %s",
-            context.user_id,
+            "SELECT data FROM chatkit_attachments WHERE user_key = %s AND id = %s",
+            self.key(context),
             attachment_id,
         )
         if not rows:
@@ -233,8 +238,8 @@ class PostgresStore(Store[RequestContext]):
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
         """Delete attachment metadata by id; a missing one is not an error."""
         await self._fetch(
-            "DELETE FROM chatkit_attachments WHERE user_id = %s AND id = %s",
-            context.user_id,
+            "DELETE FROM chatkit_attachments WHERE user_key = %s AND id = %s",
+            self.key(context),
             attachment_id,
         )
 
@@ -242,8 +247,8 @@ class PostgresStore(Store[RequestContext]):
 
     async def _own_thread(self, thread_id: str, context: RequestContext) -> None:
         rows = await self._fetch(
-            "SELECT 1 FROM chatkit_threads WHERE user_id = %s AND id = %s",
-            context.user_id,
+            "SELECT 1 FROM chatkit_threads WHERE user_key = %s AND id = %s",
+            self.key(context),
             thread_id,
         )
         if not rows:
@@ -252,15 +257,17 @@ class PostgresStore(Store[RequestContext]):
     async def _page(
         self,
         table: Table,
-        user_id: str,
+        key: str,
         thread_id: str | None,
         after: str | None,
         limit: int,
         order: str,
     ) -> Page[Any]:
         """Return a page of `data` values ordered by (created_at, seq), after an exclusive id."""
-        scope = sql.SQL("user_id = %s" if thread_id is None else "user_id = %s AND thread_id = %s")
-        scope_params = [user_id] if thread_id is None else [user_id, thread_id]
+        scope = sql.SQL(
+            "user_key = %s" if thread_id is None else "user_key = %s AND thread_id = %s"
+        )
+        scope_params = [key] if thread_id is None else [key, thread_id]
         name = sql.Identifier(table)
         position: list[Any] = []
         if after is not None:
@@ -297,11 +304,11 @@ class PostgresStore(Store[RequestContext]):
         return Page(data=[data for _, data in rows], has_more=has_more, after=last)
 
 
-async def _lock_thread(conn: AsyncConnection[Any], user_id: str, thread_id: str) -> None:
+async def _lock_thread(conn: AsyncConnection[Any], key: str, thread_id: str) -> None:
     """Check the thread is the user's and hold it until commit (items need their thread)."""
     cursor = await conn.execute(
-        "SELECT 1 FROM chatkit_threads WHERE user_id = %s AND id = %s FOR SHARE",
-        (user_id, thread_id),
+        "SELECT 1 FROM chatkit_threads WHERE user_key = %s AND id = %s FOR SHARE",
+        (key, thread_id),
     )
     if await cursor.fetchone() is None:
         raise NotFoundError(f"Thread {thread_id} not found")

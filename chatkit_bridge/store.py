@@ -127,8 +127,12 @@ class TinyDBStore(Store[RequestContext]):
 
     # -- plumbing ---------------------------------------------------------
 
+    def folder_of(self, user_id: str) -> Path:
+        """Return the folder of a user's files (the migration addresses users by key)."""
+        return user_folder(self.root, user_id)
+
     async def _run(self, context: RequestContext, work: Callable[[Path], T]) -> T:
-        folder = user_folder(self.root, context.user_id)
+        folder = self.folder_of(context.user_id)
 
         def locked() -> T:
             with self._files.lock(folder):
