@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 
+from tests.postgres import HOW_TO
+
 pytest_plugins = ["nicegui.testing.plugin"]
 
 os.environ.setdefault("SE_OFFLINE", "true")
@@ -40,3 +42,10 @@ def nicegui_chrome_options(
     ):
         nicegui_chrome_options.add_argument(flag)
     return nicegui_chrome_options
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, not per test, how to run the PostgreSQL tests that were skipped."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any(HOW_TO in str(report.longrepr) for report in skipped):
+        terminalreporter.write_line(HOW_TO)
