@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.documents import Record, TinyDBDocuments, UserDocuments
-from chatkit_bridge.jsonfiles import atomic_write_text
+from chatkit_bridge.durable import atomic_write_text
 from chatkit_bridge.store import TinyDBStore
 
 PAGE = 100
