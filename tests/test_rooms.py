@@ -171,7 +171,11 @@ def test_two_use_cases_each_get_a_page_and_their_own_threads(tmp_path: Path) -> 
         home = client.get("/")
         assert home.status_code == 200
         assert "Todo assistant" in home.text and "Meeting rooms" in home.text
-        assert client.get("/rooms").status_code == 200 and client.get("/todo").status_code == 200
+        rooms_page, todo_page = client.get("/rooms"), client.get("/todo")
+        assert rooms_page.status_code == todo_page.status_code == 200
+        # The header switcher offers the other assistant and the list of all of them.
+        assert "Switch assistant" in rooms_page.text and "All assistants" in rooms_page.text
+        assert "Todo assistant" in rooms_page.text and "Meeting rooms" in todo_page.text
 
         def post(path: str, kind: str, **params: Any) -> httpx.Response:
             return client.post(path, json={"type": kind, "params": params})
