@@ -201,3 +201,29 @@ def test_an_unknown_use_case_stops_the_app_with_one_line(tmp_path: Path) -> None
     )
     assert result.returncode == 2
     assert "USE_CASES names 'nosuch'" in result.stderr and "rooms" in result.stderr
+
+
+async def test_the_form_books_what_the_select_and_radios_say(user: User, tmp_path: Path) -> None:
+    server, bookings, _ = build_rooms(tmp_path)
+    pages: list[ChatPage] = []
+
+    @ui.page("/rooms-form")
+    async def rooms_page(thread: str | None = None) -> None:
+        """Show the generic chat page for the rooms use case."""
+        pages.append(ChatPage(server, RequestContext(user_id="alice")))
+        await pages[-1].open_thread(thread)
+
+    await user.open("/rooms-form")
+    user.find("Book a room").click()  # a starter prompt: the form, nothing booked
+    await until(lambda: not pages[-1].busy and bool(user.find(marker="rooms-room").elements))
+    assert bookings.list("alice") == []
+
+    user.find(marker="rooms-room").click()  # open the select and pick a room
+    user.find("Cosmos (12 seats)").click()
+    for radio in user.find(marker="rooms-slot").elements:
+        radio.set_value("afternoon")  # type: ignore[attr-defined]
+    user.find(marker="rooms-book").click()
+    await until(lambda: len(bookings.list("alice")) == 1)
+    (booking,) = bookings.list("alice")
+    assert (booking.room, booking.day, booking.slot) == ("cosmos", EXAMPLE_DAY, "afternoon")
+    await user.should_see("Booked Cosmos, Thu 26 Nov, afternoon (13-17).", retries=100)
