@@ -66,7 +66,7 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    backend = open_backend(settings.data_store_path, settings.database_url)
+    backend = open_backend(settings.data_store_path, settings.database_url, settings.database_auth)
     if backend.shared_secret is not None and not settings.storage_secret:
         settings.storage_secret = backend.shared_secret()
     servers = build_servers(settings, backend)

@@ -30,13 +30,20 @@ class Backend:
     """The session secret every process shares, when the backend can keep one."""
 
 
-def open_backend(data_folder: Path, database_url: str = "") -> Backend:
+def open_backend(
+    data_folder: Path, database_url: str = "", database_auth: str = "password"
+) -> Backend:
     """Choose PostgreSQL when `database_url` is set, else TinyDB files in `data_folder`.
 
     :param data_folder: the data folder (TinyDB files, or nothing but the secret with a database).
     :param database_url: a `postgresql://` URL, or empty for TinyDB.
+    :param database_auth: "password" (the URL's) or "entra" (an Entra ID token per connection).
     """
     if database_url:
+        if database_auth == "entra":
+            from chatkit_bridge.postgres_auth import entra_token_source, use_password_source
+
+            use_password_source(database_url, entra_token_source())
         return _postgres(database_url)
     from chatkit_bridge.store import TinyDBStore
 

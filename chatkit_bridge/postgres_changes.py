@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 
 import psycopg
 
+from chatkit_bridge.postgres_auth import Connection
+
 logger = logging.getLogger(__name__)
 
 CHANNEL = "chatkit_changes"
@@ -75,7 +77,7 @@ class ChangeFeed:
     def _listen(self) -> None:
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self.dsn, autocommit=True) as conn:
+                with Connection.connect(self.dsn, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
                     while not self._stop.is_set():

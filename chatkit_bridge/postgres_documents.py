@@ -17,6 +17,7 @@ from psycopg_pool import ConnectionPool
 
 from chatkit_bridge.documents import Record, UserDocuments
 from chatkit_bridge.jsonfiles import user_key
+from chatkit_bridge.postgres_auth import Connection
 from chatkit_bridge.postgres_changes import ChangeFeed, announce
 from chatkit_bridge.postgres_schema import ensure_schema_sync, jsonb_safe
 
@@ -31,7 +32,9 @@ def shared_pool(dsn: str) -> ConnectionPool:
     with _pools_lock:
         pool = _pools.get(dsn)
         if pool is None:
-            pool = ConnectionPool(dsn, min_size=1, max_size=8, open=False)
+            pool = ConnectionPool(
+                dsn, min_size=1, max_size=8, open=False, connection_class=Connection
+            )
             pool.open(wait=True, timeout=30)
             with pool.connection() as conn:
                 ensure_schema_sync(conn)

@@ -15,13 +15,14 @@ from typing import Any, Literal
 
 from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
-from psycopg import AsyncConnection, sql
+from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 from pydantic import TypeAdapter
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import user_key
+from chatkit_bridge.postgres_auth import AsyncConnection
 from chatkit_bridge.postgres_schema import ensure_schema, jsonb_safe
 from chatkit_bridge.store import DuplicateItemError, TinyDBStore
 
@@ -62,7 +63,13 @@ class PostgresStore(Store[RequestContext]):
             self._opening = asyncio.Lock()  # a lock bound to a loop that is gone
         async with self._opening:
             if self._pool is None or self._pool_loop is not loop:
-                pool = AsyncConnectionPool(self.dsn, min_size=1, max_size=self._max, open=False)
+                pool = AsyncConnectionPool(
+                    self.dsn,
+                    min_size=1,
+                    max_size=self._max,
+                    open=False,
+                    connection_class=AsyncConnection,
+                )
                 await pool.open(wait=True, timeout=30)
                 async with pool.connection() as conn:
                     await ensure_schema(conn)

@@ -52,13 +52,16 @@ class Settings(BaseSettings):
         default="todo", pattern=r"^\s*[a-z][a-z0-9_]*(\s*,\s*[a-z][a-z0-9_]*)*\s*$"
     )
     database_url: str = Field(default="", repr=False, pattern=r"^(|postgres(ql)?://.*)$")
+    database_auth: Literal["password", "entra"] = "password"
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("llm_provider", "auth_mode", "azure_openai_api", mode="before")
+    @field_validator(
+        "llm_provider", "auth_mode", "azure_openai_api", "database_auth", mode="before"
+    )
     @classmethod
     def _lower_choice(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -95,6 +98,7 @@ def _describe(error: ValidationError) -> str:
         "ENABLE_TRACING": "true or false",
         "USE_CASES": "comma-separated folder names under use_cases/, e.g. todo,rooms",
         "DATABASE_URL": "empty (TinyDB files) or postgresql://user@host:port/database",
+        "DATABASE_AUTH": "password (as in DATABASE_URL) or entra (an Entra ID token)",
     }.get(variable)
     given = "<hidden>" if variable == "DATABASE_URL" else first.get("input")  # may hold a password
     detail = f"allowed: {allowed}" if allowed else first["msg"]
