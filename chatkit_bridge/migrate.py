@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -245,6 +246,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--to", dest="target", required=True, help="data folder or postgresql:// URL"
     )
+    parser.add_argument(
+        "--auth",
+        choices=["password", "entra"],
+        default=os.environ.get("DATABASE_AUTH", "password").lower(),
+        help="how to sign in to PostgreSQL, as DATABASE_AUTH (default: that variable, or password)",
+    )
     return parser.parse_args(argv)
 
 
@@ -254,6 +261,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.source == args.target:
         print("--from and --to are the same place", file=sys.stderr)
         return 2
+    if args.auth == "entra":
+        from chatkit_bridge.postgres_auth import entra_token_source, use_password_source
+
+        tokens = entra_token_source()
+        for location in (args.source, args.target):
+            use_password_source(location, tokens)
+    if args.auth == "entra":
+        from chatkit_bridge.postgres_auth import entra_token_source, use_password_source
+
+        tokens = entra_token_source()
+        for location in (args.source, args.target):
+            use_password_source(location, tokens)
     source, target = open_side(args.source), open_side(args.target)
     counts = asyncio.run(migrate(source, target))
     print(

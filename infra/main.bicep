@@ -63,6 +63,14 @@ param dataMountOptions string = 'uid=10001,gid=10001,dir_mode=0700,file_mode=060
 @description('Size of the data file share in GiB.')
 param dataShareQuotaGiB int = 5
 
+@description('Keep all data in Azure Database for PostgreSQL Flexible Server with Entra ID sign-in (no password) and allow more than one replica. Default: TinyDB files on the share, one replica.')
+param usePostgres bool = false
+
+@minValue(1)
+@maxValue(10)
+@description('Most replicas when usePostgres is true.')
+param maxReplicas int = 3
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -100,6 +108,8 @@ module resources 'resources.bicep' = {
     webExists: webExists
     dataMountOptions: dataMountOptions
     dataShareQuotaGiB: dataShareQuotaGiB
+    usePostgres: usePostgres
+    maxReplicas: maxReplicas
   }
 }
 

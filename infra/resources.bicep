@@ -50,6 +50,14 @@ param webExists bool = false
 param dataMountOptions string = 'uid=10001,gid=10001,dir_mode=0700,file_mode=0600'
 
 @minValue(1)
+@description('Keep all data in Azure Database for PostgreSQL (Entra ID sign-in) instead of TinyDB files; allows more than one replica.')
+param usePostgres bool = false
+
+@minValue(1)
+@maxValue(10)
+@description('Most replicas when usePostgres is true (TinyDB always runs exactly one).')
+param maxReplicas int = 3
+
 @description('Size of the data file share in GiB.')
 param dataShareQuotaGiB int = 5
 
@@ -175,6 +183,20 @@ module fetchImage 'fetch-container-image.bicep' = {
   }
 }
 
+// With PostgreSQL several replicas share one database; TinyDB allows exactly one writer.
+var replicas = usePostgres ? maxReplicas : 1
+var postgresServerName = 'psql-${resourceToken}'
+var postgresEnv = [
+  {
+    name: 'DATABASE_URL'
+    value: 'postgresql://${appName}@${postgresServerName}.postgres.database.azure.com:5432/chatkit?sslmode=require'
+  }
+  {
+    name: 'DATABASE_AUTH'
+    value: 'entra'
+  }
+]
+
 var storageSecretName = 'storage-secret'
 var storageSecretEntries = [
   {
@@ -260,7 +282,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         {
           name: 'web'
           image: fetchImage.outputs.?containers[?0].?image ?? placeholderImage
-          env: concat(plainEnv, secretEnv)
+          env: concat(plainEnv, secretEnv, usePostgres ? postgresEnv : [])
           resources: {
             cpu: json('0.5')
             memory: '1Gi'
@@ -306,11 +328,11 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           ]
         }
       ]
-      // TinyDB is a single-process store: exactly one replica, never zero (no cold starts) and
-      // never two (two writers would overwrite each other's files).
+      // Never zero replicas (no cold starts). TinyDB: exactly one (one writer per data folder);
+      // PostgreSQL: up to maxReplicas, sticky sessions keep each browser on its replica.
       scale: {
         minReplicas: 1
-        maxReplicas: 1
+        maxReplicas: replicas
       }
       volumes: [
         {
@@ -321,6 +343,17 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         }
       ]
     }
+  }
+}
+
+module postgres 'postgres.bicep' = if (usePostgres) {
+  name: 'postgres-${resourceToken}'
+  params: {
+    location: location
+    tags: tags
+    serverName: postgresServerName
+    appPrincipalId: app.identity.principalId
+    appPrincipalName: app.name
   }
 }
 

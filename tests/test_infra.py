@@ -36,6 +36,10 @@ API_VERSIONS = {
     "Microsoft.Storage/storageAccounts": "2023-05-01",
     "Microsoft.OperationalInsights/workspaces": "2023-09-01",
     "Microsoft.Authorization/roleAssignments": "2022-04-01",
+    "Microsoft.DBforPostgreSQL/flexibleServers": "2022-12-01",
+    "Microsoft.DBforPostgreSQL/flexibleServers/databases": "2022-12-01",
+    "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules": "2022-12-01",
+    "Microsoft.DBforPostgreSQL/flexibleServers/administrators": "2022-12-01",
 }
 AZD_VALUE = re.compile(r"^\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?:=(?P<default>[^}]*))?\}$")
 
@@ -209,11 +213,12 @@ def test_api_versions_are_the_pinned_ones() -> None:
 
 
 def test_the_app_runs_one_sticky_replica_with_its_own_identity() -> None:
-    """One replica (TinyDB has one writer), sticky ingress, system identity, identity pulls."""
+    """One replica on TinyDB (one writer), several only on PostgreSQL; sticky; own identity."""
     app = code_of(read(RESOURCES))
     for expected in (
         "minReplicas: 1",
-        "maxReplicas: 1",
+        "maxReplicas: replicas",
+        "var replicas = usePostgres ? maxReplicas : 1",
         "affinity: 'sticky'",
         "activeRevisionsMode: 'Single'",
         "type: 'SystemAssigned'",
@@ -225,7 +230,25 @@ def test_the_app_runs_one_sticky_replica_with_its_own_identity() -> None:
         "mcr.microsoft.com/azuredocs/containerapps-helloworld:latest",
     ):
         assert expected in app, expected
-    assert not re.search(r"maxReplicas: (?!1\b)", app)
+    assert not re.search(r"maxReplicas: (?!1\b|replicas\b)", app)
+
+
+def test_postgres_signs_in_with_the_app_identity_and_no_password() -> None:
+    """usePostgres: Entra-only server, the app's identity as admin, a token as the password."""
+    server = code_of(read(INFRA / "postgres.bicep"))
+    for expected in (
+        "activeDirectoryAuth: 'Enabled'",
+        "passwordAuth: 'Disabled'",
+        "principalType: 'ServicePrincipal'",
+        "name: appPrincipalId",
+    ):
+        assert expected in server, expected
+    assert "administratorLoginPassword" not in server
+    app = code_of(read(RESOURCES))
+    assert "appPrincipalId: app.identity.principalId" in app
+    assert "usePostgres ? postgresEnv : []" in app
+    assert "'DATABASE_AUTH'" in app and "'entra'" in app
+    assert "sslmode=require" in app
 
 
 def test_roles_are_granted_by_id() -> None:
