@@ -60,6 +60,7 @@ def main() -> None:
     from chatkit_bridge.backends import open_backend
     from chatkit_bridge.health import health_router
     from chatkit_bridge.http import chatkit_router
+    from chatkit_bridge.security import install_edge
     from chatkit_bridge.ui.pages import register_pages
     from chatkit_bridge.unavailable import register_storage_errors
 
@@ -88,6 +89,7 @@ def main() -> None:
     app.on_shutdown(drain)
     register_pages(servers, settings.auth_mode)
     register_storage_errors(app)
+    install_edge(app, settings)
 
     logging.getLogger(__name__).info("model: %s", model.label)
     ui.run(

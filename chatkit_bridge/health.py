@@ -42,5 +42,6 @@ def write_problem(folder: Path) -> str | None:
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as error:
-        return f"the data folder {folder} is not writable ({error.strerror})"
+        # Only the reason: a probe answer must not tell strangers where the data lives.
+        return f"the data folder is not writable ({error.strerror or 'unknown error'})"
     return None

@@ -4,7 +4,7 @@ import binascii
 import logging
 from collections.abc import AsyncIterator
 
-from chatkit.server import ChatKitServer, StreamingResult
+from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
 from chatkit.types import (
     ChatKitReq,
@@ -31,11 +31,11 @@ from pydantic import ValidationError
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.jsonfiles import StorageError
-from chatkit_bridge.server import CHATKIT_REQUEST
+from chatkit_bridge.server import CHATKIT_REQUEST, BridgeServer
+from chatkit_bridge.text import clean_label
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000
 MAX_TITLE_LENGTH = 200
 STORAGE_FAILED = (
     "Your data could not be read or saved right now (a storage problem on the server); "
@@ -58,9 +58,7 @@ def storage_error_response(error: StorageError) -> JSONResponse:
     return error_response(503, STORAGE_FAILED)
 
 
-def chatkit_router(
-    server: ChatKitServer[RequestContext], auth_mode: str, path: str = "/chatkit"
-) -> APIRouter:
+def chatkit_router(server: BridgeServer, auth_mode: str, path: str = "/chatkit") -> APIRouter:
     """Build the router that serves `POST /chatkit` (or `path`, e.g. one per use case)."""
     router = APIRouter()
 
@@ -71,16 +69,14 @@ def chatkit_router(
             context = RequestContext(user_id=user_id_of(request, auth_mode))
         except UnauthenticatedError as error:
             return error_response(401, f"Not signed in: {error}.")
-        body = await read_limited_body(request)
-        if body is None:
-            return error_response(413, f"Request body is larger than {MAX_BODY_BYTES} bytes.")
+        # The edge guard (security.py) already capped the body and checked its type and text.
         try:
-            parsed = CHATKIT_REQUEST.validate_json(body)
+            parsed = CHATKIT_REQUEST.validate_json(await request.body())
         except ValidationError as error:
             return error_response(400, describe_validation_error(error))
         try:
             await check_request(server, parsed, context)
-            result = await server.process(body, context)
+            result = await server.process_request(parsed, context)
         except NotFoundError as error:
             return error_response(404, str(error))
         except binascii.Error:
@@ -96,19 +92,6 @@ def chatkit_router(
     return router
 
 
-async def read_limited_body(request: Request) -> bytes | None:
-    """Read the body, or return None once it grows past the limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
-
-
 def describe_validation_error(error: ValidationError) -> str:
     """Summarise why a body is not a ChatKit request."""
     first = error.errors()[0]
@@ -118,9 +101,7 @@ def describe_validation_error(error: ValidationError) -> str:
     return f"Not a valid ChatKit request: {where}: {first['msg']}"
 
 
-async def check_request(
-    server: ChatKitServer[RequestContext], request: ChatKitReq, context: RequestContext
-) -> None:
+async def check_request(server: BridgeServer, request: ChatKitReq, context: RequestContext) -> None:
     """Refuse, before streaming starts, what the SDK would only fail on mid-stream."""
     store = server.store
     params = request.params
@@ -155,7 +136,7 @@ async def check_request(
         if not pending or pending[0].status != "pending":
             raise BadRequestError("This thread is not waiting for a client tool output.")
     if isinstance(request, ThreadsUpdateReq):
-        title = request.params.title.strip()
+        title = clean_label(request.params.title)
         if not title or len(title) > MAX_TITLE_LENGTH:
             raise BadRequestError(f"A title needs 1 to {MAX_TITLE_LENGTH} characters.")
 

@@ -2,9 +2,10 @@
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import Any
 
 from agents import Runner
@@ -17,7 +18,9 @@ from chatkit.types import (
     FeedbackKind,
     ThreadItem,
     ThreadMetadata,
+    ThreadsCreateReq,
     ThreadStreamEvent,
+    ThreadsUpdateReq,
     UserMessageItem,
     UserMessageTextContent,
     WidgetItem,
@@ -31,6 +34,7 @@ from chatkit_bridge.converter import PlainTextConverter
 from chatkit_bridge.errors import friendly_model_error
 from chatkit_bridge.ids import FakeIdRewriter
 from chatkit_bridge.llm import ModelChoice
+from chatkit_bridge.text import clean_label
 from chatkit_bridge.turn_effects import (
     TurnEffects,
     TurnScope,
@@ -88,10 +92,50 @@ class BridgeServer(ChatKitServer[RequestContext]):
     ) -> StreamingResult | NonStreamingResult:
         """Parse a ChatKit request with one prebuilt parser and route it as the SDK does."""
         # The SDK builds TypeAdapter(ChatKitReq) on every call: 4-6 ms of CPU per request.
-        parsed = CHATKIT_REQUEST.validate_json(request)
-        if is_streaming_req(parsed):
-            return StreamingResult(stream_parsed(self, parsed, context))
-        return NonStreamingResult(await answer_parsed(self, parsed, context))
+        return await self.process_request(CHATKIT_REQUEST.validate_json(request), context)
+
+    async def process_request(
+        self, request: ChatKitReq, context: RequestContext
+    ) -> StreamingResult | NonStreamingResult:
+        """Route an already parsed request as the SDK does, with titles cleaned."""
+        if isinstance(request, ThreadsUpdateReq):
+            request.params.title = clean_label(request.params.title) or "New chat"
+        if not is_streaming_req(request):
+            return NonStreamingResult(await answer_parsed(self, request, context))
+        chunks = stream_parsed(self, request, context)
+        if isinstance(request, ThreadsCreateReq):
+            chunks = self._forget_thread_if_cut_empty(chunks, context)
+        return StreamingResult(chunks)
+
+    async def _forget_thread_if_cut_empty(
+        self, chunks: AsyncGenerator[bytes, None], context: RequestContext
+    ) -> AsyncGenerator[bytes, None]:
+        """Delete a new thread whose stream stopped before the user's message was kept."""
+        first = b""
+        finished = False
+        try:
+            async with contextlib.aclosing(chunks) as inner:
+                async for chunk in inner:
+                    first = first or chunk
+                    yield chunk
+            finished = True
+        finally:
+            if first and not finished:
+                await self._delete_if_empty(first, context)
+
+    async def _delete_if_empty(self, first_chunk: bytes, context: RequestContext) -> None:
+        """Delete the thread a `thread.created` event names if it holds no item."""
+        event = json.loads(first_chunk.removeprefix(b"data: "))
+        if event.get("type") != "thread.created":
+            return
+        thread_id = event["thread"]["id"]
+        try:
+            items = await self.store.load_thread_items(thread_id, None, 1, "asc", context)
+            if not items.data:
+                await self.store.delete_thread(thread_id, context)
+                logger.info("deleted thread %s: its first turn stopped before any item", thread_id)
+        except Exception:
+            logger.exception("could not tidy up thread %s after a cut-short first turn", thread_id)
 
     async def respond(
         self,
@@ -102,6 +146,8 @@ class BridgeServer(ChatKitServer[RequestContext]):
         """Run the agent on the thread's history and stream its reply."""
         if input_user_message is not None and not thread.title:
             thread.title = title_from_text(message_text(input_user_message))
+            # Saved now: a first turn cut short still leaves the thread named after its message.
+            await self.store.save_thread(thread, context)
         started = time.perf_counter()
         outcome = "error"
         try:
@@ -222,7 +268,7 @@ def title_from_text(text: str) -> str:
     A cut title is stored without "…": lists shorten titles with an ellipsis when they display
     them, and a stored one would end up in renames, searches and other clients.
     """
-    words = " ".join(text.split())
+    words = clean_label(text)
     if not words:
         return "New chat"
     if len(words) > TITLE_LENGTH:

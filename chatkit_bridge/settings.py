@@ -1,13 +1,15 @@
 """Settings read from the environment and `.env`, checked once at start."""
 
 import os
-import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chatkit_bridge.secret_file import MIN_SECRET_LENGTH, read_or_create_secret
 
 SECRET_FILE_NAME = ".storage_secret"
 
@@ -53,6 +55,8 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(default="", repr=False, pattern=r"^(|postgres(ql)?://.*)$")
     database_auth: Literal["password", "entra"] = "password"
+    allowed_origins: str = ""
+    session_max_age_days: int = Field(default=365, ge=1, le=3650)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -99,6 +103,7 @@ def _describe(error: ValidationError) -> str:
         "USE_CASES": "comma-separated folder names under use_cases/, e.g. todo,rooms",
         "DATABASE_URL": "empty (TinyDB files) or postgresql://user@host:port/database",
         "DATABASE_AUTH": "password (as in DATABASE_URL) or entra (an Entra ID token)",
+        "SESSION_MAX_AGE_DAYS": "a whole number of days from 1 to 3650",
     }.get(variable)
     given = "<hidden>" if variable == "DATABASE_URL" else first.get("input")  # may hold a password
     detail = f"allowed: {allowed}" if allowed else first["msg"]
@@ -121,16 +126,39 @@ def _check_data_folder(folder: Path) -> None:
 
 def _storage_secret(settings: Settings) -> str:
     """Return STORAGE_SECRET, or one generated once and kept in the data folder."""
-    if settings.storage_secret or settings.database_url:
+    given = settings.storage_secret.strip()
+    if given and len(given) < MIN_SECRET_LENGTH:
+        # A short key can be guessed offline from one cookie, and then any session forged.
+        raise SettingsError(
+            f"STORAGE_SECRET is too short ({len(given)} characters); allowed: at least "
+            f"{MIN_SECRET_LENGTH} random characters, or empty to generate one"
+        )
+    if given or settings.database_url:
         # With a database, every process shares the secret kept there (see backends).
-        return settings.storage_secret
-    path = settings.data_store_path / SECRET_FILE_NAME
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    secret = secrets.token_urlsafe(32)
-    path.write_text(secret, encoding="utf-8")
-    path.chmod(0o600)
-    return secret
+        return given
+    try:
+        return read_or_create_secret(settings.data_store_path / SECRET_FILE_NAME)
+    except OSError as error:
+        raise SettingsError(
+            f"DATA_STORE_PATH={settings.data_store_path}: cannot keep the session key in "
+            f"{SECRET_FILE_NAME} ({error.strerror}); "
+            "allowed: a writable folder, or set STORAGE_SECRET"
+        ) from error
+
+
+def parse_origins(text: str) -> frozenset[str]:
+    """Parse ALLOWED_ORIGINS: `scheme://host[:port]` entries separated by commas or spaces."""
+    origins = set()
+    for entry in text.replace(",", " ").split():
+        parts = urlsplit(entry.lower())
+        extra = parts.path.strip("/") or parts.query or parts.fragment
+        if parts.scheme not in {"http", "https"} or not parts.hostname or extra:
+            raise SettingsError(
+                f"ALLOWED_ORIGINS={text} is not valid; allowed: origins like "
+                "https://chat.example.com or http://localhost:5173, separated by commas"
+            )
+        origins.add(f"{parts.scheme}://{parts.netloc}")
+    return frozenset(origins)
 
 
 def load_settings() -> Settings:
@@ -151,6 +179,7 @@ def load_settings() -> Settings:
             "OPENAI_API_KEY is empty but LLM_PROVIDER=openai; "
             "allowed: an API key, or OPENAI_BASE_URL for a local server"
         )
+    parse_origins(settings.allowed_origins)
     _check_data_folder(settings.data_store_path)
     settings.storage_secret = _storage_secret(settings)
     return settings

@@ -21,7 +21,7 @@ def app_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("DATA_STORE_PATH", str(data))
     monkeypatch.setenv("LLM_PROVIDER", "offline")
     monkeypatch.setenv("AUTH_MODE", "browser")
-    monkeypatch.setenv("STORAGE_SECRET", "test-storage-secret")
+    monkeypatch.setenv("STORAGE_SECRET", "test-storage-secret-at-least-32-chars")
     monkeypatch.setenv("LOG_LEVEL", "INFO")
     return data
 

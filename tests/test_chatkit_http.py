@@ -113,7 +113,7 @@ def test_thread_history_and_title_come_back(alice: httpx.Client) -> None:
 def test_bad_requests_get_a_json_error(
     alice: httpx.Client, body: bytes, status: int, message: str
 ) -> None:
-    response = alice.post("/chatkit", content=body)
+    response = alice.post("/chatkit", content=body, headers={"content-type": "application/json"})
     assert response.status_code == status
     assert message in response.json()["error"]
 

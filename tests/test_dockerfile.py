@@ -568,7 +568,7 @@ def test_cmd_serves_with_the_azure_settings(image: Replay, tmp_path: Path) -> No
         "AZURE_OPENAI_API_VERSION": "2025-01-01-preview",
         "LLM_PROVIDER": "azure",
         "AUTH_MODE": "easyauth",
-        "STORAGE_SECRET": "a-secret-from-container-apps",
+        "STORAGE_SECRET": "a-secret-from-container-apps-32-chars-or-more",
         "DATA_STORE_PATH": str(tmp_path / "share"),
     }
     with container(image, **settings) as (base_url, _):

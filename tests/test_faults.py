@@ -32,7 +32,7 @@ from tests.wire import (
     user_input,
 )
 
-SECRET = "faults-secret"
+SECRET = "faults-secret-at-least-32-characters"
 BROKEN_ARGUMENTS = CallTool("add_todos", '{"titles": ["broken')
 
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatkit_bridge.http import MAX_BODY_BYTES
+from chatkit_bridge.security import MAX_BODY_BYTES
 from tests.app_process import running_app
 from tests.wire import (
     add_todos,
@@ -170,7 +170,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """Serve the app, give the victim data, and let the fuzzer learn every id."""
     data = tmp_path_factory.mktemp("fuzz") / "data"
     with (
-        running_app(data, STORAGE_SECRET="fuzz-secret") as url,
+        running_app(data, STORAGE_SECRET="fuzz-secret-at-least-32-characters") as url,
         httpx.Client(base_url=url, timeout=60) as victim,
         httpx.Client(base_url=url, timeout=60) as fuzzer,
     ):

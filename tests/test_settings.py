@@ -21,6 +21,8 @@ SETTING_NAMES = (
     "LOG_LEVEL",
     "AUTH_MODE",
     "STORAGE_SECRET",
+    "ALLOWED_ORIGINS",
+    "SESSION_MAX_AGE_DAYS",
 )
 
 
@@ -57,6 +59,10 @@ def run_app(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
         ({"LLM_PROVIDER": "openai"}, "OPENAI_API_KEY is empty but LLM_PROVIDER=openai"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL=LOUD is not valid; allowed: DEBUG, INFO"),
         ({"AUTH_MODE": "magic"}, "AUTH_MODE=magic is not valid; allowed: browser or easyauth"),
+        ({"STORAGE_SECRET": "hunter2"}, "STORAGE_SECRET is too short (7 characters); allowed"),
+        ({"ALLOWED_ORIGINS": "chat.example.com"}, "ALLOWED_ORIGINS=chat.example.com is not"),
+        ({"ALLOWED_ORIGINS": "https://a.example/app"}, "allowed: origins like https://"),
+        ({"SESSION_MAX_AGE_DAYS": "0"}, "SESSION_MAX_AGE_DAYS=0 is not valid; allowed: a whole"),
     ],
 )
 def test_bad_value_stops_the_app_with_one_line(
@@ -117,11 +123,37 @@ def test_generated_storage_secret_survives_a_restart(clean_env: Path) -> None:
     assert first == second
 
 
+def test_generated_storage_secret_is_private_and_written_whole(clean_env: Path) -> None:
+    secret = load_settings().storage_secret
+
+    kept = clean_env / "data" / ".storage_secret"
+    assert kept.read_text() == secret
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in kept.parent.iterdir()] == [".storage_secret"], "no temp file left"
+
+
+@pytest.mark.parametrize("content", ["", "\n", "short-key"], ids=["empty", "newline", "short"])
+def test_an_empty_or_short_kept_secret_is_replaced_by_a_strong_one(
+    clean_env: Path, content: str
+) -> None:
+    kept = clean_env / "data" / ".storage_secret"
+    kept.parent.mkdir()
+    kept.write_text(content)
+    kept.chmod(0o644)
+
+    secret = load_settings().storage_secret
+
+    assert len(secret) >= 32
+    assert kept.read_text() == secret
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert load_settings().storage_secret == secret
+
+
 def test_secrets_do_not_show_in_the_settings_repr(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret")
-    monkeypatch.setenv("STORAGE_SECRET", "cookie-secret")
+    monkeypatch.setenv("STORAGE_SECRET", "cookie-secret-at-least-32-characters")
     assert "sk-very-secret" not in repr(load_settings())
     assert "cookie-secret" not in repr(load_settings())
 
