@@ -1,14 +1,18 @@
 """Explain model failures in words a person understands."""
 
 import logging
+import re
+from typing import TypeVar
 
 import openai
 from agents.exceptions import AgentsException, MaxTurnsExceeded, ModelBehaviorError
 from chatkit.errors import CustomStreamError
 
+from chatkit_bridge.budget import SETTING, ContextBudget, ContextTooSmall
 from chatkit_bridge.settings import Provider
 
 logger = logging.getLogger(__name__)
+E = TypeVar("E", bound=BaseException)
 
 _ENDPOINT_VARIABLE = {
     Provider.AZURE: "AZURE_OPENAI_ENDPOINT",
@@ -18,16 +22,29 @@ _CREDENTIAL_HINT = {
     Provider.AZURE: "run `az login` or set AZURE_OPENAI_API_KEY",
     Provider.OPENAI: "check OPENAI_API_KEY",
 }
+# "... exceeds the available context size (1024 tokens)" (llama.cpp), "maximum context length is
+# 128000 tokens" (OpenAI), "context length of only 4096 tokens" (LM Studio).
+_CONTEXT_SIZE = re.compile(r"context (?:size|length)\D{0,24}(\d+)", re.IGNORECASE)
+_CONTEXT_ERRORS = ("exceed_context_size_error", "context_length_exceeded")
 _MODEL_VARIABLE = {
     Provider.AZURE: "AZURE_OPENAI_DEPLOYMENT",
     Provider.OPENAI: "OPENAI_MODEL",
 }
 
 
-def friendly_model_error(error: Exception, provider: Provider) -> CustomStreamError:
-    """Log the real cause and return a retryable error with a clear message."""
+def friendly_model_error(
+    error: Exception, provider: Provider, budget: ContextBudget | None = None
+) -> CustomStreamError:
+    """Log the real cause and return an error with a clear message."""
     if isinstance(error, CustomStreamError):
         return error
+    too_small = _in_chain(error, ContextTooSmall)
+    if too_small is not None:
+        logger.warning("model context too small: %s", too_small)
+        return CustomStreamError(str(too_small), allow_retry=False)
+    if budget is not None and _context_overflow(error):
+        logger.warning("model context overflow (%s): %r", provider.value, error)
+        return _overflow_error(error, budget)
     # A failing model service is an outside condition, not a bug in this app: warn.
     logger.warning("model call failed (%s): %r", provider.value, error, exc_info=error)
     return CustomStreamError(_message(error, provider), allow_retry=True)
@@ -65,3 +82,56 @@ def _broke_midway(error: openai.APIConnectionError) -> bool:
     """Tell a stream cut halfway from a server that never answered."""
     # openai may ship its own copy of httpx, so the cause is recognised by its class name.
     return type(error.__cause__).__name__ in {"RemoteProtocolError", "ReadError"}
+
+
+def turn_timeout_error(seconds: float) -> CustomStreamError:
+    """Explain that a whole turn took longer than allowed."""
+    return CustomStreamError(
+        f"The model did not finish this reply within {seconds:g} seconds "
+        "(LLM_TURN_TIMEOUT_SECONDS); try again, or raise it for a slow model.",
+        allow_retry=True,
+    )
+
+
+def _in_chain(error: BaseException, kind: type[E]) -> E | None:
+    """Find an exception of a kind among an error and its causes."""
+    current: BaseException | None = error
+    while current is not None:
+        if isinstance(current, kind):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _context_overflow(error: Exception) -> bool:
+    """Tell a request that did not fit the server's context from other refusals."""
+    if not isinstance(error, openai.BadRequestError):
+        return False
+    text = f"{error.code} {error.type} {error.message}".lower()
+    return any(kind in text for kind in _CONTEXT_ERRORS) or (
+        "context" in text and any(word in text for word in ("exceed", "maximum", "larger"))
+    )
+
+
+def _overflow_error(error: openai.BadRequestError, budget: ContextBudget) -> CustomStreamError:
+    """Shrink the budget to what the server can take and say how to make that stick."""
+    match = _CONTEXT_SIZE.search(error.message)
+    reported = int(match.group(1)) if match else 0
+    current = budget.context_tokens
+    if reported and (not budget.limited or reported < current):
+        target = reported
+    else:
+        # No size given, or our estimate undercounts this model's tokens: send a quarter less.
+        target = current * 3 // 4
+    if target and budget.learn(target):
+        return CustomStreamError(
+            "The conversation did not fit the model's context; older messages are left out "
+            f"from now on, so Retry will work. To start that way, set {SETTING}="
+            f"{budget.context_tokens}.",
+            allow_retry=True,
+        )
+    return CustomStreamError(
+        f"The request did not fit the model's context; set {SETTING} to the model server's "
+        "context size, or raise that (llama-server -c, Ollama num_ctx).",
+        allow_retry=False,
+    )

@@ -8,9 +8,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import Any
 
-from agents import Runner
 from chatkit.actions import Action
-from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.store import Store
 from chatkit.types import (
@@ -30,9 +28,6 @@ from pydantic import TypeAdapter
 
 from chatkit_bridge.compat import answer_parsed, stream_parsed
 from chatkit_bridge.context import RequestContext
-from chatkit_bridge.converter import PlainTextConverter
-from chatkit_bridge.errors import friendly_model_error
-from chatkit_bridge.ids import FakeIdRewriter
 from chatkit_bridge.llm import ModelChoice
 from chatkit_bridge.text import clean_label
 from chatkit_bridge.turn_effects import (
@@ -40,13 +35,12 @@ from chatkit_bridge.turn_effects import (
     TurnScope,
     edit_message,
     undo_replaced,
-    with_turn_notes,
 )
+from chatkit_bridge.turns import AgentTurns
 from chatkit_bridge.use_case import ActionRequest, UseCase
 
 logger = logging.getLogger(__name__)
 
-HISTORY_ITEMS = 60
 TITLE_LENGTH = 48
 FEEDBACK_KEY = "feedback"
 CANCELLATIONS = (asyncio.CancelledError, GeneratorExit)
@@ -62,8 +56,8 @@ class BridgeServer(ChatKitServer[RequestContext]):
         self.use_case = use_case
         self.model = model
         self.effects = TurnEffects(store, change_watch(use_case))
-        self.agent = self.effects.guard(use_case.build_agent(model.model))
-        self.converter = PlainTextConverter()
+        self.turns = AgentTurns(store, use_case, model, guard=self.effects.guard)
+        self.converter = self.turns.converter
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -154,7 +148,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
             with self._in_flight(), self.effects.turn(thread, input_user_message, context) as turn:
                 async for event in self._undo_replaced(turn, context):
                     yield event
-                async for event in self._run_agent(thread, context):
+                async for event in self.turns.reply(thread, context):
                     yield event
             outcome = "ok"
         except BaseException as error:
@@ -162,24 +156,6 @@ class BridgeServer(ChatKitServer[RequestContext]):
             raise
         finally:
             self._log("turn", thread.id, started, outcome)
-
-    async def _run_agent(
-        self, thread: ThreadMetadata, context: RequestContext
-    ) -> AsyncIterator[ThreadStreamEvent]:
-        """Stream one agent run, turning model failures into a message people understand."""
-        history = await self.store.load_thread_items(
-            thread.id, None, HISTORY_ITEMS, "desc", context
-        )
-        agent_input = await self.converter.to_agent_input(list(reversed(history.data)))
-        agent_input = with_turn_notes(agent_input)
-        agent_context = AgentContext(thread=thread, store=self.store, request_context=context)
-        rewriter = FakeIdRewriter(lambda: self.store.generate_item_id("message", thread, context))
-        try:
-            result = Runner.run_streamed(self.agent, agent_input, context=agent_context)
-            async for event in stream_agent_response(agent_context, result):
-                yield rewriter.rewrite(event)
-        except Exception as error:
-            raise friendly_model_error(error, self.model.provider) from error
 
     def _undo_replaced(
         self, turn: TurnScope | None, context: RequestContext
@@ -213,9 +189,10 @@ class BridgeServer(ChatKitServer[RequestContext]):
         started = time.perf_counter()
         outcome = "error"
         request = ActionRequest(thread, action, sender, context, self.store)
+        events = self.turns.bridge_action(thread, action, sender, context)
         try:
             with self._in_flight():
-                async for event in self.use_case.handle_action(request):
+                async for event in events or self.use_case.handle_action(request):
                     yield event
             outcome = "ok"
         finally:

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     llm_provider: Provider = Provider.AUTO
     llm_timeout_seconds: float = Field(default=60.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
+    # 0 means "the provider's default" (see chatkit_bridge.llm.default_context_tokens).
+    llm_context_tokens: int = Field(default=0, ge=0)
+    llm_turn_timeout_seconds: float = Field(default=180.0, gt=0)
     enable_tracing: bool = False
     app_host: str = "0.0.0.0"
     app_port: int = Field(default=8000, ge=1, le=65535)
@@ -99,6 +102,8 @@ def _describe(error: ValidationError) -> str:
         "AZURE_OPENAI_API": "chat_completions or responses",
         "LLM_TIMEOUT_SECONDS": "a number of seconds above 0",
         "LLM_MAX_RETRIES": "a whole number from 0 to 10",
+        "LLM_CONTEXT_TOKENS": "a whole number of tokens, 0 for the provider's default",
+        "LLM_TURN_TIMEOUT_SECONDS": "a number of seconds above 0",
         "ENABLE_TRACING": "true or false",
         "USE_CASES": "comma-separated folder names under use_cases/, e.g. todo,rooms",
         "DATABASE_URL": "empty (TinyDB files) or postgresql://user@host:port/database",

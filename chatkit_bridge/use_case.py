@@ -69,6 +69,8 @@ class UseCase(ABC):
     starter_prompts: tuple[StarterPrompt, ...] = ()
     # Sent for the newest widget of the open thread whenever the user's data changes elsewhere.
     refresh_action: str | None = None
+    # Tools that only read: a reply that skipped them changed nothing the user asked to change.
+    read_only_tools: frozenset[str] = frozenset()
     # The package folder, set when the use case is discovered; its *.widget files live there.
     folder: Path | None = None
 
@@ -93,6 +95,10 @@ class UseCase(ABC):
     @abstractmethod
     def interpreter(self) -> Interpreter:
         """Return the deterministic interpreter that drives the offline model."""
+
+    async def current_state(self, context: RequestContext) -> str | None:
+        """Return the user's data as the model should see it now, sent after the history."""
+        return None
 
     def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
         """Answer a widget action; the events are persisted and streamed like a reply."""

@@ -13,9 +13,10 @@ from typing import Any
 
 @dataclass
 class Say:
-    """Reply with assistant text."""
+    """Reply with assistant text; `finish="length"` says it hit the token limit."""
 
     text: str
+    finish: str = "stop"
 
 
 @dataclass
@@ -24,6 +25,7 @@ class CallTool:
 
     name: str
     arguments: str
+    finish: str = "tool_calls"
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Fail:
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
+    message: str = "scripted failure"
+    kind: str = "test"
 
 
 @dataclass
@@ -56,7 +60,21 @@ class BreakStream:
     text: str
 
 
-Step = Say | SlowSay | CallTool | Fail | Hang | BreakStream
+@dataclass
+class Delay:
+    """Send nothing at all for a while (a slow first token, a busy slot), then take a step."""
+
+    seconds: float
+    then: "Step"
+
+
+Step = Say | SlowSay | CallTool | Fail | Hang | BreakStream | Delay
+# llama.cpp's answers to requests it can never serve.
+BAD_ARGUMENTS_MESSAGE = "Failed to parse tool call arguments as JSON: parse error"
+OVERFLOW_MESSAGE = (
+    "request ({used} tokens) exceeds the available context size ({size} tokens), try increasing it"
+)
+CHARS_PER_TOKEN = 4  # about what real tokenizers give for English and JSON
 
 
 @dataclass
@@ -69,12 +87,19 @@ class Recorded:
 
 
 class FakeOpenAI:
-    """Serve scripted chat completions and remember every request."""
+    """Serve scripted chat completions and remember every request.
 
-    def __init__(self) -> None:
+    Like llama.cpp's server it refuses (HTTP 500) a history whose tool-call arguments are
+    not JSON, refuses (HTTP 400) a request over `context_tokens`, and answers at most
+    `slots` requests at a time, the others waiting for a free slot.
+    """
+
+    def __init__(self, context_tokens: int | None = None, slots: int | None = None) -> None:
         self.script: list[Step] = []
         self.requests: list[Recorded] = []
         self.default: Step = Say("ok")
+        self.context_tokens = context_tokens
+        self.slots = threading.Semaphore(slots) if slots else None
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -93,6 +118,20 @@ class FakeOpenAI:
         """Take the next scripted step, or the default one."""
         with self._lock:
             return self.script.pop(0) if self.script else self.default
+
+    def refusal(self, body: dict[str, Any]) -> "Fail | None":
+        """Return the error a strict server gives to a request it can never serve."""
+        for message in body.get("messages", []):
+            for call in message.get("tool_calls") or []:
+                try:
+                    json.loads(call["function"]["arguments"])
+                except ValueError:
+                    return Fail(500, message=BAD_ARGUMENTS_MESSAGE)
+        used = request_tokens(body)
+        if self.context_tokens is not None and used >= self.context_tokens:
+            text = OVERFLOW_MESSAGE.format(used=used, size=self.context_tokens)
+            return Fail(400, message=text, kind="exceed_context_size_error")
+        return None
 
     def record(self, recorded: Recorded) -> None:
         """Keep a request for the test to inspect."""
@@ -114,7 +153,11 @@ class FakeOpenAI:
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 fake.record(Recorded(self.path, headers, body))
                 try:
-                    answer(self, fake.next_step(), body)
+                    if fake.slots is None:
+                        answer(self, fake.refusal(body) or fake.next_step(), body)
+                        return
+                    with fake.slots:
+                        answer(self, fake.refusal(body) or fake.next_step(), body)
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client hung up, e.g. a stopped reply
 
@@ -137,8 +180,12 @@ def answer(handler: BaseHTTPRequestHandler, step: Step, body: dict[str, Any]) ->
     if isinstance(step, Hang):
         time.sleep(step.seconds)
         step = Say("too late")
+    if isinstance(step, Delay):
+        time.sleep(step.seconds)
+        step = step.then
     if isinstance(step, Fail):
-        payload = json.dumps({"error": {"message": "scripted failure", "type": "test"}}).encode()
+        error = {"code": step.status, "message": step.message, "type": step.kind}
+        payload = json.dumps({"error": error}).encode()
         handler.send_response(step.status)
         for name, value in step.headers.items():
             handler.send_header(name, value)
@@ -151,6 +198,12 @@ def answer(handler: BaseHTTPRequestHandler, step: Step, body: dict[str, Any]) ->
         stream(handler, step)
     else:
         whole(handler, step)
+
+
+def request_tokens(body: dict[str, Any]) -> int:
+    """Count a request's tokens roughly as a real tokenizer would."""
+    text = json.dumps(body.get("messages", [])) + json.dumps(body.get("tools", []))
+    return len(text) // CHARS_PER_TOKEN
 
 
 def _delta_chunks(step: Step) -> list[dict[str, Any]]:
@@ -181,7 +234,7 @@ def stream(handler: BaseHTTPRequestHandler, step: Step) -> None:
     deltas = _delta_chunks(step)
     if isinstance(step, BreakStream):
         deltas = deltas[:1]
-    finish = "tool_calls" if isinstance(step, CallTool) else "stop"
+    finish = step.finish if isinstance(step, Say | CallTool) else "stop"
     chunk_id = f"chatcmpl-{uuid.uuid4().hex[:8]}"
     for index, delta in enumerate(deltas):
         last = index == len(deltas) - 1 and not isinstance(step, BreakStream)
@@ -213,10 +266,9 @@ def whole(handler: BaseHTTPRequestHandler, step: Step) -> None:
     """Answer a non-streaming chat completion."""
     if isinstance(step, CallTool):
         message: dict[str, Any] = _delta_chunks(step)[0] | {"content": None}
-        finish = "tool_calls"
     else:
         message = {"role": "assistant", "content": step.text}
-        finish = "stop"
+    finish = step.finish if isinstance(step, Say | CallTool) else "stop"
     payload = json.dumps(
         {
             "id": f"chatcmpl-{uuid.uuid4().hex[:8]}",

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from chatkit_bridge.model_input import STATE_HEADING
 from tests.app_process import running_app
 from tests.fake_openai import BreakStream, CallTool, Fail, FakeOpenAI, Hang, Say, Step
 from tests.wire import (
@@ -224,8 +225,9 @@ def test_retry_after_a_failure_that_followed_a_tool_tells_the_model_what_already
 
     assert todos(alice) == [("buy milk", False)]
     retry_prompt = model.requests[asked].body["messages"]
-    told = [m for m in retry_prompt if m["role"] != "user" and "buy milk" in str(m.get("content"))]
-    assert told, "the model hears that 'buy milk' was already added"
+    # The app's current state follows the history, after what the user typed.
+    state = retry_prompt[-1]["content"][-1]["text"]
+    assert STATE_HEADING in state and "buy milk" in state, "the model hears it was added"
 
 
 # -- storage faults --------------------------------------------------------------------

@@ -183,6 +183,6 @@ async def test_tool_arguments_that_are_not_json_change_nothing_and_the_model_hea
     assert not errors_in(events)
     assert stack.titles() == []
     tool_messages = [m for m in fake.requests[1].body["messages"] if m["role"] == "tool"]
-    assert "error occurred" in tool_messages[0]["content"]
+    assert "not valid JSON" in tool_messages[0]["content"]
     thread_id = thread_id_of(events)
     assert assistant_texts((await stack.client.list_items(thread_id)).data) == ["Sorry, try again?"]

@@ -13,7 +13,7 @@ from chatkit_bridge.context import RequestContext
 from chatkit_bridge.interpreter import Interpreter
 from chatkit_bridge.use_case import ActionRequest, Host, StarterPrompt, UseCase
 from use_cases.todo.actions import handle_todo_action
-from use_cases.todo.agent import build_todo_agent
+from use_cases.todo.agent import build_todo_agent, todo_state
 from use_cases.todo.api import todo_router
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.interpreter import TodoInterpreter
@@ -43,6 +43,7 @@ class TodoUseCase(UseCase):
     )
 
     refresh_action = REFRESH_ACTION
+    read_only_tools = frozenset({"list_todos"})
 
     def __init__(
         self,
@@ -71,11 +72,15 @@ class TodoUseCase(UseCase):
 
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
         """Build the todo agent on `model`."""
-        return build_todo_agent(model, self.tools, self.repository, today=self.today)
+        return build_todo_agent(model, self.tools, today=self.today)
 
     def interpreter(self) -> Interpreter:
         """Return the rule-based interpreter that drives the offline model."""
         return TodoInterpreter(today=self.today)
+
+    async def current_state(self, context: RequestContext) -> str | None:
+        """Return the user's todo list, which the model reads after the conversation."""
+        return await todo_state(self.repository, context.user_id)
 
     def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
         """Answer a click on the todo card."""
