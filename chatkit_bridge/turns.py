@@ -2,7 +2,7 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -60,11 +60,19 @@ class TurnOutcome:
 class AgentTurns:
     """Run the use case's agent on a thread, and the bridge's own Continue and Do it actions."""
 
-    def __init__(self, store: Store[RequestContext], use_case: UseCase, model: ModelChoice) -> None:
+    def __init__(
+        self,
+        store: Store[RequestContext],
+        use_case: UseCase,
+        model: ModelChoice,
+        guard: Callable[[AnyAgent], AnyAgent] = lambda agent: agent,
+    ) -> None:
+        """Serve `use_case` on `model`; `guard` wraps every agent (tools that must not repeat)."""
         self.store = store
         self.use_case = use_case
         self.model = model
-        self.agent = use_case.build_agent(model.model)
+        self.guard = guard
+        self.agent = guard(use_case.build_agent(model.model))
         self.converter = PlainTextConverter()
 
     async def reply(

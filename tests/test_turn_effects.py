@@ -57,6 +57,12 @@ def text_of(message: dict[str, Any]) -> str:
     return str(content or "")
 
 
+def typed_text(message: dict[str, Any]) -> str:
+    """Return what the user typed: the first part (the app's current state follows it)."""
+    content = message.get("content")
+    return str(content[0].get("text", "")) if isinstance(content, list) else str(content or "")
+
+
 async def user_messages(stack: Stack, thread_id: str) -> list[UserMessageItem]:
     """Return a thread's user messages, oldest first."""
     items = (await stack.client.list_items(thread_id)).data
@@ -142,7 +148,7 @@ async def test_regenerating_a_tool_turn_of_a_real_model_adds_once(
     prompt = fake.requests[asked].body["messages"]
     told = [m for m in prompt if "already made these changes" in str(m.get("content"))]
     assert told and "buy milk" in str(told[0]["content"]), "the model hears what is applied"
-    assert prompt[-1]["role"] == "user" and text_of(prompt[-1]) == "Add buy milk"
+    assert prompt[-1]["role"] == "user" and typed_text(prompt[-1]) == "Add buy milk"
     tool_answer = [m for m in fake.requests[asked + 1].body["messages"] if m["role"] == "tool"]
     assert "not repeated" in tool_answer[-1]["content"]
 
@@ -170,7 +176,7 @@ async def test_editing_tells_a_real_model_what_to_revert(real: Stack, fake: Fake
     await edit(real, thread_id, message, "Add buy bread")
 
     prompt = fake.requests[asked].body["messages"]
-    assert prompt[-1]["role"] == "user" and text_of(prompt[-1]) == "Add buy bread"
+    assert prompt[-1]["role"] == "user" and typed_text(prompt[-1]) == "Add buy bread"
     told = [m for m in prompt if "edited their next message" in str(m.get("content"))]
     assert told and "buy milk" in str(told[0]["content"])
 
