@@ -49,6 +49,7 @@ def test_send_tick_and_see_card_and_panel_agree(screen: Screen) -> None:
     screen.open("/", timeout=15)
     send(screen, "Add three tasks: buy groceries, finish report, and call mom")
     screen.should_contain("3 pending")
+    wait_for_reply(screen)
 
     card_checkboxes(screen)[0].click()
     screen.should_contain("1 done")
@@ -64,6 +65,45 @@ def test_send_tick_and_see_card_and_panel_agree(screen: Screen) -> None:
     screenshot = ROOT / "docs" / "screenshot.png"
     screenshot.parent.mkdir(exist_ok=True)
     screen.selenium.save_screenshot(str(screenshot))
+
+
+def wait_for_reply(screen: Screen) -> None:
+    """Wait until the reply has ended (Stop is hidden), as a user would before clicking."""
+    wait_for(
+        lambda: (
+            not [
+                button
+                for button in screen.selenium.find_elements(By.CSS_SELECTOR, "footer button")
+                if button.is_displayed() and button.text.strip() == "stop"
+            ]
+        )
+    )
+
+
+def test_many_commands_keep_one_usable_list_and_a_panel_delete_can_be_undone(
+    screen: Screen,
+) -> None:
+    screen.open("/", timeout=15)
+    send(screen, "Add buy milk")
+    screen.should_contain("1 pending")
+    wait_for_reply(screen)
+    for text in ("Add call mom", "Add walk the dog", "Show my todos"):
+        send(screen, text)
+        wait_for_reply(screen)
+    screen.should_contain("3 pending")
+    # One list with a checkbox per todo; the older list kept counts and nothing to click.
+    wait_for(lambda: len(card_checkboxes(screen)) == 3)
+    screen.should_contain("The list moved further down")
+    wait_for(lambda: 'Added "call mom".' in screen.selenium.find_element(By.TAG_NAME, "body").text)
+
+    panel = screen.selenium.find_element(By.CSS_SELECTOR, ".todo-panel")
+    row = panel.find_element(By.XPATH, ".//*[normalize-space(text())='call mom']/..")
+    row.find_element(By.CSS_SELECTOR, "button[aria-label='Delete']").click()
+    wait_for(lambda: "2 pending" in panel.text and 'Deleted "call mom"' in panel.text)
+    wait_for(lambda: len(card_checkboxes(screen)) == 2)
+    panel.find_element(By.XPATH, ".//button[normalize-space(.)='Undo']").click()
+    wait_for(lambda: "3 pending" in panel.text and "call mom" in panel.text)
+    wait_for(lambda: len(card_checkboxes(screen)) == 3)
 
 
 def test_markup_in_a_title_shows_as_text_and_never_runs(screen: Screen) -> None:

@@ -23,6 +23,18 @@ async def settle(user: User, seconds: float = 0.3) -> None:
     await asyncio.sleep(seconds)
 
 
+async def shows(user: User, marker: str) -> None:
+    """Wait until an element with this marker is on the page and the reply has ended."""
+    await until(lambda: bool(user.find(marker=marker).elements))
+    await idle(user)
+
+
+async def idle(user: User) -> None:
+    """Wait until no reply or card action is in flight (Stop is hidden)."""
+    # The page ignores card clicks while a stream runs; a user waits for the answer too.
+    await until(lambda: not [e for e in elements(user) if "stop" in e._markers and e.visible])
+
+
 def elements(user: User) -> list[ui.element]:
     """Return every element of the open page."""
     return list(user.client.layout.descendants())
@@ -51,9 +63,9 @@ async def test_a_message_adds_todos_and_shows_card_and_panel(user: User) -> None
     await user.open("/")
     await user.should_see("Offline demo model")
     await send(user, "Add three tasks: buy groceries, finish report, and call mom")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     await user.should_see("3 pending")
-    assert len(todo_ids(user)) == 3
+    await until(lambda: len(todo_ids(user)) == 3)
     assert text_of(user, "panel-counts") == "3 pending · 0 done"
     await user.should_see("finish report")
 
@@ -61,7 +73,7 @@ async def test_a_message_adds_todos_and_shows_card_and_panel(user: User) -> None
 async def test_ticking_the_card_updates_card_and_panel(user: User) -> None:
     await user.open("/")
     await send(user, "Add buy milk to my list")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     (todo_id,) = todo_ids(user)
 
     user.find(marker=f"todo-check-{todo_id}").click()
@@ -73,23 +85,32 @@ async def test_ticking_the_card_updates_card_and_panel(user: User) -> None:
 async def test_delete_and_add_from_the_card(user: User) -> None:
     await user.open("/")
     await send(user, "Add walk the dog")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     (todo_id,) = todo_ids(user)
 
     user.find(marker="todo-add-input").type("water plants 🌱")
     user.find(marker="todo-add-button").click()
     await until(lambda: len(todo_ids(user)) == 2)
     await user.should_see("water plants 🌱")
+    await idle(user)
 
     user.find(marker=f"todo-delete-{todo_id}").click()
     await until(lambda: todo_id not in todo_ids(user))
     await user.should_not_see(marker=f"todo-row-{todo_id}")
+    await user.should_see('Deleted "walk the dog".')
+    await idle(user)
+
+    # Undo on the card brings it back, in card and panel.
+    user.find(marker="todo-undo-button").click()
+    await until(lambda: todo_id in todo_ids(user))
+    await user.should_see(marker=f"todo-row-{todo_id}")
+    await user.should_not_see(marker="todo-undo-button")
 
 
 async def test_panel_changes_reach_the_card(user: User) -> None:
     await user.open("/")
     await send(user, "Add call the bank")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     (todo_id,) = todo_ids(user)
 
     checkbox(user, f"panel-check-{todo_id}").set_value(True)
@@ -106,7 +127,7 @@ async def test_panel_changes_reach_the_card(user: User) -> None:
 async def test_threads_are_listed_renamed_reopened_and_deleted(user: User) -> None:
     await user.open("/")
     await send(user, "Add buy stamps")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     await user.should_see("Add buy stamps", kind=ui.item_label)
 
     user.find("New chat").click()
@@ -116,7 +137,7 @@ async def test_threads_are_listed_renamed_reopened_and_deleted(user: User) -> No
 
     user.find(marker="thread-item").click()
     await settle(user)
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
 
     user.find(marker="rename-thread").click()
     user.find(marker="thread-title-input").clear().type("Errands")
@@ -135,11 +156,11 @@ async def test_threads_are_listed_renamed_reopened_and_deleted(user: User) -> No
 async def test_history_comes_back_after_reopening_the_page(user: User) -> None:
     await user.open("/")
     await send(user, "Add renew passport")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     await settle(user)
     await user.open(f"/?thread={user_thread_id(user)}")
     await user.should_see("Add renew passport", kind=ui.label)
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
 
 
 def user_thread_id(user: User) -> str:
@@ -152,7 +173,7 @@ async def test_markup_in_messages_and_titles_shows_as_text(user: User) -> None:
     await user.open("/")
     attack = "<img src=x onerror=alert(1)> **bold** <script>alert(2)</script>"
     await send(user, f"Add {attack}")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     await user.should_see(f"Add {attack}", kind=ui.label)
     assert not [e for e in elements(user) if isinstance(e, ui.html)]
 
@@ -160,7 +181,7 @@ async def test_markup_in_messages_and_titles_shows_as_text(user: User) -> None:
 async def test_two_users_never_see_each_other(user: User, create_user: Callable[[], User]) -> None:
     await user.open("/")
     await send(user, "Add alice secret")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
 
     other = create_user()
     await other.open("/")
@@ -173,7 +194,7 @@ async def test_a_change_in_one_tab_shows_in_the_other(user: User) -> None:
     first_tab = await user.open("/")
     await user.open("/")
     await send(user, "Add shared task")
-    await user.should_see(marker="todo-card")
+    await shows(user, "todo-card")
     user.client = first_tab
     await until(lambda: text_of(user, "panel-counts") == "1 pending · 0 done")
     await user.should_see("shared task", kind=ui.label)

@@ -23,6 +23,7 @@ from tests.wire import (
     events_of,
     file_hashes,
     folder_of,
+    list_cards,
     remount,
     say,
     start_thread,
@@ -287,7 +288,7 @@ def test_a_read_only_data_folder_refuses_writes_clearly_and_keeps_data(
     ):
         alice, bob = clients(url), clients(url)
         thread_id, events = start_thread(alice, "Add buy milk")
-        (card,) = done_items(events, "widget")
+        (card,) = list_cards(events)
         (todo_id,) = [t["id"] for t in alice.get("/api/todos").json()["todos"]]
         items_before = thread_items(alice, thread_id)
         files_before = file_hashes(data)

@@ -20,6 +20,7 @@ from tests.wire import (
     events_of,
     file_hashes,
     folder_of,
+    list_cards,
     say,
     start_thread,
     thread_items,
@@ -80,7 +81,7 @@ def alice(app: tuple[str, Path]) -> Iterator[Alice]:
             client, "items.feedback", thread_id=first, item_ids=[answer], kind="positive"
         )
         assert feedback.status_code == 200
-        (card,) = [item["id"] for item in done_items(events, "widget")]
+        (card,) = [item["id"] for item in list_cards(events)]
         alice = Alice(
             client=client,
             folder=folder_of(client, data),
@@ -106,7 +107,7 @@ def bob(app: tuple[str, Path]) -> Iterator[httpx.Client]:
 def bob_thread(bob: httpx.Client) -> tuple[str, str]:
     """Give Bob a thread with a todo card; return the thread and card ids."""
     thread_id, events = start_thread(bob, "Add bob's chore")
-    (card,) = [item["id"] for item in done_items(events, "widget")]
+    (card,) = [item["id"] for item in list_cards(events)]
     return thread_id, card
 
 
@@ -323,6 +324,7 @@ async def test_the_page_does_not_open_alices_thread_for_bob(
     await user.should_see(marker="todo-card", retries=300)  # a turn takes seconds when busy
     await until(lambda: open_thread_id(user).startswith("thr_"))
     alice_thread = open_thread_id(user)
+    await until(lambda: len(panel_todo_ids(user)) == 1)  # the panel reads in the background
     (alice_todo,) = panel_todo_ids(user)
 
     bob = create_user()
@@ -345,4 +347,4 @@ async def test_the_page_does_not_open_alices_thread_for_bob(
     await user.should_see("Add alice secret plan", kind=ui.label)
     await user.should_not_see(f"Delete {alice_todo}")
     await user.should_not_see("Delete the secret plan")
-    assert panel_todo_ids(user) == [alice_todo]
+    await until(lambda: panel_todo_ids(user) == [alice_todo])

@@ -212,26 +212,43 @@ async def test_unknown_or_foreign_id_changes_nothing(h: Harness) -> None:
     ]
 
 
-async def test_without_a_live_sender_a_fresh_card_is_added(h: Harness) -> None:
-    old = await h.show_card()
+async def test_without_a_live_sender_the_live_card_is_updated_in_place(h: Harness) -> None:
+    old_card = await h.show_card(live=False)
+    live = await h.show_card()
     events = await h.click("todo.toggle", {"id": h.todo("buy groceries").id}, None)
-    retired = replaced_card(events)
-    assert retired.id == old.id and not is_live_todo_card(retired.widget)
+    updated = replaced_card(events)
+    assert updated.id == live.id and is_live_todo_card(updated.widget)
+    assert component(updated.widget, "todo-done-count")["label"] == "1 done"
+    # A click that reaches the server from an old card (API clients) updates the live one too.
+    events = await h.click("todo.delete", {"id": h.todo("finish report").id}, old_card)
+    assert [t.title for t in h.repo.list("alice")] == ["buy groceries"]
+    assert replaced_card(events).id == live.id
+    assert not [e for e in events if isinstance(e, ThreadItemDoneEvent) and e.item.type == "widget"]
+
+
+async def test_without_any_live_card_a_fresh_one_is_added(h: Harness) -> None:
+    events = await h.click("todo.toggle", {"id": h.todo("buy groceries").id}, None)
     (fresh,) = [
         e.item
         for e in events
         if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, WidgetItem)
     ]
-    assert is_live_todo_card(fresh.widget) and fresh.id != old.id
+    assert is_live_todo_card(fresh.widget)
     assert (await h.stored(fresh.id)).widget == fresh.widget
 
-    # A click that reaches the server from a snapshot also gets a fresh card.
-    snapshot = await h.stored(old.id)
-    events = await h.click("todo.delete", {"id": h.todo("finish report").id}, snapshot)
-    assert [t.title for t in h.repo.list("alice")] == ["buy groceries"]
-    added = [e for e in events if isinstance(e, ThreadItemDoneEvent)]
-    assert isinstance(added[0].item, WidgetItem) and added[0].item.id not in (old.id, fresh.id)
-    assert (await h.stored(fresh.id)).widget.key == "todo-card-snapshot"
+
+async def test_deleting_from_the_card_offers_undo(h: Harness) -> None:
+    card = await h.show_card()
+    todo = h.todo("finish report")
+    events = await h.click("todo.delete", {"id": todo.id}, card)
+    card = replaced_card(events)
+    assert component(card.widget, "todo-undo-text")["value"] == 'Deleted "finish report".'
+    undo = component(card.widget, "todo-undo-button")["onClickAction"]
+    events = await h.click(undo["type"], undo["payload"], card)
+    assert h.todo("finish report") == todo  # back with its id, position and state
+    assert component(replaced_card(events).widget, "todo-undo") is None
+    await h.click(undo["type"], undo["payload"], card)
+    assert [t.title for t in h.repo.list("alice")] == ["buy groceries", "finish report"]
 
 
 async def test_unknown_action_only_refreshes(h: Harness) -> None:
@@ -266,6 +283,7 @@ async def test_subscribe_reports_only_this_users_changes(h: Harness) -> None:
 async def test_card_updates_of_a_thread_run_one_at_a_time(h: Harness) -> None:
     card = await h.show_card()
     todo_id = h.todo("buy groceries").id
+    h.repo.add("alice", ["added in another tab"])
     refresh = h.use_case.handle_action(
         ActionRequest(h.thread, Action(type="todo.refresh", payload={}), card, h.context, h.store)
     )

@@ -8,17 +8,24 @@ from typing import Any
 import pytest
 from agents import RunContextWrapper, Runner, set_tracing_disabled
 from agents.testing import ScriptedModel, assistant_message, function_call
+from chatkit.actions import Action
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.types import (
+    InferenceOptions,
     ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
     WidgetItem,
 )
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
+from chatkit_bridge.use_case import ActionRequest
+from tests.test_todo_actions import component
+from use_cases.todo.changes import CHANGE_CARD_KEY
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.tools import TOOL_NAMES
 from use_cases.todo.use_case import TodoUseCase
@@ -41,6 +48,16 @@ class TurnResult:
     def text(self) -> str:
         assert len(self.outputs) == 1
         return self.outputs[0]
+
+    def changes(self) -> list[WidgetItem]:
+        """Return the one-line change confirmations added in this turn."""
+        return [
+            event.item
+            for event in self.events
+            if isinstance(event, ThreadItemDoneEvent)
+            and isinstance(event.item, WidgetItem)
+            and getattr(event.item.widget, "key", None) == CHANGE_CARD_KEY
+        ]
 
     def cards(self) -> list[WidgetItem]:
         """Return the todo cards streamed (added or replaced) in this turn, in order."""
@@ -91,6 +108,35 @@ class Harness:
         model.assert_complete()
         outputs = [item.output for item in result.new_items if item.type == "tool_call_output_item"]
         return TurnResult([str(output) for output in outputs], events)
+
+    async def user_says(self, text: str) -> None:
+        """Store a user message, as ChatKit does before the turn that answers it."""
+        self.turns += 1
+        message = UserMessageItem(
+            id=f"msg_user_{self.turns}",
+            thread_id=self.thread.id,
+            created_at=datetime.now(),
+            content=[UserMessageTextContent(text=text)],
+            inference_options=InferenceOptions(),
+        )
+        await self.store.add_thread_item(self.thread.id, message, self.context)
+
+    async def click_undo(self, change: WidgetItem) -> list[ThreadStreamEvent]:
+        """Press Undo on a confirmation, persisting the events like ChatKitServer."""
+        button = component(change.widget, "todo-change-undo")
+        assert button is not None
+        action: Action[str, Any] = Action(
+            type=button["onClickAction"]["type"], payload=button["onClickAction"]["payload"]
+        )
+        request = ActionRequest(self.thread, action, change, self.context, self.store)
+        events = []
+        async for event in self.use_case.handle_action(request):
+            if isinstance(event, ThreadItemDoneEvent):
+                await self.store.add_thread_item(self.thread.id, event.item, self.context)
+            elif isinstance(event, ThreadItemReplacedEvent):
+                await self.store.save_item(self.thread.id, event.item, self.context)
+            events.append(event)
+        return events
 
     async def stored_cards(self) -> list[WidgetItem]:
         """Return the todo cards stored in the thread, oldest first."""
@@ -248,16 +294,25 @@ async def test_clear_completed(h: Harness) -> None:
     assert h.titles() == ["b"]
 
 
-async def test_one_live_card_per_thread(h: Harness) -> None:
+async def test_one_live_card_per_thread_updated_in_place(h: Harness) -> None:
     await seed(h, "a", "b")
     first = (await h.turn(("list_todos", {}))).cards()[0]
-    second = (await h.turn(("complete_todo", {"reference": "a"}))).cards()[0]
-    assert first.id != second.id
+    result = await h.turn(("complete_todo", {"reference": "a"}))
+    # The change is confirmed in one line; the list card above follows it in place.
+    assert [c.id for c in result.cards()] == [first.id]
+    (change,) = result.changes()
+    assert component(change.widget, "todo-change-text")["value"] == 'Marked "a" as done.'
+    assert component(change.widget, "todo-change-undo")["label"] == "Undo"
+    stored = await h.stored_cards()
+    assert [c.id for c in stored] == [first.id]
+    assert "✅ a" in (stored[0].copy_text or "")
+    # Asking for the list again moves it down; the old card keeps counts and no controls.
+    second = (await h.turn(("list_todos", {}))).cards()[0]
     stored = await h.stored_cards()
     assert [c.id for c in stored] == [first.id, second.id]
     assert [is_live_todo_card(c.widget) for c in stored] == [False, True]
-    # The snapshot keeps what the list looked like then.
-    assert "⬜ a" in (stored[0].copy_text or "") and "✅ a" in (stored[1].copy_text or "")
+    assert component(stored[0].widget, "todo-done-count")["label"] == "1 done"
+    assert not [n for n in stored[0].widget.model_dump_json().split('"') if n == "Checkbox"]
 
 
 async def test_several_tools_in_one_turn_share_one_card(h: Harness) -> None:
@@ -270,9 +325,44 @@ async def test_several_tools_in_one_turn_share_one_card(h: Harness) -> None:
         ],
     )
     assert len({card.id for card in result.cards()}) == 1
+    assert len(result.changes()) == 3
     stored = await h.stored_cards()
-    assert [is_live_todo_card(c.widget) for c in stored] == [False, True]
-    assert stored[1].copy_text and "✅ a" in stored[1].copy_text and "⬜ B" in stored[1].copy_text
+    assert [is_live_todo_card(c.widget) for c in stored] == [True]
+    assert stored[0].copy_text and "✅ a" in stored[0].copy_text and "⬜ B" in stored[0].copy_text
+
+
+async def test_undo_on_a_confirmation_reverts_once(h: Harness) -> None:
+    await seed(h, "keep")
+    await h.turn(("list_todos", {}))
+    (change,) = (await h.turn(("add_todos", {"titles": ["buy milk"]}))).changes()
+    assert h.titles() == ["keep", "buy milk"]
+    events = await h.click_undo(change)
+    assert h.titles() == ["keep"]
+    undone, card = [e.item for e in events if isinstance(e, ThreadItemReplacedEvent)]
+    assert undone.id == change.id and component(undone.widget, "todo-change-undo") is None
+    assert component(undone.widget, "todo-change-undone")["value"] == "Undone"
+    assert is_live_todo_card(card.widget) and "buy milk" not in (card.copy_text or "")
+    await h.click_undo(change)  # the old button, pressed again, changes nothing
+    assert h.titles() == ["keep"]
+
+    (change,) = (await h.turn(("delete_todo", {"reference": "keep"}))).changes()
+    assert h.titles() == []
+    await h.click_undo(change)
+    await h.click_undo(change)
+    assert h.titles() == ["keep"]
+
+
+async def test_a_retried_turn_adds_nothing_twice(h: Harness) -> None:
+    await h.user_says("add buy milk")
+    await h.turn(("add_todos", {"titles": ["buy milk"]}))
+    # A retry or regenerate answers the same user message again.
+    result = await h.turn(("add_todos", {"titles": ["buy milk", "bread"]}))
+    assert result.text == "Added 2 todos: buy milk, bread."
+    assert h.titles() == ["buy milk", "bread"]
+    # A new message asking again is a new wish.
+    await h.user_says("add buy milk")
+    await h.turn(("add_todos", {"titles": ["buy milk"]}))
+    assert h.titles() == ["buy milk", "bread", "buy milk"]
 
 
 async def test_users_see_only_their_own_todos(h: Harness, tmp_path: Path) -> None:

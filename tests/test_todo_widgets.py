@@ -17,17 +17,17 @@ from pydantic import TypeAdapter
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
-from use_cases.todo.models import Todo
+from use_cases.todo.live_card import retire_live_cards, snapshot_widget
+from use_cases.todo.models import Todo, TodoPage
 from use_cases.todo.widgets import (
     ALL_DONE_TEXT,
+    CARD_ROWS,
     EMPTY_TEXT,
     SNAPSHOT_TEXT,
     build_todo_card,
     due_label,
     is_live_todo_card,
     is_todo_card,
-    retire_live_cards,
-    snapshot_widget,
     todo_card_copy_text,
 )
 
@@ -171,18 +171,18 @@ def test_titles_are_kept_exactly(title: str) -> None:
     assert f"⬜ {title} (ID: todo_ffffff)" in todo_card_copy_text([todo("todo_ffffff", title)])
 
 
-def test_snapshot_is_read_only(todos: list[Todo]) -> None:
+def test_an_older_card_collapses_to_counts_with_nothing_to_click(todos: list[Todo]) -> None:
     snapshot = build_todo_card(todos, TODAY, live=False)
     assert is_todo_card(snapshot) and not is_live_todo_card(snapshot)
     everything = nodes(snapshot)
     action_keys = {"onClickAction", "onChangeAction", "onSubmitAction"}
     assert not [node for node in everything if action_keys & node.keys()]
-    assert not [node for node in everything if node["type"] in ("Form", "Button", "Input")]
-    checkboxes = [node for node in everything if node["type"] == "Checkbox"]
-    assert len(checkboxes) == 4 and all(node["disabled"] for node in checkboxes)
+    controls = ("Form", "Button", "Input", "Checkbox")
+    assert not [node for node in everything if node["type"] in controls]
     assert by_id(snapshot, "todo-snapshot-caption")["value"] == SNAPSHOT_TEXT
-    assert by_id(snapshot, "todo-title-todo_aaaaaa")["lineThrough"] is True
     assert by_id(snapshot, "todo-done-count")["label"] == "1 done"
+    assert by_id(snapshot, "todo-pending-count")["label"] == "3 pending"
+    assert not has_id(snapshot, "todo-title-todo_aaaaaa")
 
 
 def test_snapshot_of_a_reloaded_dynamic_card_matches(todos: list[Todo]) -> None:
@@ -194,6 +194,23 @@ def test_snapshot_of_a_reloaded_dynamic_card_matches(todos: list[Todo]) -> None:
     # Anything that is not a live todo card is left alone.
     again = snapshot_widget(build_todo_card(todos, TODAY, live=False))
     assert again.model_dump(mode="json") == expected
+
+
+def test_a_long_list_shows_its_first_rows_and_counts_the_rest() -> None:
+    rows = [todo(f"todo_{n:06x}", f"task {n}", done=n % 4 == 0) for n in range(CARD_ROWS)]
+    page = TodoPage(todos=rows, total=10_000, done=2_500)
+    card = build_todo_card(page, TODAY)
+    assert by_id(card, "todo-pending-count")["label"] == "7500 pending"
+    assert by_id(card, "todo-done-count")["label"] == "2500 done"
+    assert len(by_id(card, "todo-list")["children"]) == CARD_ROWS
+    assert by_id(card, "todo-more")["value"].startswith(f"…and {10_000 - CARD_ROWS} more")
+    copy_text = todo_card_copy_text(page)
+    assert f"…and {10_000 - CARD_ROWS} more" in copy_text
+    assert "Total: 10000 items (2500 completed, 7500 pending)" in copy_text
+    # Whatever the list's length, a stored card stays this small.
+    assert len(card.model_dump_json()) < 40_000
+    small = build_todo_card(rows[:3], TODAY)
+    assert not has_id(small, "todo-more")
 
 
 @pytest.mark.parametrize("live", [True, False])

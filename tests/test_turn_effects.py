@@ -167,18 +167,22 @@ async def test_retry_after_a_failed_tool_turn_does_not_repeat_the_change(
     assert real.titles() == [("buy milk", False)]
 
 
-async def test_editing_tells_a_real_model_what_to_revert(real: Stack, fake: FakeOpenAI) -> None:
+async def test_editing_undoes_the_todo_change_before_a_real_model_answers(
+    real: Stack, fake: FakeOpenAI
+) -> None:
     fake.script = [CallTool("add_todos", '{"titles": ["buy milk"]}'), Say("Added buy milk.")]
     thread_id, message = await start(real, "Add buy milk")
     asked = len(fake.requests)
 
-    fake.script = [Say("Which one should go?")]
+    fake.script = [Say("What should I add?")]
     await edit(real, thread_id, message, "Add buy bread")
 
+    # The todo tools register their Undo, so the replaced answer's add is reverted first and
+    # the model sees the edited message with nothing left to revert.
+    assert real.titles() == []
     prompt = fake.requests[asked].body["messages"]
     assert prompt[-1]["role"] == "user" and typed_text(prompt[-1]) == "Add buy bread"
-    told = [m for m in prompt if "edited their next message" in str(m.get("content"))]
-    assert told and "buy milk" in str(told[0]["content"])
+    assert not [m for m in prompt if "edited their next message" in str(m.get("content"))]
 
 
 async def test_only_changes_are_remembered_not_reads(real: Stack, fake: FakeOpenAI) -> None:

@@ -73,6 +73,13 @@ def done_items(events: list[Event], kind: str) -> list[Event]:
     ]
 
 
+def list_cards(events: list[Event]) -> list[Event]:
+    """Return the todo list cards a stream finished or replaced (not the change lines)."""
+    return [
+        item for item in done_items(events, "widget") if item["widget"].get("key") == "todo-card"
+    ]
+
+
 def thread_items(client: httpx.Client, thread_id: str) -> list[Event]:
     """Return the visible items of a thread, oldest first."""
     response = call(client, "items.list", thread_id=thread_id, limit=1000, order="asc")

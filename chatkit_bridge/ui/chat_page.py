@@ -266,7 +266,9 @@ class ChatPage:
 
     def _schedule_refresh(self) -> None:
         """Coalesce change notifications into one refresh."""
-        if self.refresh_pending:
+        # A change during this page's own turn or click is already drawn by it: refreshing
+        # again would only rewrite the card (and drop clicks while the refresh runs).
+        if self.refresh_pending or self.busy:
             return
         self.refresh_pending = True
         if not self.busy:

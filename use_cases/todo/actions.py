@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from weakref import WeakValueDictionary
 
+from chatkit.actions import ActionConfig
 from chatkit.types import (
     HiddenContextItem,
     ThreadItemDoneEvent,
@@ -15,31 +16,48 @@ from chatkit.types import (
     ThreadStreamEvent,
     WidgetItem,
 )
+from pydantic import ValidationError
 
 from chatkit_bridge.use_case import ActionRequest
+from use_cases.todo.changes import (
+    CHANGE_CARD_KEY,
+    UNDO_ACTION,
+    Undo,
+    apply_undo,
+    undone_card,
+)
 from use_cases.todo.data import TodoRepository
+from use_cases.todo.live_card import find_live_card
 from use_cases.todo.models import TodoError, TodoNotFoundError
 from use_cases.todo.widgets import (
     ADD_ACTION,
+    CARD_ROWS,
     DELETE_ACTION,
     REFRESH_ACTION,
     RENAME_ACTION,
     TOGGLE_ACTION,
     build_todo_card,
     is_live_todo_card,
-    retire_live_cards,
     todo_card_copy_text,
 )
 
 logger = logging.getLogger(__name__)
 
-ACTION_TYPES = (TOGGLE_ACTION, DELETE_ACTION, ADD_ACTION, RENAME_ACTION, REFRESH_ACTION)
+ACTION_TYPES = (
+    TOGGLE_ACTION,
+    DELETE_ACTION,
+    ADD_ACTION,
+    RENAME_ACTION,
+    REFRESH_ACTION,
+    UNDO_ACTION,
+)
 GONE = "That todo no longer exists."
 # One card update at a time per thread: a refresh that read the list just before a click's
 # change must not overwrite the card that click produced. Locks vanish when unused.
 _thread_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 # Where a client may put the checkbox's new state; the first one present wins.
 _CHECKED_KEYS = ("checked", "completed", "value")
+_UNDO_STRIP = "todo-undo"
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class Outcome:
     note: str | None = None
     error: str | None = None
     draft: str | None = None
+    # A line saying what was just done from the card, and the action that reverts it.
+    undo: tuple[str, ActionConfig] | None = None
 
 
 def explicit_checked(payload: dict[str, Any]) -> bool | None:
@@ -93,7 +113,14 @@ def apply_action(
             )
         if kind == DELETE_ACTION:
             todo = repository.delete(user_id, todo_id)
-            return Outcome(note=f"The user deleted '{todo.title}' ({todo.id}) via the card.")
+            return Outcome(
+                note=f"The user deleted '{todo.title}' ({todo.id}) via the card.",
+                undo=(f'Deleted "{todo.title}".', Undo(restore=[todo]).action()),
+            )
+        if kind == UNDO_ACTION:
+            undo = Undo.model_validate(payload.get("undo") or {})
+            apply_undo(repository, user_id, undo)
+            return Outcome(note="The user pressed Undo: the last change shown was reverted.")
         if kind == RENAME_ACTION:
             before = repository.get(user_id, todo_id)
             title = payload.get("title")
@@ -104,6 +131,8 @@ def apply_action(
         return Outcome(error=GONE)
     except TodoError as error:
         return Outcome(error=str(error))
+    except ValidationError:
+        return Outcome(error="That Undo is no longer valid.")
     logger.warning("unknown todo action %r", kind)
     return Outcome()
 
@@ -139,19 +168,31 @@ async def _apply_and_redraw(
     outcome = await asyncio.to_thread(
         apply_action, repository, user_id, request.action.type, payload
     )
-    todos = await asyncio.to_thread(repository.list, user_id)
-    card = build_todo_card(todos, today(), error=outcome.error, draft=outcome.draft)
-    copy_text = todo_card_copy_text(todos)
+    page = await asyncio.to_thread(repository.page, user_id, CARD_ROWS)
+    card = build_todo_card(
+        page, today(), error=outcome.error, draft=outcome.draft, undo=outcome.undo
+    )
+    copy_text = todo_card_copy_text(page)
     thread, store, context = request.thread, request.store, request.context
     sender = request.sender
-    if sender is not None and is_live_todo_card(sender.widget):
+    if sender is not None and getattr(sender.widget, "key", None) == CHANGE_CARD_KEY:
+        # An Undo on a confirmation: strike the line through and update the list where it is.
+        if request.action.type == UNDO_ACTION and outcome.error is None:
+            text = _text_of(sender.widget, "todo-change-text") or "The change"
+            yield ThreadItemReplacedEvent(
+                item=sender.model_copy(update={"widget": undone_card(text)})
+            )
+        sender = None
+    if sender is None or not is_live_todo_card(sender.widget):
+        # Sent from a confirmation, an old card or no widget at all (an edit undoing a turn):
+        # the list to update is the thread's live card, wherever it is.
+        sender = await find_live_card(store, thread, context)
+    if sender is not None:
         # Replacing (not updating) the item makes the server persist the new card.
         yield ThreadItemReplacedEvent(
             item=sender.model_copy(update={"widget": card, "copy_text": copy_text})
         )
-    else:
-        for event in await retire_live_cards(store, thread, context):
-            yield event
+    elif request.action.type != UNDO_ACTION:
         yield ThreadItemDoneEvent(
             item=WidgetItem(
                 id=store.generate_item_id("message", thread, context),
@@ -161,7 +202,8 @@ async def _apply_and_redraw(
                 copy_text=copy_text,
             )
         )
-    if outcome.note:
+    # Without a sender nobody clicked: the bridge replays an undo on edit and tells the model.
+    if outcome.note and request.sender is not None:
         yield ThreadItemDoneEvent(
             item=HiddenContextItem(
                 id=store.generate_item_id("message", thread, context),
@@ -172,19 +214,56 @@ async def _apply_and_redraw(
         )
 
 
+def _text_of(widget: Any, component_id: str) -> str | None:
+    """Find a Text component's value in a widget, whatever class it was reloaded as."""
+    found = _component(widget.model_dump(mode="json"), component_id)
+    return found.get("value") if found else None
+
+
+def _component(node: Any, component_id: str) -> dict[str, Any] | None:
+    if not isinstance(node, dict):
+        return None
+    if node.get("id") == component_id:
+        return node
+    for child in node.get("children") or []:
+        if (found := _component(child, component_id)) is not None:
+            return found
+    return None
+
+
+def _without_undo(node: Any) -> Any:
+    """Drop the undo strip from a serialized card, to compare what the list shows."""
+    if isinstance(node, dict):
+        children = node.get("children")
+        if isinstance(children, list):
+            kept = [_without_undo(c) for c in children if _component_id(c) != _UNDO_STRIP]
+            return {**node, "children": kept}
+    return node
+
+
+def _component_id(node: Any) -> Any:
+    return node.get("id") if isinstance(node, dict) else None
+
+
 async def refresh_card(
     request: ActionRequest,
     repository: TodoRepository,
     today: Callable[[], date] = date.today,
 ) -> AsyncIterator[ThreadStreamEvent]:
-    """Redraw the live card from current data after a change made elsewhere (panel, tab)."""
+    """Redraw the live card after a change made elsewhere (panel, tab); never an equal one."""
     sender = request.sender
-    # Only the live card follows the data; snapshots and other widgets stay as they were.
     if sender is None or not is_live_todo_card(sender.widget):
+        # The newest widget may be a confirmation: the live list card is further up.
+        sender = await find_live_card(request.store, request.thread, request.context)
+    if sender is None:
         return
-    todos = await asyncio.to_thread(repository.list, request.context.user_id)
-    card = build_todo_card(todos, today())
-    copy_text = todo_card_copy_text(todos)
+    page = await asyncio.to_thread(repository.page, request.context.user_id, CARD_ROWS)
+    card = build_todo_card(page, today())
+    # After the page's own turn or click the card already shows this data: writing it again
+    # would only rewrite the thread.
+    shown = _without_undo(sender.widget.model_dump(mode="json", exclude_none=True))
+    if shown == card.model_dump(mode="json", exclude_none=True):
+        return
     yield ThreadItemReplacedEvent(
-        item=sender.model_copy(update={"widget": card, "copy_text": copy_text})
+        item=sender.model_copy(update={"widget": card, "copy_text": todo_card_copy_text(page)})
     )

@@ -1,10 +1,14 @@
-"""`/api/todos`: the caller's todos as JSON, for scripts and other front ends."""
+"""`/api/todos`: the caller's todos as JSON, for scripts and other front ends.
+
+`GET /api/todos` answers one page: `{"todos": [...], "next": cursor or null, "total", "done"}`;
+`GET /api/todos?after=<next>` continues. `limit` (1-1000, default 500) sets the page size.
+"""
 
 import asyncio
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -12,7 +16,10 @@ from chatkit_bridge.http import error_response, storage_error_response
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.jsonfiles import StorageError
 from use_cases.todo.data import TodoRepository
-from use_cases.todo.models import Todo, TodoError, TodoNotFoundError
+from use_cases.todo.models import Todo, TodoError, TodoLimitError, TodoNotFoundError, TodoPage
+
+PAGE_SIZE = 500
+MAX_PAGE_SIZE = 1000
 
 
 class NewTodos(BaseModel):
@@ -32,7 +39,8 @@ class TodoChange(BaseModel):
 
 def todo_json(todo: Todo) -> dict[str, Any]:
     """Serialise a todo for the API."""
-    return todo.model_dump(mode="json")
+    # Where a todo came from (a thread's turn) is bookkeeping for retries, not API data.
+    return todo.model_dump(mode="json", exclude={"origin"})
 
 
 def todo_router(repository: TodoRepository, auth_mode: str) -> APIRouter:
@@ -45,9 +53,13 @@ def todo_router(repository: TodoRepository, auth_mode: str) -> APIRouter:
         return await asyncio.to_thread(operation, user_id, *args)
 
     @router.get("")
-    async def list_todos(request: Request) -> JSONResponse:
-        """List the caller's todos in their order."""
-        return await answer(lambda: run(request, repository.list), many=True)
+    async def list_todos(
+        request: Request,
+        limit: int = Query(default=PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+        after: str | None = Query(default=None, max_length=80),
+    ) -> JSONResponse:
+        """List one page of the caller's todos in their order, with a cursor to the next."""
+        return await answer(lambda: run(request, repository.page, limit, after))
 
     @router.post("")
     async def add_todos(request: Request, body: NewTodos) -> JSONResponse:
@@ -86,10 +98,15 @@ async def answer(call: Any, many: bool = False, status: int = 200) -> JSONRespon
         return error_response(401, f"Not signed in: {error}.")
     except TodoNotFoundError as error:
         return error_response(404, str(error))
+    except TodoLimitError as error:
+        return error_response(409, str(error))
     except TodoError as error:
         return error_response(400, str(error))
     except StorageError as error:
         return storage_error_response(error)
+    if isinstance(result, TodoPage):
+        body = {"todos": [todo_json(todo) for todo in result.todos], "next": result.next}
+        return JSONResponse({**body, "total": result.total, "done": result.done})
     if many:
         return JSONResponse({"todos": [todo_json(todo) for todo in result]}, status_code=status)
     return JSONResponse({"todo": todo_json(result)}, status_code=status)

@@ -17,7 +17,8 @@ from typing import Any
 
 from chatkit_bridge.documents import Listener, Record, TinyDBDocuments, UserDocuments
 from chatkit_bridge.jsonfiles import JsonFiles
-from use_cases.todo.models import MAX_TITLE_LENGTH, Todo, TodoError, TodoNotFoundError
+from use_cases.todo.limits import TodoLimits
+from use_cases.todo.models import Todo, TodoError, TodoLimitError, TodoNotFoundError, TodoPage
 
 # Words people add around a description ("the task to call mom") that say
 # nothing about which todo they mean.
@@ -31,6 +32,8 @@ STOP_WORDS = frozenset(_FILLER.split())
 _WORD = re.compile(r"\w+")
 _POSITION = re.compile(r"(?:(?:number|no\.?|item|todo|task)\s*)?#?\s*(\d+)(?:st|nd|rd|th)?")
 _BARE_ID = re.compile(r"[0-9a-f]{6}")
+_CURSOR = re.compile(r"(-?\d{1,18}):(todo_[0-9a-f]{1,32})")
+DEFAULT_TITLE_LENGTH = TodoLimits.model_fields["todo_max_title_length"].default
 
 
 def stem(word: str) -> str:
@@ -104,26 +107,44 @@ def find_todos(todos: Sequence[Todo], reference: str) -> list[Todo]:
     return best
 
 
-def clean_title(title: str) -> str:
+def clean_title(title: str, max_length: int = DEFAULT_TITLE_LENGTH) -> str:
     """Strip a title's outer whitespace and check it is usable."""
     cleaned = title.strip() if isinstance(title, str) else ""
     if not cleaned:
         raise TodoError("A todo needs a title: it cannot be empty.")
-    if len(cleaned) > MAX_TITLE_LENGTH:
+    if len(cleaned) > max_length:
         raise TodoError(
-            f"A todo title can be at most {MAX_TITLE_LENGTH} characters "
-            f"(this one has {len(cleaned)})."
+            f"A todo title can be at most {max_length} characters "
+            f"(this one has {len(cleaned)}; limit TODO_MAX_TITLE_LENGTH)."
         )
     return cleaned
+
+
+def cursor_of(todo: Todo) -> str:
+    """Return the paging cursor that continues after `todo`."""
+    return f"{todo.position}:{todo.id}"
+
+
+def parse_cursor(cursor: str) -> tuple[int, str]:
+    """Read a cursor made by `cursor_of`; raise TodoError for anything else."""
+    match = _CURSOR.fullmatch(cursor.strip())
+    if match is None:
+        raise TodoError(f"{cursor[:40]!r} is not a cursor this list gave out; use its 'next'.")
+    return int(match.group(1)), match.group(2)
 
 
 def _to_todo(record: Record) -> Todo:
     return Todo.model_validate(record)
 
 
+def _order(record: Record) -> tuple[int, str]:
+    # Positions only grow, but an undone delete can bring back a taken one: the id breaks
+    # ties, so the order is total and a paging cursor always knows where it stopped.
+    return (record.get("position", 0), record.get("id", ""))
+
+
 def _in_list_order(records: builtins.list[Record]) -> builtins.list[Record]:
-    # Stable: records with the same position keep their stored order.
-    return sorted(records, key=lambda record: record.get("position", 0))
+    return sorted(records, key=_order)
 
 
 def _index_of(records: builtins.list[Record], todo_id: str) -> int:
@@ -138,13 +159,18 @@ class TodoRepository:
     """Add, change and find the todos of each user; safe to use from many threads."""
 
     def __init__(
-        self, documents: str | Path | UserDocuments, files: JsonFiles | None = None
+        self,
+        documents: str | Path | UserDocuments,
+        files: JsonFiles | None = None,
+        limits: TodoLimits | None = None,
     ) -> None:
         """Keep todos in `documents`, or in TinyDB files under a data folder.
 
         :param documents: the "todos" documents of any backend, or the app's data folder.
         :param files: the file registry for a data folder (default: the shared one).
+        :param limits: per-user bounds (default: read from the environment).
         """
+        self.limits = limits or TodoLimits()
         if isinstance(documents, UserDocuments):
             self.documents = documents
             # The backend sets aside what fails this check, so one broken todo (an older
@@ -159,6 +185,23 @@ class TodoRepository:
         """Return the user's todos in list order."""
         return [_to_todo(record) for record in _in_list_order(self.documents.read(user_id))]
 
+    def page(self, user_id: str, limit: int, after: str | None = None) -> TodoPage:
+        """Return up to `limit` todos following the cursor `after`, with whole-list counts."""
+        start_key = parse_cursor(after) if after else None
+        records = _in_list_order(self.documents.read(user_id))
+        # Only the slice becomes Todo objects: validating 10,000 records for a card of 20
+        # rows is the cost this method exists to avoid.
+        done = sum(1 for record in records if record.get("completed"))
+        start = 0
+        if start_key is not None:
+            start = next(
+                (i for i, record in enumerate(records) if _order(record) > start_key), len(records)
+            )
+        todos = [_to_todo(record) for record in records[start : start + max(limit, 0)]]
+        more = start + len(todos) < len(records)
+        cursor = cursor_of(todos[-1]) if todos and more else None
+        return TodoPage(todos=todos, total=len(records), done=done, start=start, next=cursor)
+
     def get(self, user_id: str, todo_id: str) -> Todo:
         """Return one todo by id."""
         records = self.documents.read(user_id)
@@ -171,30 +214,70 @@ class TodoRepository:
     # -- changing ---------------------------------------------------------
 
     def add(
-        self, user_id: str, titles: builtins.list[str], due: date | None = None
+        self,
+        user_id: str,
+        titles: builtins.list[str],
+        due: date | None = None,
+        origin: str | None = None,
     ) -> builtins.list[Todo]:
-        """Add todos at the end of the list; any bad title adds nothing."""
+        """Add todos at the end of the list; any bad title adds nothing.
+
+        :param origin: the chat turn adding them; an open todo with the same title and origin
+            is returned instead of added again, so a retried turn adds nothing twice.
+        """
         if isinstance(titles, str):
             titles = [titles]
-        cleaned = [clean_title(title) for title in titles]
+        cleaned = [clean_title(title, self.limits.todo_max_title_length) for title in titles]
         if not cleaned:
             raise TodoError("Nothing to add: give at least one title.")
 
         def change(records: builtins.list[Record]) -> builtins.list[Todo]:
+            again: dict[str, Record] = {}
+            if origin is not None:
+                again = {
+                    record["title"]: record
+                    for record in records
+                    if record.get("origin") == origin and not record.get("completed")
+                }
+            self._check_room(len(records), sum(title not in again for title in cleaned))
             taken = {record["id"] for record in records}
             position = max((record.get("position", 0) for record in records), default=0)
             now = datetime.now(UTC)
-            todos = []
+            todos, new = [], []
             for title in cleaned:
+                if title in again:
+                    todos.append(_to_todo(again[title]))
+                    continue
                 position += 1
                 todo_id = _new_id(taken)
                 taken.add(todo_id)
-                todos.append(
-                    Todo(id=todo_id, title=title, created_at=now, due=due, position=position)
+                todo = Todo(
+                    id=todo_id,
+                    title=title,
+                    created_at=now,
+                    due=due,
+                    position=position,
+                    origin=origin,
                 )
+                todos.append(todo)
+                new.append(todo)
             # One save for the whole batch: all of them land or none does.
-            records.extend(todo.model_dump(mode="json") for todo in todos)
+            records.extend(todo.model_dump(mode="json") for todo in new)
             return todos
+
+        return self.documents.update(user_id, change)
+
+    def restore(self, user_id: str, todos: builtins.list[Todo]) -> builtins.list[Todo]:
+        """Put deleted todos back where they were; ones already present are left alone."""
+        for todo in todos:
+            clean_title(todo.title, self.limits.todo_max_title_length)
+
+        def change(records: builtins.list[Record]) -> builtins.list[Todo]:
+            taken = {record["id"] for record in records}
+            missing = [todo for todo in todos if todo.id not in taken]
+            self._check_room(len(records), len(missing))
+            records.extend(todo.model_dump(mode="json") for todo in missing)
+            return missing
 
         return self.documents.update(user_id, change)
 
@@ -212,7 +295,7 @@ class TodoRepository:
 
     def rename(self, user_id: str, todo_id: str, title: str) -> Todo:
         """Give a todo a new title."""
-        cleaned = clean_title(title)
+        cleaned = clean_title(title, self.limits.todo_max_title_length)
         return self._change(user_id, todo_id, lambda record: record.update(title=cleaned))
 
     def set_due(self, user_id: str, todo_id: str, due: date | None) -> Todo:
@@ -245,6 +328,14 @@ class TodoRepository:
         return self.documents.subscribe(listener)
 
     # -- plumbing ---------------------------------------------------------
+
+    def _check_room(self, have: int, adding: int) -> None:
+        cap = self.limits.todo_max_per_user
+        if adding and have + adding > cap:
+            raise TodoLimitError(
+                f"A list can hold at most {cap} todos (limit TODO_MAX_PER_USER); you have {have}. "
+                "Delete or clear some first."
+            )
 
     def _change(self, user_id: str, todo_id: str, edit: Callable[[Record], Any]) -> Todo:
         def change(records: builtins.list[Record]) -> Todo:

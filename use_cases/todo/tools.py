@@ -1,33 +1,23 @@
-"""The agent's todo tools: each changes or reads the list, then shows the todo card."""
+"""The agent's todo tools: each changes or reads the list; a change is confirmed in one line."""
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from agents import FunctionTool, RunContextWrapper, function_tool
 from chatkit.agents import AgentContext
-from chatkit.server import stream_widget
-from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent, WidgetItem
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.toolset import Toolset
+from chatkit_bridge.turn_effects import record_undo
+from use_cases.todo.changes import ChangeKind, undo_for
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import Todo, TodoError
+from use_cases.todo.presenter import TodoCardPresenter, turn_origin
 from use_cases.todo.references import Resolved, resolve
-from use_cases.todo.widgets import (
-    build_todo_card,
-    due_label,
-    retire_live_cards,
-    todo_card_copy_text,
-)
+from use_cases.todo.widgets import due_label
 
 Ctx = RunContextWrapper[AgentContext[RequestContext]]
-
-
-# How many threads' latest turns to remember; only the running turn of a thread matters.
-_TURN_MEMORY = 256
 
 
 def parse_due(due: str | None) -> date | None:
@@ -46,53 +36,6 @@ def _titles(todos: list[Todo]) -> str:
 
 def _count(n: int) -> str:
     return f"{n} todo" if n == 1 else f"{n} todos"
-
-
-@dataclass
-class _Turn:
-    """The card shown during one agent turn in a thread."""
-
-    context: AgentContext[RequestContext]
-    # Tools called in parallel must not both add "the" card of the turn.
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    item: WidgetItem | None = None
-
-
-class TodoCardPresenter:
-    """Show the current list in a thread, keeping a single live card per thread."""
-
-    def __init__(self, repository: TodoRepository, today: Callable[[], date]) -> None:
-        self._repository = repository
-        self._today = today
-        self._turns: OrderedDict[str, _Turn] = OrderedDict()  # by thread id
-
-    async def show(self, context: AgentContext[RequestContext]) -> None:
-        """Stream the card; later calls within the same turn update that same card."""
-        thread = context.thread
-        turn = self._turns.get(thread.id)
-        if turn is None or turn.context is not context:
-            # Registered before any await, so parallel tool calls share the entry.
-            turn = self._turns[thread.id] = _Turn(context)
-            self._turns.move_to_end(thread.id)
-            while len(self._turns) > _TURN_MEMORY:
-                self._turns.popitem(last=False)
-        async with turn.lock:
-            todos = await asyncio.to_thread(self._repository.list, context.request_context.user_id)
-            card = build_todo_card(todos, self._today())
-            copy_text = todo_card_copy_text(todos)
-            if turn.item is not None:
-                # Several tools in one turn update one card instead of stacking snapshots.
-                turn.item = turn.item.model_copy(update={"widget": card, "copy_text": copy_text})
-                await context.stream(ThreadItemReplacedEvent(item=turn.item))
-                return
-            for event in await retire_live_cards(context.store, thread, context.request_context):
-                await context.stream(event)
-            item_id = context.generate_id("message")
-            # Same events as AgentContext.stream_widget, but we need the item to update it later.
-            async for event in stream_widget(thread, card, copy_text, lambda _: item_id):
-                if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, WidgetItem):
-                    turn.item = event.item
-                await context.stream(event)
 
 
 class TodoTools:
@@ -120,25 +63,43 @@ class TodoTools:
         if isinstance(found, str):
             return found
         changing = [todo for todo in found.todos if todo.completed != completed]
+        changed = []
         try:
             for todo in changing:
-                await asyncio.to_thread(
-                    self.repository.set_completed, self.user(ctx), todo.id, completed
+                changed.append(
+                    await asyncio.to_thread(
+                        self.repository.set_completed, self.user(ctx), todo.id, completed
+                    )
                 )
         except TodoError as error:  # deleted meanwhile, e.g. from the card
             return str(error)
-        await self.presenter.show(ctx.context)
         state = "done" if completed else "open"
         if found.everything:
             if not changing:
                 return f"All {_count(len(found.todos))} were already {state}."
-            if completed:
-                return f"Marked all {_count(len(found.todos))} as done."
-            return f"Reopened all {_count(len(found.todos))}."
-        todo = found.todos[0]
-        if not changing:
-            return f'"{todo.title}" was already {state}.'
-        return f'Marked "{todo.title}" as done.' if completed else f'Reopened "{todo.title}".'
+            text = (
+                f"Marked all {_count(len(found.todos))} as done."
+                if completed
+                else f"Reopened all {_count(len(found.todos))}."
+            )
+        else:
+            todo = found.todos[0]
+            if not changing:
+                return f'"{todo.title}" was already {state}.'
+            text = f'Marked "{todo.title}" as done.' if completed else f'Reopened "{todo.title}".'
+        kind: ChangeKind = "complete" if completed else "reopen"
+        return await self.done(ctx, kind, text, changing, changed)
+
+    async def done(
+        self, ctx: Ctx, kind: ChangeKind, text: str, before: list[Todo], after: list[Todo]
+    ) -> str:
+        """Confirm a change in the thread, register its undo for edits, and return `text`."""
+        undo = undo_for(kind, before, after)
+        if undo is not None:
+            # Edit-and-resend reverts the replaced answer's changes through this action.
+            record_undo(undo.action())
+        await self.presenter.confirm(ctx.context, kind, text, undo)
+        return text
 
 
 TOOLS = Toolset[TodoTools]()
@@ -161,14 +122,18 @@ def add_todos(deps: TodoTools) -> FunctionTool:
             cleaned = [title.strip() for title in titles]
             if not cleaned:
                 raise TodoError("Give at least one title.")
-            added = await asyncio.to_thread(deps.repository.add, deps.user(ctx), cleaned, due_date)
+            origin = await turn_origin(ctx.context)
+            added = await asyncio.to_thread(
+                deps.repository.add, deps.user(ctx), cleaned, due_date, origin
+            )
         except TodoError as error:
             return f"Nothing was added: {error}"
-        await deps.presenter.show(ctx.context)
         when = f" ({due_label(due_date, deps.today())})" if due_date else ""
         if len(added) == 1:
-            return f'Added "{added[0].title}"{when}.'
-        return f"Added {len(added)} todos{when}: {_titles(added)}."
+            text = f'Added "{added[0].title}"{when}.'
+        else:
+            text = f"Added {len(added)} todos{when}: {_titles(added)}."
+        return await deps.done(ctx, "add", text, [], added)
 
     return add_todos
 
@@ -180,12 +145,11 @@ def list_todos(deps: TodoTools) -> FunctionTool:
     @function_tool
     async def list_todos(ctx: Ctx) -> str:
         """Show the user's todo list."""
-        todos = await asyncio.to_thread(deps.repository.list, deps.user(ctx))
+        page = await asyncio.to_thread(deps.repository.page, deps.user(ctx), 0)
         await deps.presenter.show(ctx.context)
-        if not todos:
+        if not page.total:
             return "Your todo list is empty."
-        done = sum(1 for todo in todos if todo.completed)
-        return f"You have {_count(len(todos))}: {len(todos) - done} pending, {done} done."
+        return f"You have {_count(page.total)}: {page.pending} pending, {page.done} done."
 
     return list_todos
 
@@ -241,10 +205,11 @@ def delete_todo(deps: TodoTools) -> FunctionTool:
                 await asyncio.to_thread(deps.repository.delete, deps.user(ctx), todo.id)
         except TodoError as error:
             return str(error)
-        await deps.presenter.show(ctx.context)
         if found.everything:
-            return f"Deleted all {_count(len(found.todos))}."
-        return f'Deleted "{found.todos[0].title}".'
+            text = f"Deleted all {_count(len(found.todos))}."
+        else:
+            text = f'Deleted "{found.todos[0].title}".'
+        return await deps.done(ctx, "delete", text, found.todos, [])
 
     return delete_todo
 
@@ -271,8 +236,8 @@ def rename_todo(deps: TodoTools) -> FunctionTool:
             )
         except TodoError as error:
             return f'"{todo.title}" was not renamed: {error}'
-        await deps.presenter.show(ctx.context)
-        return f'Renamed "{todo.title}" to "{renamed.title}".'
+        text = f'Renamed "{todo.title}" to "{renamed.title}".'
+        return await deps.done(ctx, "rename", text, [todo], [renamed])
 
     return rename_todo
 
@@ -298,13 +263,16 @@ def set_due_date(deps: TodoTools) -> FunctionTool:
             return found
         todo = found.todos[0]
         try:
-            await asyncio.to_thread(deps.repository.set_due, deps.user(ctx), todo.id, due_date)
+            changed = await asyncio.to_thread(
+                deps.repository.set_due, deps.user(ctx), todo.id, due_date
+            )
         except TodoError as error:
             return str(error)
-        await deps.presenter.show(ctx.context)
         if due_date is None:
-            return f'Removed the due date from "{todo.title}".'
-        return f'"{todo.title}" is now {due_label(due_date, deps.today())}.'
+            text = f'Removed the due date from "{todo.title}".'
+        else:
+            text = f'"{todo.title}" is now {due_label(due_date, deps.today())}.'
+        return await deps.done(ctx, "due", text, [todo], [changed])
 
     return set_due_date
 
@@ -319,8 +287,8 @@ def clear_completed(deps: TodoTools) -> FunctionTool:
         cleared = await asyncio.to_thread(deps.repository.clear_completed, deps.user(ctx))
         if not cleared:
             return "There are no completed todos to clear."
-        await deps.presenter.show(ctx.context)
-        return f"Cleared {_count(len(cleared))} that were done: {_titles(cleared)}."
+        text = f"Cleared {_count(len(cleared))} that were done: {_titles(cleared)}."
+        return await deps.done(ctx, "clear", text, cleared, [])
 
     return clear_completed
 

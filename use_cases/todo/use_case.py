@@ -17,6 +17,7 @@ from use_cases.todo.agent import build_todo_agent, todo_state
 from use_cases.todo.api import todo_router
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.interpreter import TodoInterpreter
+from use_cases.todo.limits import load_limits
 from use_cases.todo.panel import TodoPanel
 from use_cases.todo.tools import build_tools
 from use_cases.todo.widgets import REFRESH_ACTION
@@ -59,7 +60,8 @@ class TodoUseCase(UseCase):
     @classmethod
     def create(cls, host: Host) -> "TodoUseCase":
         """Keep the todos in the host's "todos" documents."""
-        return cls(TodoRepository(host.documents("todos")), auth_mode=host.auth_mode)
+        repository = TodoRepository(host.documents("todos"), limits=load_limits())
+        return cls(repository, auth_mode=host.auth_mode)
 
     @property
     def thread_scope(self) -> str:

@@ -1,12 +1,15 @@
-"""The todo card: a live, interactive list widget and its read-only snapshot."""
+"""The todo card: one live, interactive list per thread, bounded to its first rows.
+
+A thread keeps one live card. When a newer one is shown the older one collapses to a
+one-line stub without any control, so no stale checkbox ever looks clickable and a long
+conversation stores a bounded card per "show my list", not the whole list per command.
+"""
 
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
 from chatkit.actions import ActionConfig
-from chatkit.store import Store
-from chatkit.types import ThreadItemReplacedEvent, ThreadMetadata, WidgetItem
 from chatkit.widgets import (
     Badge,
     Button,
@@ -26,25 +29,25 @@ from chatkit.widgets import (
 )
 from pydantic import TypeAdapter
 
-from use_cases.todo.models import Todo
+from use_cases.todo.models import Todo, TodoPage
 
 LIVE_CARD_KEY = "todo-card"
 SNAPSHOT_CARD_KEY = "todo-card-snapshot"
-RETIRE_PAGE_SIZE = 20
 CARD_ID = "todo-card"
+# Rows the card shows; the panel and the API page through the rest.
+CARD_ROWS = 20
 
 ADD_ACTION = "todo.add"
 TOGGLE_ACTION = "todo.toggle"
 DELETE_ACTION = "todo.delete"
 RENAME_ACTION = "todo.rename"
 REFRESH_ACTION = "todo.refresh"
+UNDO_ACTION = "todo.undo"
 
 EMPTY_TEXT = "Nothing to do yet — add your first todo"
 ALL_DONE_TEXT = "All caught up!"
-SNAPSHOT_TEXT = "Earlier snapshot"
+SNAPSHOT_TEXT = "The list moved further down; this is how it looked then."
 
-_ACTION_FIELDS = ("onClickAction", "onChangeAction", "onSubmitAction")
-_CONTROL_TYPES = {"Checkbox", "Input", "Textarea", "Select", "DatePicker", "RadioGroup", "Button"}
 _root_adapter: TypeAdapter[WidgetRoot] = TypeAdapter(WidgetRoot)
 
 BadgeColor = Literal["secondary", "warning", "danger"]
@@ -133,67 +136,128 @@ def _add_form(draft: str | None) -> Form:
     )
 
 
+def as_page(todos: Sequence[Todo] | TodoPage) -> TodoPage:
+    """Treat a whole list as one page, so callers with few todos can pass a plain list."""
+    if isinstance(todos, TodoPage):
+        return todos
+    done = sum(1 for todo in todos if todo.completed)
+    return TodoPage(todos=list(todos), total=len(todos), done=done)
+
+
+def _counts(page: TodoPage) -> list[WidgetComponent]:
+    return [
+        Badge(id="todo-pending-count", label=f"{page.pending} pending", color="info"),
+        Badge(id="todo-done-count", label=f"{page.done} done", color="success"),
+    ]
+
+
+def _undo_strip(note: str, undo: ActionConfig) -> Row:
+    return Row(
+        id="todo-undo",
+        align="center",
+        gap=2,
+        children=[
+            Text(id="todo-undo-text", value=note, size="sm", color="secondary"),
+            Spacer(),
+            Button(id="todo-undo-button", label="Undo", size="sm", onClickAction=undo),
+        ],
+    )
+
+
 def build_todo_card(
-    todos: Sequence[Todo],
+    todos: Sequence[Todo] | TodoPage,
     today: date,
     *,
     list_name: str = "My todos",
     live: bool = True,
     error: str | None = None,
     draft: str | None = None,
+    undo: tuple[str, ActionConfig] | None = None,
 ) -> Card:
-    """Build the todo card; `live=False` gives the read-only snapshot."""
-    done = sum(1 for todo in todos if todo.completed)
-    children: list[WidgetComponent] = [
-        Row(
-            id="todo-header",
-            align="center",
-            gap=2,
-            children=[
-                Title(id="todo-list-name", value=list_name, size="sm"),
-                Spacer(),
-                Badge(id="todo-pending-count", label=f"{len(todos) - done} pending", color="info"),
-                Badge(id="todo-done-count", label=f"{done} done", color="success"),
-            ],
-        ),
-        _add_form(draft),
-    ]
+    """Build the card from the first rows of the list; `live=False` gives the retired stub.
+
+    :param todos: the rows to show (at most CARD_ROWS are drawn), with whole-list counts.
+    :param undo: a note and the action that reverts the change just made from this card.
+    """
+    page = as_page(todos)
+    rows = page.todos[:CARD_ROWS]
+    more = page.total - page.start - len(rows)
+    header = Row(
+        id="todo-header",
+        align="center",
+        gap=2,
+        children=[Title(id="todo-list-name", value=list_name, size="sm"), Spacer(), *_counts(page)],
+    )
+    children: list[WidgetComponent] = [header, _add_form(draft)]
     if error:
         children.append(Text(id="todo-error", value=error, color="danger", size="sm"))
+    if undo is not None:
+        children.append(_undo_strip(*undo))
     children.append(Divider(id="todo-divider"))
-    if not todos:
+    if not page.total:
         children.append(Text(id="todo-empty", value=EMPTY_TEXT, color="secondary"))
     else:
-        if done == len(todos):
+        if page.done == page.total:
             children.append(Text(id="todo-all-done", value=ALL_DONE_TEXT, color="success"))
+        first = page.start + 1
         children.append(
             Col(
                 id="todo-list",
                 gap=1,
-                children=[_row(i, todo, today) for i, todo in enumerate(todos, start=1)],
+                children=[_row(i, todo, today) for i, todo in enumerate(rows, start=first)],
             )
         )
+        if more > 0:
+            children.append(
+                Caption(
+                    id="todo-more",
+                    value=f"…and {more} more. The My todos panel shows them all.",
+                    color="secondary",
+                )
+            )
     card = Card(id=CARD_ID, key=LIVE_CARD_KEY, children=children)
-    if live:
-        return card
-    snapshot = snapshot_widget(card)
-    assert isinstance(snapshot, Card)
-    return snapshot
+    return card if live else retired_card(page)
 
 
-def todo_card_copy_text(todos: Sequence[Todo]) -> str:
-    """Render the list as plain text, as copied from the card."""
-    if not todos:
+def retired_card(page: TodoPage) -> Card:
+    """Build the stub an older card collapses to: counts only, nothing to click."""
+    return Card(
+        id=CARD_ID,
+        key=SNAPSHOT_CARD_KEY,
+        size="sm",
+        children=[
+            Row(
+                id="todo-header",
+                align="center",
+                gap=2,
+                children=[
+                    Title(id="todo-list-name", value="My todos", size="sm"),
+                    Spacer(),
+                    *_counts(page),
+                ],
+            ),
+            Caption(id="todo-snapshot-caption", value=SNAPSHOT_TEXT, color="secondary"),
+        ],
+    )
+
+
+def todo_card_copy_text(todos: Sequence[Todo] | TodoPage) -> str:
+    """Render the card's rows as plain text, as copied from the card."""
+    page = as_page(todos)
+    if not page.total:
         return "Your todo list is empty."
+    rows = page.todos[:CARD_ROWS]
     lines = []
-    for i, todo in enumerate(todos, start=1):
+    for i, todo in enumerate(rows, start=page.start + 1):
         mark = "✅" if todo.completed else "⬜"
         due = f" — due {todo.due.isoformat()}" if todo.due else ""
         lines.append(f"{i}. {mark} {todo.title}{due} (ID: {todo.id})")
-    done = sum(1 for todo in todos if todo.completed)
-    noun = "item" if len(todos) == 1 else "items"
+    more = page.total - page.start - len(rows)
+    if more > 0:
+        lines.append(f"…and {more} more")
+    noun = "item" if page.total == 1 else "items"
     lines.append("")
-    lines.append(f"Total: {len(todos)} {noun} ({done} completed, {len(todos) - done} pending)")
+    lines.append(f"Total: {page.total} {noun} ({page.done} completed, {page.pending} pending)")
     return "\n".join(lines)
 
 
@@ -205,59 +269,3 @@ def is_todo_card(widget: Any) -> bool:
 def is_live_todo_card(widget: Any) -> bool:
     """Tell whether a widget is the interactive todo card."""
     return getattr(widget, "key", None) == LIVE_CARD_KEY
-
-
-def _freeze(node: dict[str, Any]) -> dict[str, Any] | None:
-    """Strip actions and interactive parts from one serialized component."""
-    kind = node.get("type")
-    # The form and the delete buttons make no sense in a read-only copy.
-    if kind in ("Form", "Button") or node.get("id") == "todo-error":
-        return None
-    node = {k: v for k, v in node.items() if k not in _ACTION_FIELDS}
-    if kind in _CONTROL_TYPES:
-        node["disabled"] = True
-    children = node.get("children")
-    if isinstance(children, list):
-        node["children"] = [c for c in (_freeze(child) for child in children) if c is not None]
-    elif isinstance(children, dict):
-        node["children"] = _freeze(children)
-    return node
-
-
-def snapshot_widget(widget: WidgetRoot) -> WidgetRoot:
-    """Turn a live todo card into a read-only snapshot with no actions."""
-    if not is_live_todo_card(widget):
-        return widget
-    # Work on the JSON form so that reloaded (dynamic) widgets are handled the same way.
-    frozen = _freeze(widget.model_dump(mode="json", exclude_none=True)) or {}
-    frozen["key"] = SNAPSHOT_CARD_KEY
-    caption = {
-        "type": "Caption",
-        "id": "todo-snapshot-caption",
-        "value": SNAPSHOT_TEXT,
-        "color": "secondary",
-    }
-    frozen["children"] = [*frozen.get("children", [])[:1], caption, *frozen["children"][1:]]
-    return _root_adapter.validate_python(frozen)
-
-
-async def retire_live_cards(
-    store: Store[Any], thread: ThreadMetadata, context: Any, *, keep: str | None = None
-) -> list[ThreadItemReplacedEvent]:
-    """Return events that turn the thread's live todo card (except `keep`) into a snapshot."""
-    # Every card is retired when a newer one is shown, so only the newest todo card can still
-    # be live: stop there instead of reading the whole thread on every turn.
-    after: str | None = None
-    while True:
-        page = await store.load_thread_items(thread.id, after, RETIRE_PAGE_SIZE, "desc", context)
-        for item in page.data:
-            if not isinstance(item, WidgetItem) or item.id == keep:
-                continue
-            if is_live_todo_card(item.widget):
-                snapshot = snapshot_widget(item.widget)
-                return [ThreadItemReplacedEvent(item=item.model_copy(update={"widget": snapshot}))]
-            if is_todo_card(item.widget):
-                return []
-        if not page.has_more or page.after is None:
-            return []
-        after = page.after

@@ -1,0 +1,186 @@
+"""Does one user with 10,000 todos slow anybody else down? Latency of a light user, over HTTP.
+
+Run: python bench/heavy_user.py [--todos 10000] [--seconds 20]
+
+The app runs on 127.0.0.1 with the offline model (tests/app_process.py) and AUTH_MODE=easyauth,
+so each client names its user with a header. Before the start, the heavy user's data gets
+10,000 todos (the default TODO_MAX_PER_USER) through TodoRepository, as many API calls would.
+
+Two phases of the same length, each measuring the light user:
+- alone: only the light user works;
+- heavy at work: the heavy user loops back to back over loading the page (GET /), asking
+  "show my todos" in a thread, ticking and unticking a todo (PATCH /api/todos/{id}) and
+  reading the first page of GET /api/todos; every answer of the heavy user must be 2xx.
+The light user meanwhile sends GET /healthz five times a second and a chat turn
+("add ..." / "show my todos") every half second; the figures are their p50 / p99 / max.
+Target: the light user's /healthz and turn p99 under 250 ms while the heavy user works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.app_process import running_app
+from use_cases.todo.data import TodoRepository
+
+HEAVY = {"X-MS-CLIENT-PRINCIPAL-ID": "heavy"}
+LIGHT = {"X-MS-CLIENT-PRINCIPAL-ID": "light"}
+TARGET = 0.250
+
+
+def user_input(text: str) -> dict[str, Any]:
+    """Build a ChatKit user message input."""
+    return {"content": [{"type": "input_text", "text": text}], "attachments": [],
+            "inference_options": {}}  # fmt: skip
+
+
+async def turn(client: httpx.AsyncClient, thread: str | None, text: str) -> tuple[str, int]:
+    """Send one chat turn, read its stream to the end; return the thread id and its size."""
+    if thread is None:
+        body = {"type": "threads.create", "params": {"input": user_input(text)}}
+    else:
+        params = {"thread_id": thread, "input": user_input(text)}
+        body = {"type": "threads.add_user_message", "params": params}
+    size = 0
+    async with client.stream("POST", "/chatkit", json=body) as response:
+        response.raise_for_status()
+        async for line in response.aiter_lines():
+            size += len(line)
+            if line.startswith("data: "):
+                event = json.loads(line[6:])
+                if event["type"] == "error":
+                    raise RuntimeError(f"error event: {event}")
+                if event["type"] == "thread.created":
+                    thread = event["thread"]["id"]
+    assert thread is not None
+    return thread, size
+
+
+async def timed(samples: list[float], call: Awaitable[Any]) -> Any:
+    """Await a request (not yet started) and record how long it took."""
+    started = time.perf_counter()
+    result = await call
+    samples.append(time.perf_counter() - started)
+    return result
+
+
+async def light_user(base_url: str, seconds: float) -> tuple[list[float], list[float]]:
+    """Probe /healthz 5 times a second and chat every 0.5 s for `seconds`."""
+    health: list[float] = []
+    turns: list[float] = []
+    deadline = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=base_url, headers=LIGHT, timeout=60) as client:
+
+        async def probe() -> None:
+            while time.perf_counter() < deadline:
+                response = await timed(health, client.get("/healthz"))
+                response.raise_for_status()
+                await asyncio.sleep(0.2)
+
+        async def chat() -> None:
+            thread = None
+            n = 0
+            while time.perf_counter() < deadline:
+                n += 1
+                text = "show my todos" if n % 3 == 0 else f"add light task {n}"
+                thread, _ = await timed(turns, turn(client, thread, text))
+                await asyncio.sleep(0.5)
+
+        await asyncio.gather(probe(), chat())
+    return health, turns
+
+
+async def heavy_user(base_url: str, stop: asyncio.Event) -> dict[str, list[float]]:
+    """Loop over the heavy user's page, list, tick and API page until told to stop."""
+    took: dict[str, list[float]] = {"page": [], "show": [], "tick": [], "api": []}
+    sizes: list[int] = []
+    async with httpx.AsyncClient(base_url=base_url, headers=HEAVY, timeout=120) as client:
+        first = (await client.get("/api/todos", params={"limit": 1})).json()["todos"][0]["id"]
+        thread = None
+        done = False
+        while not stop.is_set():
+            page = await timed(took["page"], client.get("/"))
+            page.raise_for_status()
+            thread, size = await timed(took["show"], turn(client, thread, "show my todos"))
+            sizes.append(size)
+            done = not done
+            tick = await timed(
+                took["tick"],
+                client.patch(f"/api/todos/{first}", json={"completed": done}),
+            )
+            tick.raise_for_status()
+            listing = await timed(took["api"], client.get("/api/todos"))
+            listing.raise_for_status()
+    took["stream bytes"] = [float(s) for s in sizes]
+    return took
+
+
+def describe(name: str, samples: list[float]) -> str:
+    if not samples:
+        return f"{name:28} no samples"
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return (
+        f"{name:28} n={len(samples):4}  p50 {statistics.median(samples) * 1000:7.1f} ms  "
+        f"p99 {p99 * 1000:7.1f} ms  max {max(samples) * 1000:7.1f} ms"
+    )
+
+
+def p99(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def measure(base_url: str, seconds: float) -> bool:
+    """Run both phases and print the figures; return whether the target is met."""
+    health_alone, turns_alone = await light_user(base_url, seconds)
+    stop = asyncio.Event()
+    heavy = asyncio.create_task(heavy_user(base_url, stop))
+    await asyncio.sleep(1.0)  # the heavy loop is under way before measuring
+    health_busy, turns_busy = await light_user(base_url, seconds)
+    stop.set()
+    took = await heavy
+    print(describe("light /healthz, alone", health_alone))
+    print(describe("light turn, alone", turns_alone))
+    print(describe("light /healthz, heavy busy", health_busy))
+    print(describe("light turn, heavy busy", turns_busy))
+    for name in ("page", "show", "tick", "api"):
+        print(describe(f"heavy {name}", took[name]))
+    sizes = took["stream bytes"]
+    print(f"heavy 'show my todos' stream: {max(sizes) / 1000:.1f} kB at most")
+    met = p99(health_busy) < TARGET and p99(turns_busy) < TARGET
+    print(f"target p99 < {TARGET * 1000:.0f} ms while busy: {'met' if met else 'NOT met'}")
+    return met
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--todos", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    load_avg = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load_avg} (app and clients share them)")
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        TodoRepository(data).add("aad:heavy", [f"chore {n}" for n in range(args.todos)])
+        with running_app(data, AUTH_MODE="easyauth") as base_url:
+            met = asyncio.run(measure(base_url, args.seconds))
+    sys.exit(0 if met else 1)
+
+
+if __name__ == "__main__":
+    main()
