@@ -1,0 +1,112 @@
+"""Scale-out: HTTP load on 1 process with TinyDB, 1 with PostgreSQL and 2 with PostgreSQL.
+
+Run: python bench/scale.py [--users 40] [--turns 10] [--rounds 2] [--paced 2.5]
+Needs a PostgreSQL server: `eval "$(bash .ci/start-postgres)"` (sets TEST_DATABASE_URL).
+
+Every variant plays the same scripted users as bench/http_load.py (add, finish, show, delete
+todos through POST /chatkit with the offline model, each user with its own session) and then
+checks every user's todos. With two processes each user sticks to one of them (user i goes to
+process i mod 2), as Container Apps' sticky sessions do. Closed loop: users send turns back to
+back. Paced: each user sends one turn every `--paced` seconds on average. Variants run in
+interleaved rounds (A B C, then C B A, ...) so a busy moment of the machine hits all of them;
+each PostgreSQL run gets a fresh schema. Target: 2 processes give at least 1.7x the closed-loop
+throughput of 1 (PostgreSQL both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.http_load import run_user, script_for
+from tests.app_process import app_process
+from tests.postgres import private_schema
+
+VARIANTS = {"1 x TinyDB": (1, False), "1 x PostgreSQL": (1, True), "2 x PostgreSQL": (2, True)}
+
+
+async def play(
+    urls: list[str], users: int, turns: int, think: float
+) -> tuple[float, list[float], int]:
+    """Run every user against its process; return throughput, latencies and failures."""
+    scripts = [script_for(user, turns) for user in range(users)]
+    start = asyncio.Event()
+    tasks = [
+        asyncio.create_task(run_user(urls[user % len(urls)], script, start, think, user))
+        for user, script in enumerate(scripts)
+    ]
+    await asyncio.sleep(1.0)  # every user has its session cookie before the clock starts
+    started = time.perf_counter()
+    start.set()
+    results = await asyncio.gather(*tasks)
+    wall = time.perf_counter() - started
+    latencies = [x for outcome, _ in results for x in outcome.latencies]
+    failures = sum(len(outcome.errors) for outcome, _ in results) + sum(
+        todos != script.expected for (_, todos), script in zip(results, scripts, strict=True)
+    )
+    return len(latencies) / wall, latencies, failures
+
+
+def run_variant(name: str, users: int, turns: int, think: float) -> tuple[float, list[float], int]:
+    """Start the variant's processes, play the load, stop them."""
+    processes, postgres = VARIANTS[name]
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=Path.cwd())))
+        env = {"LOG_LEVEL": "WARNING"}
+        if postgres:
+            env["DATABASE_URL"] = stack.enter_context(private_schema())
+        urls = []
+        for n in range(processes):
+            (folder / str(n)).mkdir()
+            url, _ = stack.enter_context(app_process(folder / str(n) / "data", **env))
+            urls.append(url)
+        return asyncio.run(play(urls, users, turns, think))
+
+
+def main() -> None:
+    """Run the rounds and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--paced", type=float, default=2.5, help="mean seconds between turns")
+    args = parser.parse_args()
+    load_avg = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load_avg}")
+    print(f"{args.users} users x {args.turns} turns per variant and round")
+    for mode, think in (
+        ("closed loop", 0.0),
+        (f"paced (a turn every {args.paced} s per user)", args.paced),
+    ):
+        figures: dict[str, list[tuple[float, list[float], int]]] = {name: [] for name in VARIANTS}
+        for round_ in range(args.rounds):
+            order = list(VARIANTS) if round_ % 2 == 0 else list(reversed(VARIANTS))
+            for name in order:
+                figures[name].append(run_variant(name, args.users, args.turns, think))
+        print(f"\n{mode}:")
+        print(f"{'variant':<16} {'turns/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'failures':>8}")
+        medians = {}
+        for name, runs in figures.items():
+            throughput = statistics.median(t for t, _, _ in runs)
+            latencies = [x for _, lat, _ in runs for x in lat]
+            p95 = statistics.quantiles(latencies, n=20, method="inclusive")[18]
+            medians[name] = throughput
+            print(
+                f"{name:<16} {throughput:>8.1f} {statistics.median(latencies) * 1000:>7.0f}"
+                f" {p95 * 1000:>7.0f} {sum(f for _, _, f in runs):>8}"
+            )
+        ratio = medians["2 x PostgreSQL"] / medians["1 x PostgreSQL"]
+        print(f"2 processes / 1 process (PostgreSQL): {ratio:.2f}x (target >= 1.7x closed loop)")
+
+
+if __name__ == "__main__":
+    main()
