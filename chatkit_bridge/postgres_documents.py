@@ -33,7 +33,12 @@ def shared_pool(dsn: str) -> ConnectionPool:
         pool = _pools.get(dsn)
         if pool is None:
             pool = ConnectionPool(
-                dsn, min_size=1, max_size=8, open=False, connection_class=Connection
+                dsn,
+                min_size=1,
+                max_size=8,
+                open=False,
+                connection_class=Connection,
+                kwargs={"autocommit": True},  # reads need no transaction; changes open one
             )
             pool.open(wait=True, timeout=30)
             with pool.connection() as conn:

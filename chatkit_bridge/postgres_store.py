@@ -69,6 +69,9 @@ class PostgresStore(Store[RequestContext]):
                     max_size=self._max,
                     open=False,
                     connection_class=AsyncConnection,
+                    # Single statements need no BEGIN/COMMIT round trips; writes of several
+                    # statements open a transaction themselves.
+                    kwargs={"autocommit": True},
                 )
                 await pool.open(wait=True, timeout=30)
                 async with pool.connection() as conn:
@@ -131,7 +134,7 @@ class PostgresStore(Store[RequestContext]):
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete a thread with its items (cascade) and its attachments' metadata."""
         pool = await self._connection()
-        async with pool.connection() as conn:
+        async with pool.connection() as conn, conn.transaction():
             await conn.execute(
                 "DELETE FROM chatkit_threads WHERE user_key = %s AND id = %s",
                 (self.key(context), thread_id),
@@ -152,8 +155,9 @@ class PostgresStore(Store[RequestContext]):
         context: RequestContext,
     ) -> Page[ThreadItem]:
         """Load a page of a thread's items sorted by creation time."""
-        await self._own_thread(thread_id, context)
         page = await self._page("chatkit_items", self.key(context), thread_id, after, limit, order)
+        if not page.data:
+            await self._own_thread(thread_id, context)  # empty, or not the caller's thread?
         page.data = [_ITEM.validate_python(data) for data in page.data]
         return page
 
@@ -163,7 +167,7 @@ class PostgresStore(Store[RequestContext]):
         """Insert a new item; the very same item again is a no-op, a different one raises."""
         data = jsonb_safe(item.model_dump(mode="json"))
         pool = await self._connection()
-        async with pool.connection() as conn:
+        async with pool.connection() as conn, conn.transaction():
             await _lock_thread(conn, self.key(context), thread_id)
             cursor = await conn.execute(
                 "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
@@ -184,7 +188,7 @@ class PostgresStore(Store[RequestContext]):
         """Insert an item or replace the one with the same id, keeping its place."""
         data = jsonb_safe(item.model_dump(mode="json"))
         pool = await self._connection()
-        async with pool.connection() as conn:
+        async with pool.connection() as conn, conn.transaction():
             await _lock_thread(conn, self.key(context), thread_id)
             await conn.execute(
                 "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
