@@ -17,6 +17,7 @@ from chatkit.types import (
     ThreadItem,
     ThreadMetadata,
     ThreadsCreateReq,
+    ThreadsDeleteReq,
     ThreadStreamEvent,
     ThreadsUpdateReq,
     UserMessageItem,
@@ -30,6 +31,7 @@ from chatkit_bridge.compat import answer_parsed, stream_parsed
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.llm import ModelChoice
 from chatkit_bridge.text import clean_label
+from chatkit_bridge.thread_events import ThreadListEvents
 from chatkit_bridge.turn_effects import (
     TurnEffects,
     TurnScope,
@@ -58,6 +60,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
         self.effects = TurnEffects(store, change_watch(use_case))
         self.turns = AgentTurns(store, use_case, model, guard=self.effects.guard)
         self.converter = self.turns.converter
+        self.thread_events = ThreadListEvents()
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -95,7 +98,10 @@ class BridgeServer(ChatKitServer[RequestContext]):
         if isinstance(request, ThreadsUpdateReq):
             request.params.title = clean_label(request.params.title) or "New chat"
         if not is_streaming_req(request):
-            return NonStreamingResult(await answer_parsed(self, request, context))
+            result = NonStreamingResult(await answer_parsed(self, request, context))
+            if isinstance(request, ThreadsUpdateReq | ThreadsDeleteReq):
+                self.thread_events.publish(context.user_id)
+            return result
         chunks = stream_parsed(self, request, context)
         if isinstance(request, ThreadsCreateReq):
             chunks = self._forget_thread_if_cut_empty(chunks, context)
@@ -127,6 +133,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
             items = await self.store.load_thread_items(thread_id, None, 1, "asc", context)
             if not items.data:
                 await self.store.delete_thread(thread_id, context)
+                self.thread_events.publish(context.user_id)
                 logger.info("deleted thread %s: its first turn stopped before any item", thread_id)
         except Exception:
             logger.exception("could not tidy up thread %s after a cut-short first turn", thread_id)
@@ -140,8 +147,10 @@ class BridgeServer(ChatKitServer[RequestContext]):
         """Run the agent on the thread's history and stream its reply."""
         if input_user_message is not None and not thread.title:
             thread.title = title_from_text(message_text(input_user_message))
-            # Saved now: a first turn cut short still leaves the thread named after its message.
+            # Saved now: a first turn cut short still leaves the thread named after its message,
+            # and other tabs list it at once.
             await self.store.save_thread(thread, context)
+            self.thread_events.publish(context.user_id)
         started = time.perf_counter()
         outcome = "error"
         try:

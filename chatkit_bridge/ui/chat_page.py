@@ -56,7 +56,7 @@ class ChatPage:
         """Lay out header, drawers, message list and composer."""
         dark = ui.dark_mode()
         with ui.left_drawer(bordered=True).classes("p-3") as threads_drawer:
-            self.drawer = ThreadDrawer(self.client, self.open_thread)
+            self.drawer = ThreadDrawer(self.client, self.open_thread, self.server.thread_events)
         panel_drawer: ui.right_drawer | None = None
         if self.use_case.has_panel:
             with ui.right_drawer(bordered=True).classes("p-3") as panel_drawer:
