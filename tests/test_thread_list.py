@@ -94,7 +94,7 @@ async def test_the_thread_list_follows_changes_made_in_another_tab(user: User) -
     first_tab = await user.open("/")
     second_tab = await user.open("/")
     await send(user, "add water the plants")  # in the second tab
-    await until(lambda: titles(user) == ["Add water the plants"], WAIT)
+    await until(lambda: titles(user) == ["Add water the plants"] and idle(user), WAIT)
 
     user.client = first_tab
     await until(lambda: titles(user) == ["Add water the plants"], WAIT)
