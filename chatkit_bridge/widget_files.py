@@ -7,6 +7,7 @@ the template line when the template itself is at fault.
 """
 
 import json
+import logging
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import jsonschema
 from chatkit.widgets import DynamicWidgetRoot, WidgetTemplate
 from pydantic import BaseModel, ValidationError
 
+logger = logging.getLogger(__name__)
 SUFFIX = ".widget"
 _TEMPLATE_FRAME = "<template>"  # the file name Jinja gives template lines in tracebacks
 
@@ -37,6 +39,14 @@ class WidgetFile:
 
     def build(self, data: dict[str, Any] | BaseModel | None = None) -> DynamicWidgetRoot:
         """Render the widget from `data`, checked against the file's jsonSchema first."""
+        try:
+            return self._build(data)
+        except WidgetFileError as error:
+            # Tools turn exceptions into a vague message for the model: say what broke here.
+            logger.error("widget file failed: %s", error)
+            raise
+
+    def _build(self, data: dict[str, Any] | BaseModel | None) -> DynamicWidgetRoot:
         values = data.model_dump(mode="json") if isinstance(data, BaseModel) else data or {}
         if self.schema:
             try:

@@ -63,10 +63,14 @@ def test_a_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
         load(write_widget(tmp_path, template))
 
 
-def test_a_template_failing_while_rendering_names_file_and_line(tmp_path: Path) -> None:
+def test_a_template_failing_while_rendering_names_file_and_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     template = '{"type": "Card",\n "children": [\n{{ greeting.words[7].upper() }}\n]}'
     with pytest.raises(WidgetFileError, match=r"greeting\.widget:3: UndefinedError"):
         load(write_widget(tmp_path, template)).build({"greeting": "hi"})
+    # The server log says it too: a tool's caller only sees "An error occurred".
+    assert any("greeting.widget:3" in record.getMessage() for record in caplog.records)
 
 
 def test_a_template_rendering_bad_json_says_so(tmp_path: Path) -> None:
