@@ -81,3 +81,4 @@ async def test_editing_a_message_continues_the_thread_from_it(user: User) -> Non
     await until(lambda: len(markers(user, "regenerate")) == 1 and idle(user), WAIT)
     assert "add buy milk" not in labels(user)
     assert "what's on my list?" not in labels(user), "later messages are removed"
+    assert len(todo_ids(user)) == 1, "bread replaced milk"
