@@ -87,6 +87,15 @@ def main() -> None:
         await asyncio.gather(*(server.drain() for server in servers))
 
     app.on_shutdown(drain)
+    if backend.relay is not None:
+        relay = backend.relay
+
+        def share_thread_lists() -> None:
+            # Other processes' new, renamed and deleted threads reach this process's pages.
+            for server in servers:
+                server.thread_events.relay_through(relay(f"threads:{server.use_case.name}"))
+
+        app.on_startup(share_thread_lists)
     register_pages(servers, settings.auth_mode)
     register_storage_errors(app)
     install_edge(app, settings)

@@ -16,6 +16,7 @@ from chatkit.store import Store
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.documents import TinyDBDocuments, UserDocuments
 from chatkit_bridge.health import write_problem
+from chatkit_bridge.thread_events import Relay
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Backend:
     """Blocking check run by `/readyz`: None when writes work, else the reason."""
     shared_secret: Callable[[], str] | None = None
     """The session secret every process shares, when the backend can keep one."""
+    relay: Callable[[str], Relay] | None = None
+    """Carries a topic's changes to other processes, when several can share the data."""
 
 
 def open_backend(
@@ -56,6 +59,7 @@ def open_backend(
 
 def _postgres(dsn: str) -> Backend:
     # Imported here: psycopg is only needed when a database is configured.
+    from chatkit_bridge.postgres_changes import PostgresRelay
     from chatkit_bridge.postgres_documents import PostgresDocuments, shared_pool
     from chatkit_bridge.postgres_store import PostgresStore
 
@@ -85,4 +89,5 @@ def _postgres(dsn: str) -> Backend:
         documents=lambda kind: PostgresDocuments(dsn, kind),
         ready_problem=ready_problem,
         shared_secret=shared_secret,
+        relay=lambda topic: PostgresRelay(dsn, topic),
     )

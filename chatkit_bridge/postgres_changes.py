@@ -104,3 +104,25 @@ class ChangeFeed:
                 callback(user_id)
             except Exception:
                 logger.exception("Change callback for %s failed", topic)
+
+
+class PostgresRelay:
+    """Announce and hear one topic's changes through the database (a `thread_events.Relay`)."""
+
+    def __init__(self, dsn: str, topic: str) -> None:
+        """Carry the changes of `topic` (e.g. "threads:todo") through the database at `dsn`."""
+        self.dsn, self.topic = dsn, topic
+
+    def announce(self, user_id: str) -> None:
+        """Tell the other processes that the user's data of this topic changed."""
+        from chatkit_bridge.postgres_documents import shared_pool
+
+        try:
+            with shared_pool(self.dsn).connection() as conn:
+                announce(conn, self.topic, user_id)
+        except Exception:  # pages elsewhere catch up on their next read; this one is fine
+            logger.warning("Could not announce a %s change to other processes", self.topic)
+
+    def listen(self, callback: Callback) -> None:
+        """Call `callback(user_id)` for this topic's changes made by other processes."""
+        ChangeFeed.for_dsn(self.dsn).subscribe(self.topic, callback)

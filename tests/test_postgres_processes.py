@@ -122,5 +122,9 @@ def test_a_change_through_one_process_appears_in_a_page_of_the_other(tmp_path: P
                     response = b.patch(f"/api/todos/{todo_id}", json={"completed": True})
                     assert response.status_code == 200, response.text
                     wait.until(lambda _: "1 done" in panel.text)
+                    # A chat started through B appears in A's thread list.
+                    start_thread(b, "Add plant the tulips")
+                    threads = browser.find_element(By.CSS_SELECTOR, ".thread-list")
+                    wait.until(lambda _: "plant the tulips" in threads.text.lower())
             finally:
                 browser.quit()
