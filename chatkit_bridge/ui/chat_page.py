@@ -47,6 +47,7 @@ class ChatPage:
         self.client = ChatKitClient(server, context)
         self.thread_id: str | None = None
         self.path = ui.context.client.page.path  # the address of this page, for reloads
+        self.browser = ui.context.client  # the NiceGUI client of this tab
         self.stream_task: asyncio.Task[None] | None = None
         self.refresh_pending = False
         self.follow_stream = True
@@ -194,6 +195,11 @@ class ChatPage:
         return self.busy
 
     @property
+    def gone(self) -> bool:
+        """Tell whether the browser tab of this page has gone away."""
+        return self.browser.is_deleted
+
+    @property
     def busy(self) -> bool:
         """Tell whether a reply is streaming."""
         return self.stream_task is not None and not self.stream_task.done()
@@ -211,6 +217,8 @@ class ChatPage:
         with contextlib.suppress(asyncio.CancelledError):
             await self.stream_task
         self.stream_task = None
+        if self.gone:
+            return
         self.composer.set_streaming(False)
         if self.refresh_pending:
             await self._refresh_live_widget()
@@ -220,15 +228,20 @@ class ChatPage:
         with self.page_root:
             try:
                 async for event in events:
-                    await self._apply(event)
+                    # A closed tab still reads to the end, so the reply finishes and is saved.
+                    if not self.gone:
+                        await self._apply(event)
             except asyncio.CancelledError:
-                self.view.finish_streaming()
-                ui.notify("Stopped", timeout=1200)
+                if not self.gone:
+                    self.view.finish_streaming()
+                    ui.notify("Stopped", timeout=1200)
                 raise
             except Exception as error:
-                self.view.show_error(f"The request failed: {error}", allow_retry=True)
+                if not self.gone:
+                    self.view.show_error(f"The request failed: {error}", allow_retry=True)
             finally:
-                self.view.finish_streaming()
+                if not self.gone:
+                    self.view.finish_streaming()
 
     async def _apply(self, event: ThreadStreamEvent) -> None:
         """Apply one event, keeping the thread list and the URL in step."""

@@ -1,11 +1,13 @@
 """How one thread item looks: user bubbles, assistant text with its buttons, notices, errors."""
 
+import time
 from collections.abc import Awaitable, Callable
 
 from chatkit.types import FeedbackKind
 from nicegui import ui
 
 from chatkit_bridge.ui.streaming_text import StreamingMarkdown
+from chatkit_bridge.ui.widget_content import material_icon
 
 FeedbackHandler = Callable[[FeedbackKind], Awaitable[None]]
 
@@ -118,10 +120,16 @@ def notice(message: str, level: str) -> ui.element:
 
 
 def progress_line(text: str, icon: str | None) -> ui.element:
-    """Show what the assistant is doing right now."""
+    """Show what the assistant is doing right now, and for how long it has been waiting."""
+    started = time.monotonic()
     with ui.row().classes("items-center gap-2 text-grey-7 progress-line") as row:
         ui.spinner(size="sm")
         if icon:
-            ui.icon(icon)
+            ui.icon(material_icon(icon))
         ui.label(text)
+        # A slow model or a busy server slot can take minutes: show that time passes.
+        elapsed = ui.label().classes("progress-elapsed").mark("progress-elapsed")
+        ui.timer(
+            1.0, lambda: elapsed.set_text(f"{time.monotonic() - started:.0f} s"), immediate=False
+        )
     return row

@@ -1,0 +1,109 @@
+"""What a person sees of an imperfect model on the chat page: the wait, cut-offs, no-ops."""
+
+import asyncio
+import logging
+from collections.abc import Iterator
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from tests.fake_openai import Delay, FakeOpenAI, Say, SlowSay
+from tests.polling import holds, until
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """Serve the app from the scripted OpenAI-compatible server."""
+    with FakeOpenAI().running() as fake:
+        monkeypatch.setenv("LLM_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
+        yield fake
+
+
+async def send(user: User, text: str) -> None:
+    """Type a message and press Send."""
+    user.find(marker="composer").type(text)
+    user.find(marker="send").click()
+    await asyncio.sleep(0)
+
+
+def texts(user: User, marker: str) -> list[str]:
+    """Return the texts of the elements with a marker."""
+    return [getattr(element, "text", "") for element in user.find(marker=marker).elements]
+
+
+def buttons(user: User, label: str) -> list[ui.button]:
+    """Return the buttons with a label."""
+    elements = user.client.layout.descendants()
+    return [e for e in elements if isinstance(e, ui.button) and e.text == label]
+
+
+def thread_shown(user: User) -> str:
+    """Return the id of the thread the page shows."""
+    (page,) = user.find(marker="chat-page").elements
+    return str(page.props["data-thread"])
+
+
+async def test_the_page_shows_it_waits_for_the_model_with_elapsed_seconds(
+    fake_model: FakeOpenAI, user: User
+) -> None:
+    fake_model.script = [Delay(3, Say("Finally here."))]
+    await user.open("/")
+    await send(user, "hello")
+
+    await user.should_see("Waiting for the model…", retries=50)
+    await until(lambda: texts(user, "progress-elapsed") in (["1 s"], ["2 s"]))
+    await user.should_see("Finally here.", retries=100)
+    await user.should_not_see("Waiting for the model…")
+
+
+async def test_a_cut_off_reply_says_so_and_continue_carries_on(
+    fake_model: FakeOpenAI, user: User
+) -> None:
+    fake_model.script = [Say("The first half of the answer", finish="length"), Say("and the rest.")]
+    await user.open("/")
+    await send(user, "explain everything")
+
+    await user.should_see("This reply was cut off", retries=50)
+    user.find("Continue").click()
+    await user.should_see("and the rest.", retries=50)
+    await user.should_see("This reply was cut off; continued below.", retries=50)
+    assert buttons(user, "Continue") == [], "Continue is offered once"
+
+
+async def test_a_change_the_model_only_claimed_can_be_done_in_one_click(
+    fake_model: FakeOpenAI, user: User
+) -> None:
+    fake_model.script = [Say("I added buy oat milk to your list.")]
+    await user.open("/")
+    await send(user, "add buy oat milk")
+
+    await user.should_see("Nothing was changed", retries=50)
+    user.find("Do it").click()
+    await user.should_see(marker="todo-card", retries=50)
+    await user.should_see("buy oat milk")
+    assert buttons(user, "Do it") == []
+
+
+async def test_closing_the_tab_mid_reply_warns_nothing_and_the_reply_is_kept(
+    fake_model: FakeOpenAI, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    words = " ".join(f"word{n}" for n in range(30))
+    fake_model.script = [SlowSay(words, delay=0.05)]
+    await user.open("/")
+    await send(user, "tell me a long story")
+    await user.should_see("word1", retries=50)
+    thread_id = thread_shown(user)
+    caplog.set_level(logging.WARNING)
+
+    user.client.delete()  # the tab goes away while the reply streams
+    for _ in range(60):  # a reload shows the reply once it is finished and saved
+        await user.open(f"/?thread={thread_id}")
+        if holds(lambda: bool(user.find("word29").elements)):
+            break
+        await asyncio.sleep(0.5)
+    await user.should_see("word29")
+
+    assert not [r for r in caplog.records if "Client has been deleted" in r.getMessage()]
