@@ -25,6 +25,7 @@ from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
 from chatkit_bridge.use_case import ActionRequest
 from tests.test_todo_actions import component
+from use_cases.todo.agent import todo_state
 from use_cases.todo.changes import CHANGE_CARD_KEY
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.tools import TOOL_NAMES
@@ -383,3 +384,10 @@ async def test_agent_instructions_state_today_and_tools_are_complete(h: Harness)
     assert [tool.name for tool in agent.tools] == list(TOOL_NAMES)
     assert h.use_case.name == "todo" and h.use_case.title == "Todo assistant"
     assert "What's on my list?" in [p.prompt for p in h.use_case.starter_prompts]
+
+
+async def test_the_model_sees_the_first_todos_and_the_true_totals(h: Harness) -> None:
+    await seed(h, *[f"task {n}" for n in range(1, 61)])
+    state = await todo_state(h.repo, h.context.user_id)
+    assert "50. ⬜ task 50" in state and "task 51" not in state
+    assert "…and 10 more" in state and "Total: 60 items (0 completed, 60 pending)" in state

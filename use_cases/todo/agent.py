@@ -60,10 +60,11 @@ def todo_instructions(today: Callable[[], date] = date.today) -> Callable[..., s
 
 async def todo_state(repository: TodoRepository, user_id: str) -> str:
     """Describe the user's current list for the model: positions, titles and ids."""
-    todos = await asyncio.to_thread(repository.list, user_id)
-    listed = todo_card_copy_text(todos[:LISTED_TODOS])
-    if len(todos) > LISTED_TODOS:
-        listed += f"\n(and {len(todos) - LISTED_TODOS} more; use list_todos to see them)"
+    # Only the listed slice is read into Todo objects: a long list costs no more per turn.
+    page = await asyncio.to_thread(repository.page, user_id, LISTED_TODOS)
+    listed = todo_card_copy_text(page, rows=LISTED_TODOS)
+    if page.more:
+        listed += "\n(use list_todos to see the others)"
     return f"The user's todo list:\n{listed}"
 
 

@@ -15,6 +15,7 @@ from chatkit_bridge.context import RequestContext
 from use_cases.todo.changes import ChangeKind, Undo, change_card
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.live_card import find_live_card, retire_live_cards
+from use_cases.todo.models import TodoPage
 from use_cases.todo.widgets import CARD_ROWS, build_todo_card, todo_card_copy_text
 
 # How many threads' latest turns to remember; only the running turn of a thread matters.
@@ -52,8 +53,11 @@ class TodoCardPresenter:
                 self._turns.popitem(last=False)
         return turn
 
-    async def show(self, context: AgentContext[RequestContext], *, move: bool = True) -> None:
-        """Bring the list card up to date: at the end of the thread (`move`) or where it is."""
+    async def show(self, context: AgentContext[RequestContext], *, move: bool = True) -> TodoPage:
+        """Bring the list card up to date: at the end of the thread (`move`) or where it is.
+
+        :return: the page the card shows, with whole-list counts.
+        """
         turn = self._turn(context)
         async with turn.lock:
             user_id = context.request_context.user_id
@@ -68,12 +72,13 @@ class TodoCardPresenter:
                 # Several tools in one turn, or a change after "show my list", update one card.
                 turn.item = turn.item.model_copy(update=update)
                 await context.stream(ThreadItemReplacedEvent(item=turn.item))
-                return
+                return page
             for event in await retire_live_cards(
                 context.store, context.thread, context.request_context
             ):
                 await context.stream(event)
             turn.item = await self._stream_widget(context, card, update["copy_text"])
+            return page
 
     async def confirm(
         self, context: AgentContext[RequestContext], kind: ChangeKind, text: str, undo: Undo | None

@@ -145,8 +145,7 @@ def list_todos(deps: TodoTools) -> FunctionTool:
     @function_tool
     async def list_todos(ctx: Ctx) -> str:
         """Show the user's todo list."""
-        page = await asyncio.to_thread(deps.repository.page, deps.user(ctx), 0)
-        await deps.presenter.show(ctx.context)
+        page = await deps.presenter.show(ctx.context)
         if not page.total:
             return "Your todo list is empty."
         return f"You have {_count(page.total)}: {page.pending} pending, {page.done} done."

@@ -241,18 +241,18 @@ def retired_card(page: TodoPage) -> Card:
     )
 
 
-def todo_card_copy_text(todos: Sequence[Todo] | TodoPage) -> str:
-    """Render the card's rows as plain text, as copied from the card."""
+def todo_card_copy_text(todos: Sequence[Todo] | TodoPage, rows: int = CARD_ROWS) -> str:
+    """Render the first `rows` todos as plain text, as copied from the card, with totals."""
     page = as_page(todos)
     if not page.total:
         return "Your todo list is empty."
-    rows = page.todos[:CARD_ROWS]
+    shown = page.todos[:rows]
     lines = []
-    for i, todo in enumerate(rows, start=page.start + 1):
+    for i, todo in enumerate(shown, start=page.start + 1):
         mark = "✅" if todo.completed else "⬜"
         due = f" — due {todo.due.isoformat()}" if todo.due else ""
         lines.append(f"{i}. {mark} {todo.title}{due} (ID: {todo.id})")
-    more = page.total - page.start - len(rows)
+    more = page.total - page.start - len(shown)
     if more > 0:
         lines.append(f"…and {more} more")
     noun = "item" if page.total == 1 else "items"
