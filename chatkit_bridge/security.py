@@ -209,13 +209,18 @@ def with_security_headers(scope: Scope, send: Send) -> Send:
             if secure:
                 message["headers"] = [
                     (name, value + b"; secure")
-                    if name == b"set-cookie" and b"secure" not in value.lower()
+                    if name == b"set-cookie" and not has_secure_flag(value)
                     else (name, value)
                     for name, value in message["headers"]
                 ]
         await send(message)
 
     return sending
+
+
+def has_secure_flag(cookie: bytes) -> bool:
+    """Tell whether a Set-Cookie value already has the `Secure` attribute (not in its value)."""
+    return any(part.strip().lower() == b"secure" for part in cookie.split(b";")[1:])
 
 
 def is_https(scope: Scope) -> bool:

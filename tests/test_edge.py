@@ -160,6 +160,15 @@ def test_the_apps_own_origin_and_an_allowed_front_end_get_through(
     assert "access-control-allow-origin" not in refused.headers
 
 
+def test_behind_a_proxy_the_public_origin_is_the_apps_own(alice: httpx.Client) -> None:
+    proxied = {"origin": "https://todo.example.org", "x-forwarded-host": "todo.example.org"}
+    added = alice.post("/api/todos", json={"titles": ["via proxy"]}, headers=proxied)
+    assert added.status_code == 201, added.text
+    other = {"origin": "https://evil.example.org", "x-forwarded-host": "todo.example.org"}
+    assert alice.post("/api/todos", json={"titles": ["x"]}, headers=other).status_code == 403
+    assert todos(alice) == [("via proxy", False)]
+
+
 def test_pages_and_answers_forbid_framing_sniffing_and_referrers(alice: httpx.Client) -> None:
     for path in ("/", "/api/todos", "/healthz"):
         headers = alice.get(path).headers
