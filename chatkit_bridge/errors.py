@@ -47,7 +47,11 @@ def friendly_model_error(
         return _overflow_error(error, budget)
     # A failing model service is an outside condition, not a bug in this app: warn.
     logger.warning("model call failed (%s): %r", provider.value, error, exc_info=error)
-    return CustomStreamError(_message(error, provider), allow_retry=True)
+    # Retrying cannot fix credentials, permissions or a model name: only the settings can.
+    settings_problem = isinstance(
+        error, openai.AuthenticationError | openai.PermissionDeniedError | openai.NotFoundError
+    )
+    return CustomStreamError(_message(error, provider), allow_retry=not settings_problem)
 
 
 def _message(error: Exception, provider: Provider) -> str:

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from chatkit_bridge.ui import widget_core
 from chatkit_bridge.ui.renderer import WidgetView
+from chatkit_bridge.ui.safe_markdown import SafeMarkdown
 from chatkit_bridge.ui.widget_actions import build_payload, nest_fields
 from chatkit_bridge.ui.widget_chart import chart_options
 from chatkit_bridge.ui.widget_content import material_icon
@@ -210,7 +211,7 @@ async def test_dict_children_and_dynamic_types_render(user: User) -> None:
     await user.should_see("row text")
     await user.should_see("Image not shown: bad")
     with user:
-        assert [m.content for m in ElementFilter(kind=ui.markdown)] == ["**md**"]
+        assert [m.markdown for m in ElementFilter(kind=SafeMarkdown)] == ["**md**"]
         assert [i.name for i in ElementFilter(kind=ui.icon)] == ["star_border"]
 
 
@@ -560,7 +561,7 @@ async def test_text_deltas_append_to_the_component(user: User) -> None:
         view.apply_text_delta("missing", "ignored", done=True)
     await user.should_see("Hello world")
     with user:
-        assert next(iter(ElementFilter(kind=ui.markdown))).content == "**bold**"
+        assert next(iter(ElementFilter(kind=SafeMarkdown))).markdown == "**bold**"
         view.update(card({"type": "Text", "id": "t", "value": "fresh"}))
     await user.should_see("fresh")
 

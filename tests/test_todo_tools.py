@@ -382,7 +382,7 @@ async def test_agent_instructions_state_today_and_tools_are_complete(h: Harness)
     prompt = await agent.get_system_prompt(RunContextWrapper(context))
     assert prompt is not None and "Friday 2025-11-28" in prompt and "2025-11-29" in prompt
     assert [tool.name for tool in agent.tools] == list(TOOL_NAMES)
-    assert h.use_case.name == "todo" and h.use_case.title == "Todo assistant"
+    assert h.use_case.name == "todo" and h.use_case.title == "ChatKit Todo"
     assert "What's on my list?" in [p.prompt for p in h.use_case.starter_prompts]
 
 

@@ -2,15 +2,16 @@
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from chatkit.actions import ActionConfig
 from chatkit.store import NotFoundError
 from chatkit.types import (
+    ErrorEvent,
     FeedbackKind,
     ThreadCreatedEvent,
-    ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
 )
@@ -19,15 +20,23 @@ from nicegui import background_tasks, core, ui
 from chatkit_bridge.client import ChatKitClient
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.server import BridgeServer, feedback_of
+from chatkit_bridge.ui.chat_header import chat_header
 from chatkit_bridge.ui.composer import Composer
 from chatkit_bridge.ui.message_actions import MessageActions
+from chatkit_bridge.ui.theme import apply_theme, icon_button
 from chatkit_bridge.ui.thread_drawer import ThreadDrawer
-from chatkit_bridge.ui.thread_view import ThreadView
+from chatkit_bridge.ui.thread_errors import (
+    ThreadError,
+    errors_of,
+    forget_errors_after,
+    remember_error,
+)
+from chatkit_bridge.ui.thread_view import GENERIC_ERROR, ThreadView
 from chatkit_bridge.ui.widget_content import material_icon
 
 FLUSH_INTERVAL = 0.1
-BOTTOM_THRESHOLD = 0.98
 REFRESH_DELAY = 0.1
+logger = logging.getLogger(__name__)
 
 
 class ChatPage:
@@ -38,10 +47,14 @@ class ChatPage:
         server: BridgeServer,
         context: RequestContext,
         header_extra: Callable[[], None] | None = None,
+        dark: bool = False,
     ) -> None:
-        """:param header_extra: renders more header controls (the use case switcher)."""
+        """:param header_extra: renders more header controls (the use case switcher).
+        :param dark: start in dark mode (the browser's remembered choice).
+        """
         self.server = server
         self.header_extra = header_extra
+        self.dark = dark
         self.use_case = server.use_case
         self.context = context
         self.client = ChatKitClient(server, context)
@@ -50,37 +63,33 @@ class ChatPage:
         self.browser = ui.context.client  # the NiceGUI client of this tab
         self.stream_task: asyncio.Task[None] | None = None
         self.refresh_pending = False
-        self.follow_stream = True
+        self.errors: list[ThreadError] = []  # shown during the current turn, stored after it
         self._build()
 
     def _build(self) -> None:
-        """Lay out header, drawers, message list and composer."""
-        dark = ui.dark_mode()
+        """Lay out header, drawers, message list and composer; the window itself scrolls."""
+        dark = apply_theme(self.dark)
         with ui.left_drawer(bordered=True).classes("p-3") as threads_drawer:
             self.drawer = ThreadDrawer(self.client, self.open_thread, self.server.thread_events)
         panel_drawer: ui.right_drawer | None = None
         if self.use_case.has_panel:
             with ui.right_drawer(bordered=True).classes("p-3") as panel_drawer:
                 self.use_case.render_panel(self.context)
-        with ui.header(elevated=True).classes("items-center no-wrap gap-2 px-3 py-2"):
-            ui.button(icon="menu", on_click=threads_drawer.toggle).props("flat round color=white")
-            ui.label(self.use_case.title).classes("text-lg font-medium ellipsis")
-            ui.badge(self.server.model.label).props("outline color=white").classes("ellipsis")
-            if self.header_extra is not None:
-                self.header_extra()
-            ui.space()
-            ui.button(icon="dark_mode", on_click=dark.toggle).props(
-                "flat round color=white"
-            ).tooltip("Dark mode")
-            if panel_drawer is not None:
-                ui.button(icon="checklist", on_click=panel_drawer.toggle).props(
-                    "flat round color=white"
-                ).tooltip("Side panel")
-        self.scroll = ui.scroll_area(on_scroll=self._on_scroll).classes(
-            "w-full h-[calc(100vh-11rem)]"
+        chat_header(
+            self.use_case.title,
+            self.server.model.label,
+            on_menu=threads_drawer.toggle,
+            dark=dark,
+            on_panel=panel_drawer.toggle if panel_drawer is not None else None,
+            extra=self.header_extra,
         )
-        with ui.footer().classes("bg-transparent p-3"):
+        self.scroll = ui.column().classes("w-full gap-0 chat-page")
+        with ui.footer().classes("chat-footer p-3"):
             self.composer = Composer(on_send=self.send, on_stop=self.stop)
+        with ui.page_sticky(position="bottom", y_offset=12):
+            icon_button("arrow_downward", "Jump to latest").props("round").classes(
+                "jump-latest"
+            ).on("click", js_handler="() => window.chatUI.jump()").mark("jump-latest")
         self.scroll.mark("chat-page")
         self.page_root = self.scroll
         self._new_view()
@@ -115,11 +124,12 @@ class ChatPage:
                 self.thread_id = None
                 items, thread = [], None
             if thread is not None:
-                self.view.show_items(items, feedback_of(thread))
+                self.view.show_items(items, feedback_of(thread), errors_of(thread))
         self._show_starters()
         self._show_thread_id()
         await self.drawer.refresh()
-        self.scroll.scroll_to(percent=1)
+        self.composer.focus()
+        ui.run_javascript("window.chatUI.jump()")  # also when switching threads in the page
 
     def _show_thread_id(self) -> None:
         """Put the open thread in the address bar, so a reload comes back to it."""
@@ -142,10 +152,12 @@ class ChatPage:
                 ).props("outline rounded no-caps").classes("starter")
 
     async def send(self, text: str) -> None:
-        """Send a user message and stream the reply."""
+        """Show the message at once, then send it and stream the reply."""
         if not text.strip() or self.busy:
             return
         self.starters.clear()
+        self.view.start_turn(text)
+        await asyncio.sleep(0)  # let the bubble go out before the server does any work
         if self.thread_id is None:
             events = self.client.create_thread(text)
         else:
@@ -159,7 +171,7 @@ class ChatPage:
         if self.thread_id is None:
             return
         events = self.client.custom_action(self.thread_id, item_id, config.type, payload)
-        await self._run(events, thinking=False)
+        await self._run(events)
 
     async def send_feedback(self, item_id: str, kind: FeedbackKind) -> None:
         """Record thumbs up or down."""
@@ -171,7 +183,8 @@ class ChatPage:
         item_id = user_item_id or self.view.last_user_item_id
         if self.thread_id is None or item_id is None or self._refuse_while_busy():
             return
-        self.view.remove_items_after(item_id)
+        await self._forget_after(item_id)
+        self.view.start_turn(None)
         await self._run(self.client.retry(self.thread_id, item_id))
 
     async def regenerate(self, reply_id: str) -> None:
@@ -183,10 +196,17 @@ class ChatPage:
         if self.thread_id is None or self._refuse_while_busy():
             return
         edited = await self.server.edit_user_message(self.thread_id, item_id, text, self.context)
-        self.view.remove_items_after(item_id)
+        await self._forget_after(item_id)
         self.view.remove_item(item_id)
         self.view.show_items([edited], {})
+        self.view.start_turn(None)
         await self._run(self.client.retry(self.thread_id, item_id))
+
+    async def _forget_after(self, item_id: str) -> None:
+        """Take the items and errors after a user message off the page and out of the thread."""
+        assert self.thread_id is not None
+        replaced = self.view.remove_items_after(item_id)
+        await forget_errors_after(self.server.store, self.thread_id, self.context, replaced)
 
     def _refuse_while_busy(self) -> bool:
         """Say so, and tell the caller to stop, while a reply is still streaming."""
@@ -204,15 +224,12 @@ class ChatPage:
         """Tell whether a reply is streaming."""
         return self.stream_task is not None and not self.stream_task.done()
 
-    async def _run(self, events: AsyncIterator[ThreadStreamEvent], thinking: bool = True) -> None:
+    async def _run(self, events: AsyncIterator[ThreadStreamEvent]) -> None:
         """Consume a stream in its own task, so Stop can cancel it on the server too."""
         if self.busy:
             return
         self.composer.set_streaming(True)
-        self.view.clear_errors()
-        if thinking:
-            self.view.show_thinking()
-        self.follow_stream = True
+        self.errors = []
         self.stream_task = asyncio.create_task(self._consume(events))
         with contextlib.suppress(asyncio.CancelledError):
             await self.stream_task
@@ -220,6 +237,7 @@ class ChatPage:
         if self.gone:
             return
         self.composer.set_streaming(False)
+        await self._remember_errors()
         if self.refresh_pending:
             await self._refresh_live_widget()
 
@@ -238,7 +256,10 @@ class ChatPage:
                 raise
             except Exception as error:
                 if not self.gone:
-                    self.view.show_error(f"The request failed: {error}", allow_retry=True)
+                    self.view.progress.hide()
+                    self.errors.append(
+                        self.view.show_error(f"The request failed: {error}", allow_retry=True)
+                    )
             finally:
                 if not self.gone:
                     self.view.finish_streaming()
@@ -248,12 +269,25 @@ class ChatPage:
         if isinstance(event, ThreadCreatedEvent):
             self.thread_id = event.thread.id
             self._show_thread_id()
-        self.view.apply(event)
+        if isinstance(event, ErrorEvent):
+            self.view.progress.hide()
+            message = event.message or GENERIC_ERROR
+            self.errors.append(self.view.show_error(message, event.allow_retry))
+        else:
+            self.view.apply(event)
         if isinstance(event, ThreadCreatedEvent | ThreadUpdatedEvent):
             await self.drawer.refresh()
-        # Streamed text scrolls on flush; one scroll per text delta would flood the socket.
-        if self.follow_stream and not isinstance(event, ThreadItemUpdatedEvent):
-            self.scroll.scroll_to(percent=1)
+
+    async def _remember_errors(self) -> None:
+        """Store this turn's errors in the thread, so a reload shows them (after the turn:
+        the server saves the thread itself while a turn runs)."""
+        if not self.errors or self.thread_id is None:
+            return
+        try:
+            for error in self.errors:
+                await remember_error(self.server.store, self.thread_id, self.context, error)
+        except Exception:  # the error is on screen; failing to store it must not hide it
+            logger.warning("could not store an error in thread %s", self.thread_id, exc_info=True)
 
     async def stop(self) -> None:
         """Cancel the reply in flight; the server keeps what was said so far."""
@@ -264,13 +298,8 @@ class ChatPage:
                 await self.stream_task
 
     def _flush(self) -> None:
-        """Send buffered streamed text at a bounded rate, following it down when wanted."""
-        if self.view.flush() and self.follow_stream:
-            self.scroll.scroll_to(percent=1)
-
-    def _on_scroll(self, event: Any) -> None:
-        """Follow the stream only while the user stays at the bottom."""
-        self.follow_stream = event.vertical_percentage >= BOTTOM_THRESHOLD
+        """Send buffered streamed text at a bounded rate (the browser follows it down)."""
+        self.view.flush()
 
     def _data_changed_elsewhere(self) -> None:
         """Refresh the live widget soon; called from any thread."""
@@ -300,4 +329,4 @@ class ChatPage:
         if action is None or item_id is None or self.thread_id is None or self.busy:
             return
         events = self.client.custom_action(self.thread_id, item_id, action, {})
-        await self._run(events, thinking=False)
+        await self._run(events)

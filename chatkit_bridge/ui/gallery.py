@@ -83,6 +83,7 @@ def render_example(example: GalleryExample) -> WidgetView:
 def render_gallery() -> None:
     """Render the gallery into the current page."""
     with ui.column().classes("w-full max-w-3xl mx-auto p-4 gap-2"):
+        ui.link("← Back to the chat", "/").classes("gallery-back").mark("gallery-back")
         ui.label("Widget gallery").classes("text-3xl font-bold")
         ui.label(
             "Every ChatKit widget component as the chat renders it. Clicking an action shows its "

@@ -7,7 +7,7 @@ from chatkit.types import FeedbackKind
 from nicegui import ui
 
 from chatkit_bridge.ui.streaming_text import StreamingMarkdown
-from chatkit_bridge.ui.widget_content import material_icon
+from chatkit_bridge.ui.theme import icon_button
 
 FeedbackHandler = Callable[[FeedbackKind], Awaitable[None]]
 
@@ -15,10 +15,7 @@ FeedbackHandler = Callable[[FeedbackKind], Awaitable[None]]
 def user_bubble(text: str, extra_buttons: Callable[[], None] | None = None) -> ui.element:
     """Show what the user typed, exactly, as text, with the buttons `extra_buttons` adds."""
     with ui.column().classes("w-full items-end gap-1") as column:
-        ui.label(text).classes(
-            "user-bubble whitespace-pre-wrap break-words max-w-[80%] rounded-2xl px-4 py-2 "
-            "bg-primary text-white"
-        )
+        ui.label(text).classes("user-bubble whitespace-pre-wrap max-w-[80%] rounded-2xl px-4 py-2")
         if extra_buttons is not None:
             with ui.row().classes("gap-1 text-grey-6 user-toolbar"):
                 extra_buttons()
@@ -64,9 +61,9 @@ class AssistantMessage:
         """Show copy and feedback buttons."""
         self.toolbar.clear()
         with self.toolbar:
-            copy = ui.button(icon="content_copy", on_click=self._copy)
-            copy.props("flat dense round size=sm").tooltip("Copy").mark("copy-reply")
-            copy.props["aria-label"] = "Copy reply"
+            icon_button("content_copy", "Copy reply", on_click=self._copy).props(
+                "flat dense round size=sm"
+            ).mark("copy-reply")
             if self.on_feedback is not None:
                 self._feedback_button("positive", "thumb_up")
                 self._feedback_button("negative", "thumb_down")
@@ -76,9 +73,11 @@ class AssistantMessage:
     def _feedback_button(self, kind: FeedbackKind, icon: str) -> None:
         """Show one thumb, filled when chosen."""
         chosen = self.feedback == kind
-        button = ui.button(icon=icon, on_click=lambda: self._send_feedback(kind))
-        button.props(f"flat dense round size=sm {'color=primary' if chosen else ''}")
-        button.tooltip("Good answer" if kind == "positive" else "Bad answer")
+        label = "Good answer" if kind == "positive" else "Bad answer"
+        button = icon_button(icon, label, on_click=lambda: self._send_feedback(kind))
+        button.props(f"flat dense round size=sm aria-pressed={'true' if chosen else 'false'}")
+        if chosen:
+            button.props("color=primary")
         button.mark(f"feedback-{kind}{'-chosen' if chosen else ''}")
 
     async def _send_feedback(self, kind: FeedbackKind) -> None:
@@ -95,19 +94,32 @@ class AssistantMessage:
         ui.notify("Copied", timeout=1000)
 
 
-def error_notice(message: str, on_retry: Callable[[], Awaitable[None]] | None) -> ui.element:
-    """Show an error in the thread, with a Retry button when retrying can help."""
-    with (
-        ui.card()
-        .classes("w-full bg-red-1 text-negative error-notice")
-        .props("flat bordered") as card,
-        ui.row().classes("items-center gap-2 w-full no-wrap"),
-    ):
-        ui.icon("error_outline")
-        ui.label(message).classes("grow")
-        if on_retry is not None:
-            ui.button("Retry", icon="refresh", on_click=on_retry).props("flat color=negative")
-    return card
+class ShownError:
+    """An error in the thread, with a Retry button while retrying can still help."""
+
+    def __init__(
+        self, message: str, on_retry: Callable[[], Awaitable[None]] | None, after: str | None
+    ) -> None:
+        self.after = after
+        self.retry_button: ui.button | None = None
+        with (
+            ui.card()
+            .classes("w-full bg-red-1 error-notice")
+            .props("flat bordered role=alert") as self.root,
+            ui.row().classes("items-center gap-2 w-full no-wrap"),
+        ):
+            ui.icon("error_outline").classes("text-red-10")
+            ui.label(message).classes("grow text-red-10")
+            if on_retry is not None:
+                self.retry_button = ui.button("Retry", icon="refresh", on_click=on_retry).props(
+                    "flat text-color=red-10"
+                )
+
+    def drop_retry(self) -> None:
+        """Remove Retry once a newer turn makes it meaningless."""
+        if self.retry_button is not None:
+            self.retry_button.delete()
+            self.retry_button = None
 
 
 def notice(message: str, level: str) -> ui.element:
@@ -119,17 +131,44 @@ def notice(message: str, level: str) -> ui.element:
     return row
 
 
-def progress_line(text: str, icon: str | None) -> ui.element:
-    """Show what the assistant is doing right now, and for how long it has been waiting."""
-    started = time.monotonic()
-    with ui.row().classes("items-center gap-2 text-grey-7 progress-line") as row:
-        ui.spinner(size="sm")
-        if icon:
-            ui.icon(material_icon(icon))
-        ui.label(text)
-        # A slow model or a busy server slot can take minutes: show that time passes.
-        elapsed = ui.label().classes("progress-elapsed").mark("progress-elapsed")
-        ui.timer(
-            1.0, lambda: elapsed.set_text(f"{time.monotonic() - started:.0f} s"), immediate=False
-        )
-    return row
+class ProgressLine:
+    """What the assistant is doing, from Enter to the end of the reply ("Adding 3 todos…"),
+    and for how long it has been waiting."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        with ui.row().classes(
+            "w-full max-w-3xl mx-auto items-center gap-2 px-4 progress-line"
+        ) as self.root:
+            ui.spinner(size="sm")
+            self.icon = ui.icon("").classes("hidden")
+            self.label = ui.label("")
+            # A slow model or a busy server slot can take minutes: show that time passes.
+            self.elapsed = ui.label().classes("progress-elapsed").mark("progress-elapsed")
+        self.root.props("role=status aria-live=polite")
+        self.root.set_visibility(False)
+        ui.timer(1.0, self._tick, immediate=False)
+
+    @property
+    def visible(self) -> bool:
+        """Tell whether a reply is in progress."""
+        return self.root.visible
+
+    def show(self, text: str, icon: str | None) -> None:
+        """Show or update the line (a new wait starts counting from zero)."""
+        if not self.root.visible:
+            self.started = time.monotonic()
+            self.elapsed.set_text("")
+        self.label.set_text(text)
+        self.icon.name = icon or ""
+        self.icon.classes(remove="hidden" if icon else "", add="" if icon else "hidden")
+        self.root.set_visibility(True)
+
+    def hide(self) -> None:
+        """Hide the line when the reply is over."""
+        self.root.set_visibility(False)
+
+    def _tick(self) -> None:
+        """Count the seconds while the line shows."""
+        if self.root.visible:
+            self.elapsed.set_text(f"{time.monotonic() - self.started:.0f} s")

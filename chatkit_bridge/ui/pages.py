@@ -12,6 +12,7 @@ from chatkit_bridge.server import BridgeServer
 from chatkit_bridge.ui.chat_page import ChatPage
 from chatkit_bridge.ui.gallery import render_gallery
 from chatkit_bridge.ui.gallery_files import render_widget_files
+from chatkit_bridge.ui.theme import apply_theme, dark_preference
 
 
 def chat_path(server: BridgeServer, servers: Sequence[BridgeServer]) -> str:
@@ -26,7 +27,7 @@ def register_pages(servers: Sequence[BridgeServer], auth_mode: str) -> None:
         _register_chat(chat_path(server, servers), server, auth_mode, switcher)
     if len(servers) > 1:
 
-        @ui.page("/", title="Assistants")
+        @ui.page("/", title="Assistants", language="en-US")
         def home() -> None:
             """List the assistants this app serves."""
             with ui.column().classes("w-full max-w-3xl mx-auto p-6 gap-4"):
@@ -40,9 +41,10 @@ def register_pages(servers: Sequence[BridgeServer], auth_mode: str) -> None:
                         if prompts:
                             ui.label("Try: " + " · ".join(prompts)).classes("text-grey-8")
 
-    @ui.page("/gallery", title="Widget gallery")
-    def gallery() -> None:
+    @ui.page("/gallery", title="Widget gallery", language="en-US")
+    def gallery(request: Request) -> None:
         """Show one example of every widget component, then the use cases' .widget files."""
+        apply_theme(dark_preference(request))
         render_gallery()
         render_widget_files([server.use_case for server in servers])
 
@@ -50,7 +52,7 @@ def register_pages(servers: Sequence[BridgeServer], auth_mode: str) -> None:
 def _register_chat(
     path: str, server: BridgeServer, auth_mode: str, switcher: Callable[[], None] | None
 ) -> None:
-    @ui.page(path, title=server.use_case.title)
+    @ui.page(path, title=server.use_case.title, language="en-US")
     async def chat(request: Request, thread: str | None = None) -> None:
         """Show the chat for the signed-in browser or user."""
         try:
@@ -58,7 +60,8 @@ def _register_chat(
         except UnauthenticatedError:
             ui.label("Sign in to use this app.").classes("text-lg p-8")
             return
-        page = ChatPage(server, RequestContext(user_id=user_id), header_extra=switcher)
+        context = RequestContext(user_id=user_id)
+        page = ChatPage(server, context, header_extra=switcher, dark=dark_preference(request))
         await page.open_thread(thread)
 
 

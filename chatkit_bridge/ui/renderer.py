@@ -26,7 +26,7 @@ from . import (  # noqa: F401
     widget_layout,
     widget_table,
 )
-from .safe_markdown import escape_html
+from .safe_markdown import SafeMarkdown
 from .widget_actions import BUSY_STYLE, as_action, build_payload, set_busy
 from .widget_core import FormScope, Node, RenderContext, child_nodes, render_node, to_plain
 from .widget_palette import ensure_palette
@@ -113,8 +113,8 @@ class WidgetView:
         if done:
             entry.node["streaming"] = False
         element = entry.element
-        if isinstance(element, ui.markdown):
-            element.set_content(escape_html(entry.node["value"]))
+        if isinstance(element, SafeMarkdown):
+            element.set_markdown(entry.node["value"])
         elif isinstance(element, ui.input):
             element.set_value(entry.node["value"])
         elif isinstance(element, ui.label):

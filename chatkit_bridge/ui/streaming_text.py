@@ -4,17 +4,18 @@ import time
 
 from nicegui import ui
 
-from chatkit_bridge.ui.safe_markdown import safe_markdown
+from chatkit_bridge.ui.safe_markdown import SafeMarkdown
 
-MIN_FLUSH_INTERVAL = 0.1  # text updates per message: at most 10 a second, plus one scroll each
+MIN_FLUSH_INTERVAL = 0.1  # text updates per message: at most 10 a second
 FENCE = "```"
 
 
 class StreamingMarkdown:
-    """Show growing markdown: finished paragraphs as markdown, the tail as appended text.
+    """Show growing markdown: finished paragraphs once each, the paragraph being written live.
 
-    Resending the whole text on every update costs bytes quadratic in its length, so only
-    the paragraph being written is kept as plain text pieces until it is complete.
+    Resending the whole text on every update costs bytes quadratic in its length, so only the
+    paragraph (or code block) being written is rendered again on each flush. An unclosed code
+    fence renders as code, never as a raw "```python" line.
     """
 
     def __init__(self, text: str = "") -> None:
@@ -26,7 +27,7 @@ class StreamingMarkdown:
         self.container = ui.column().classes("w-full gap-0 assistant-text")
         with self.container:
             self._blocks = ui.column().classes("w-full gap-0")
-            self._tail = ui.element("div").classes("whitespace-pre-wrap w-full")
+            self._tail = SafeMarkdown()
         if text:
             self.append(text)
             self.finish()
@@ -50,31 +51,26 @@ class StreamingMarkdown:
         new, self._pending = self._pending, ""
         self._last_flush = time.monotonic()
         self.flushes += 1
-        finished, rest = split_finished_paragraphs(self._tail_text + new)
+        finished, self._tail_text = split_finished_paragraphs(self._tail_text + new)
         if finished:
-            self._tail.clear()
             with self._blocks:
-                safe_markdown(finished)
-            new = rest
-        self._tail_text = rest
-        if new:
-            with self._tail:
-                ui.label(new).classes("inline")
+                SafeMarkdown(finished)
+        self._tail.set_markdown(self._tail_text)
 
     def finish(self) -> None:
         """Show the whole text as markdown once the message is done."""
         self.flush()
         if self._tail_text:
-            self._tail.clear()
             with self._blocks:
-                safe_markdown(self._tail_text)
+                SafeMarkdown(self._tail_text)
             self._tail_text = ""
+            self._tail.set_markdown("")
 
     def set_text(self, text: str) -> None:
         """Replace everything with a final text (e.g. a reloaded or corrected message)."""
         self._blocks.clear()
-        self._tail.clear()
         self.text, self._pending, self._tail_text = "", "", ""
+        self._tail.set_markdown("")
         self.append(text)
         self.finish()
 

@@ -31,12 +31,14 @@ from chatkit_bridge.server import message_text
 from chatkit_bridge.ui.message_actions import MessageActions
 from chatkit_bridge.ui.message_views import (
     AssistantMessage,
-    error_notice,
+    ProgressLine,
+    ShownError,
     notice,
-    progress_line,
     user_bubble,
 )
 from chatkit_bridge.ui.renderer import ClientActionHandler, WidgetView
+from chatkit_bridge.ui.thread_errors import ThreadError
+from chatkit_bridge.ui.widget_content import material_icon
 
 WidgetActionHandler = Callable[[str, ActionConfig, dict[str, Any]], Awaitable[None]]
 FeedbackSender = Callable[[str, FeedbackKind], Awaitable[None]]
@@ -62,26 +64,45 @@ class ThreadView:
         self.on_feedback = on_feedback
         self.on_retry = on_retry
         self.client_actions = client_actions
+        # A polite live region: screen readers announce new messages without interrupting.
         self.container = ui.column().classes("w-full max-w-3xl mx-auto gap-4 p-4 thread-view")
+        self.container.props('role=log aria-live=polite aria-label="Conversation"')
+        self.progress = ProgressLine()
         self.messages: dict[str, AssistantMessage] = {}
         self.widgets: dict[str, WidgetView] = {}
         self.elements: dict[str, ui.element] = {}
         self.last_user_item_id: str | None = None
         self.user_items: set[str] = set()
-        self._transient: list[ui.element] = []
-        self._errors: list[ui.element] = []
+        self._pending_user: ui.element | None = None
+        self._errors: list[ShownError] = []
 
-    def show_items(self, items: list[ThreadItem], feedback: dict[str, FeedbackKind]) -> None:
-        """Render a thread's stored items, oldest first."""
+    def show_items(
+        self,
+        items: list[ThreadItem],
+        feedback: dict[str, FeedbackKind],
+        errors: list[ThreadError] | None = None,
+    ) -> None:
+        """Render a thread's stored items oldest first, each stored error after its item."""
+        errors = errors or []
+        for error in errors:
+            if error.after is None:
+                self.show_error(error.message, error.allow_retry, after=None)
         for item in items:
             self._render_item(item, done=True, feedback=feedback.get(item.id))
+            for error in errors:
+                if error.after == item.id:
+                    self.show_error(error.message, error.allow_retry, after=item.id)
+        last_item = items[-1].id if items else None
+        for shown in self._errors:
+            if shown.after != last_item:
+                shown.drop_retry()  # only the latest turn can be retried
 
     def apply(self, event: ThreadStreamEvent) -> None:
         """Apply one streamed event to the page."""
         match event:
             case ThreadItemAddedEvent():
-                self.clear_transient()
                 self._render_item(event.item, done=False)
+                self._progress_for(event.item)
             case ThreadItemDoneEvent():
                 self._finish_item(event.item)
             case ThreadItemUpdatedEvent():
@@ -91,38 +112,45 @@ class ThreadView:
             case ThreadItemRemovedEvent():
                 self.remove_item(event.item_id)
             case ProgressUpdateEvent():
-                self.clear_transient()
-                with self.container:
-                    self._transient.append(progress_line(event.text, event.icon))
+                self.progress.show(event.text, material_icon(event.icon) if event.icon else None)
             case NoticeEvent():
                 with self.container:
                     notice(event.message, event.level)
             case ErrorEvent():
-                self.clear_transient()
+                self.progress.hide()
                 self.show_error(event.message or GENERIC_ERROR, event.allow_retry)
 
-    def show_error(self, message: str, allow_retry: bool) -> None:
-        """Show an error with a Retry button when a retry can help."""
+    def show_error(
+        self, message: str, allow_retry: bool, *, after: str | None = None
+    ) -> ThreadError:
+        """Show an error where it happened, with Retry when retrying can help; return its record."""
+        after = after if after is not None else next(reversed(self.elements), None)
         retry = self.on_retry if allow_retry and self.last_user_item_id else None
         with self.container:
-            self._errors.append(error_notice(message, retry))
+            self._errors.append(ShownError(message, retry, after))
+        return ThreadError(message=message, allow_retry=allow_retry, after=after)
 
-    def clear_errors(self) -> None:
-        """Remove shown errors once the user tries again."""
-        for element in self._errors:
-            element.delete()
-        self._errors.clear()
+    def start_turn(self, user_text: str | None) -> None:
+        """Show the user's message at once (before the server answers) and the progress line."""
+        for shown in self._errors:
+            shown.drop_retry()  # a new turn makes older errors history
+        if user_text is not None:
+            with self.container:
+                self._pending_user = user_bubble(user_text)
+        self.progress.show("Thinking…", None)
 
-    def show_thinking(self) -> None:
-        """Show that a reply is on its way."""
-        with self.container:
-            self._transient.append(progress_line("Thinking…", None))
+    def drop_pending_user(self) -> None:
+        """Forget the optimistic bubble of a message the server never accepted."""
+        self._pending_user = None
 
-    def clear_transient(self) -> None:
-        """Remove progress lines that a new event supersedes."""
-        for element in self._transient:
-            element.delete()
-        self._transient.clear()
+    def _progress_for(self, item: ThreadItem) -> None:
+        """Keep the progress line honest about what the assistant does next."""
+        if not self.progress.visible:
+            return
+        if isinstance(item, AssistantMessageItem):
+            self.progress.show("Writing…", None)
+        elif isinstance(item, WidgetItem):
+            self.progress.show("Thinking…", None)
 
     def flush(self) -> bool:
         """Send buffered streamed text that is due; tell whether any was sent."""
@@ -130,7 +158,8 @@ class ThreadView:
 
     def finish_streaming(self) -> None:
         """Flush everything once a stream ends."""
-        self.clear_transient()
+        self.progress.hide()
+        self._pending_user = None
         for message in self.messages.values():
             message.body.flush()
 
@@ -149,6 +178,9 @@ class ThreadView:
             if isinstance(item, UserMessageItem):
                 self.last_user_item_id = item.id
                 self.user_items.add(item.id)
+                if self._pending_user is not None:  # shown when Enter was pressed: replace it
+                    self._pending_user.delete()  # in place, now with its buttons
+                    self._pending_user = None
                 text = message_text(item)
                 edit = None if actions is None else partial(actions.user_buttons, item.id, text)
                 self.elements[item.id] = user_bubble(text, edit)
@@ -187,7 +219,6 @@ class ThreadView:
     def _finish_item(self, item: ThreadItem) -> None:
         """Complete an item, creating it if it was never announced."""
         if item.id not in self.elements:
-            self.clear_transient()
             self._render_item(item, done=True)
             return
         if isinstance(item, AssistantMessageItem) and item.id in self.messages:
@@ -218,11 +249,20 @@ class ThreadView:
         else:
             self._render_item(item, done=True)
 
-    def remove_items_after(self, item_id: str) -> None:
-        """Take every item newer than `item_id` off the page (the server drops them on retry)."""
+    def remove_items_after(self, item_id: str) -> set[str]:
+        """Take every item newer than `item_id` off the page (the server drops them on retry).
+
+        Errors that followed `item_id` or a removed item go too; return the ids they followed.
+        """
         shown = list(self.elements)
-        for newer in shown[shown.index(item_id) + 1 :]:
+        removed = set(shown[shown.index(item_id) + 1 :])
+        for newer in removed:
             self.remove_item(newer)
+        replaced = removed | {item_id}
+        for error in [e for e in self._errors if e.after in replaced]:
+            error.root.delete()
+            self._errors.remove(error)
+        return replaced
 
     def remove_item(self, item_id: str) -> None:
         """Take an item off the page."""

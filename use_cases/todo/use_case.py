@@ -27,7 +27,7 @@ class TodoUseCase(UseCase):
     """A todo list kept by chatting or by clicking its card."""
 
     name = "todo"
-    title = "Todo assistant"
+    title = "ChatKit Todo"
     starter_prompts = (
         StarterPrompt(
             "Add three tasks",

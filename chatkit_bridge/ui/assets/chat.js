@@ -1,0 +1,82 @@
+// Browser-side behaviour of the chat page that must not wait for a server round trip:
+// following the reply while the reader is at the bottom, "jump to latest", copy buttons on
+// code blocks, the offline state of the composer and the remembered colour scheme.
+(() => {
+  if (window.chatUI) return;
+  const AT_BOTTOM = 4; // px: closer than this to the end counts as "at the bottom"
+  const SHOW_JUMP = 120; // px: farther than this from the end offers "jump to latest"
+  const root = () => document.scrollingElement || document.documentElement;
+  const distance = () => root().scrollHeight - root().scrollTop - root().clientHeight;
+  let follow = true;
+  let lastTop = 0;
+
+  function toBottom() {
+    root().scrollTop = root().scrollHeight;
+    lastTop = root().scrollTop;
+    showJump();
+  }
+  function showJump() {
+    document.body.classList.toggle("chat-scrolled-up", !follow && distance() > SHOW_JUMP);
+  }
+  function onScroll() {
+    const top = root().scrollTop;
+    if (distance() <= AT_BOTTOM) follow = true;
+    else if (top < lastTop - 1) follow = false; // the reader moved up: let go
+    lastTop = top;
+    showJump();
+  }
+  // Runs after each DOM change and before the next paint, so following never shows a jump.
+  function onContentChange() {
+    if (follow) toBottom();
+    else showJump();
+    const footer = document.querySelector(".q-footer");
+    if (footer) document.documentElement.style.setProperty("--composer-h", `${footer.offsetHeight}px`);
+  }
+
+  history.scrollRestoration = "manual";
+  window.addEventListener("scroll", onScroll, { passive: true });
+  window.addEventListener("wheel", (e) => { if (e.deltaY < 0 && distance() > AT_BOTTOM) follow = false; }, { passive: true });
+  const mutations = new MutationObserver(onContentChange);
+  const sizes = new ResizeObserver(onContentChange);
+  document.addEventListener("DOMContentLoaded", () => {
+    mutations.observe(document.body, { childList: true, subtree: true, characterData: true });
+    sizes.observe(document.body);
+  });
+
+  // Copy buttons inside rendered markdown (the HTML is sanitized, so no inline handlers).
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest?.(".code-copy");
+    if (!button) return;
+    const code = button.closest(".code-block")?.querySelector("code")?.innerText ?? "";
+    try {
+      await navigator.clipboard.writeText(code);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Copy failed";
+    }
+    setTimeout(() => (button.textContent = "Copy"), 1500);
+  });
+
+  // Sending needs the connection: say so while it is lost, and keep the draft.
+  function watchConnection() {
+    if (!window.socket) return setTimeout(watchConnection, 200);
+    const set = (offline) => document.body.classList.toggle("chat-offline", offline);
+    window.socket.on("disconnect", () => set(true));
+    window.socket.on("connect", () => set(false));
+  }
+  watchConnection();
+
+  window.chatUI = {
+    jump() {
+      follow = true;
+      toBottom();
+    },
+    following: () => follow,
+    rememberDark(dark) {
+      document.cookie = `chat_dark=${dark ? 1 : 0}; path=/; max-age=31536000; SameSite=Lax`;
+    },
+    focusComposer() {
+      document.querySelector(".composer textarea")?.focus();
+    },
+  };
+})();
