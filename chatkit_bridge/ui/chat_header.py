@@ -29,7 +29,9 @@ def chat_header(
         icon_button("menu", "Chats", on_click=on_menu).props("flat round color=white").mark(
             "threads-toggle"
         )
-        ui.label(title).classes("text-lg font-medium ellipsis min-w-0 product-name")
+        ui.label(title).classes("text-lg font-medium ellipsis min-w-0 product-name").props(
+            "role=heading aria-level=1"
+        )
         ui.badge(model_label).props("outline color=white").classes("ellipsis gt-xs model-badge")
         if extra is not None:
             extra()

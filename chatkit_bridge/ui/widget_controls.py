@@ -86,6 +86,8 @@ def render_button(node: Node, ctx: RenderContext) -> ui.element:
     icon = material_icon(node["iconStart"]) if node.get("iconStart") else None
     button = ui.button(str(node.get("label") or ""), icon=icon, color=None)
     button.props("unelevated no-caps").classes("ck-button")
+    if not node.get("label"):
+        button.props["aria-label"] = _icon_button_name(node)  # screen readers need a name
     if node.get("iconEnd"):
         button.props["icon-right"] = material_icon(node["iconEnd"])
     st.apply(button, _button_styles(node))
@@ -105,6 +107,16 @@ def render_button(node: Node, ctx: RenderContext) -> ui.element:
 
     button.on_click(click)
     return button
+
+
+def _icon_button_name(node: Node) -> str:
+    """Name an icon-only button: its `ariaLabel`, else its action (`todo.delete` -> Delete)."""
+    if node.get("ariaLabel"):
+        return str(node["ariaLabel"])
+    action = node.get("onClickAction") or {}
+    kind = action.get("type") if isinstance(action, dict) else getattr(action, "type", None)
+    words = str(kind or node.get("iconStart") or "button").rsplit(".", 1)[-1]
+    return words.replace("_", " ").replace("-", " ").capitalize()
 
 
 def _set_silently(element: ValueElement, value: Any) -> None:
@@ -180,6 +192,9 @@ def _field_props(element: ui.element, node: Node) -> None:
     if (gutter := GUTTERS.get(node.get("gutterSize") or "")) is not None:
         element.classes("ck-gutter").style(f"--ck-gutter: {gutter}")
     element.classes(f"ck-{str(node.get('type', 'field')).lower()}")
+    name = node.get("ariaLabel") or node.get("placeholder") or node.get("name")
+    if name:  # a field without a visible label still needs a name
+        element.props["aria-label"] = str(name)
     if node.get("block", True):
         element.style("width: 100%")
 

@@ -45,7 +45,9 @@ class TodoPanel:
                 ui.space()
                 self.counts = ui.label().classes("text-grey-7").mark("panel-counts")
             with ui.row().classes("w-full no-wrap items-center gap-1"):
-                self.new_title = ui.input(placeholder="Add a todo…").props("dense outlined")
+                self.new_title = ui.input(placeholder="Add a todo…").props(
+                    'dense outlined aria-label="New todo"'
+                )
                 self.new_title.classes("grow").on("keydown.enter", self._add)
                 self.new_title.mark("panel-new-title")
                 self.add_button = ui.button(icon="add", on_click=self._add).props("dense round")

@@ -6,6 +6,7 @@ from datetime import date
 
 from agents import FunctionTool, RunContextWrapper, function_tool
 from chatkit.agents import AgentContext
+from chatkit.types import ProgressUpdateEvent
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.toolset import Toolset
@@ -117,6 +118,8 @@ def add_todos(deps: TodoTools) -> FunctionTool:
             titles: The titles of the new todos, one entry per todo.
             due: Optional due date for all of them, as YYYY-MM-DD.
         """
+        # The chat shows this while the tool works (ChatKit progress event).
+        await ctx.context.stream(ProgressUpdateEvent(text=f"Adding {_count(len(titles))}…"))
         try:
             due_date = parse_due(due)
             cleaned = [title.strip() for title in titles]
