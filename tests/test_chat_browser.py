@@ -1,11 +1,11 @@
 """The chat as a reader sees it in Chromium: layout, scrolling, markdown, feedback, a11y, theme."""
 
-import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import axe_playwright_python
 import pytest
-from axe_selenium_python import Axe
 from nicegui.testing import Screen
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -14,6 +14,8 @@ from selenium.webdriver.common.keys import Keys
 from tests.fake_openai import FakeOpenAI, Say, SlowSay
 from tests.test_browser import pytestmark, wait_for  # noqa: F401 - same skip rule
 
+# axe-core 4.12 as the axe-playwright-python package ships it; Selenium injects it directly.
+AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 LONG_URL = "https://example.com/" + "a" * 300
 MARKDOWN_REPLY = f"""Here is what I found:
 - first point
@@ -40,6 +42,12 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         monkeypatch.setenv("LLM_MAX_RETRIES", "0")
         yield fake
+
+
+@pytest.fixture(autouse=True)
+def patient_pages(screen: Screen) -> None:
+    """Allow slow page loads: NiceGUI's 4 s limit is too tight on a busy machine."""
+    screen.selenium.set_page_load_timeout(30)
 
 
 def js(screen: Screen, script: str, *args: Any) -> Any:
@@ -81,13 +89,14 @@ def replies_done(screen: Screen, count: int) -> bool:
     return len(screen.selenium.find_elements(By.CSS_SELECTOR, selector)) >= count
 
 
-def serious_violations(screen: Screen) -> list[str]:
+def serious_violations(screen: Screen, options: str = "{}", context: str = "document") -> list[str]:
     """Run axe-core on the page; return serious and critical violations, described."""
-    axe = Axe(screen.selenium)
-    axe.inject()
-    results = axe.run()
+    screen.selenium.execute_script(AXE_JS)
+    results = screen.selenium.execute_async_script(
+        f"const done = arguments[arguments.length - 1]; axe.run({context}, {options}).then(done);"
+    )
     return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        f"{v['id']} ({v['impact']}): {[n['html'][:120] for n in v['nodes']][:5]}"
         for v in results["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
@@ -266,7 +275,9 @@ def test_tall_drafts_and_notifications_never_cover_the_thread(screen: Screen) ->
     footer_top = js(
         screen, "return document.querySelector('.q-footer').getBoundingClientRect().top"
     )
-    assert js(screen, "return arguments[0].getBoundingClientRect().bottom", toast) <= footer_top
+    # It slides in from below: wait until it has arrived, above the composer.
+    bottom = "return arguments[0].getBoundingClientRect().bottom"
+    wait_for(lambda: js(screen, bottom, toast) <= footer_top)
 
 
 def test_dark_mode_is_kept_and_the_gallery_is_a_click_away(screen: Screen) -> None:
@@ -276,12 +287,12 @@ def test_dark_mode_is_kept_and_the_gallery_is_a_click_away(screen: Screen) -> No
     assert screen.selenium.title == "ChatKit Todo"
     screen.selenium.find_element(By.CSS_SELECTOR, "[aria-label='Dark mode']").click()
     wait_for(lambda: "body--dark" in js(screen, "return document.body.className"))
-    screen.selenium.refresh()
+    screen.open("/", timeout=40)  # a reload
     wait_for(lambda: "body--dark" in js(screen, "return document.body.className"))
     header = screen.selenium.find_element(By.CSS_SELECTOR, ".q-header")
     assert header.value_of_css_property("background-color") == "rgba(31, 41, 55, 1)"
     screen.selenium.find_element(By.CSS_SELECTOR, "[aria-label='Widget gallery']").click()
-    screen.should_contain("Widget gallery")
+    wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".gallery-back"), timeout=20)
     assert "body--dark" in js(screen, "return document.body.className")
     screen.selenium.find_element(By.LINK_TEXT, "← Back to the chat").click()
     wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".composer textarea"))
@@ -316,5 +327,10 @@ def test_no_serious_accessibility_violations_in_the_gallery(screen: Screen, dark
     if dark:
         screen.selenium.add_cookie({"name": "chat_dark", "value": "1", "path": "/"})
         screen.open("/gallery", timeout=40)
-    screen.should_contain("Widget gallery")
-    assert serious_violations(screen) == [], json.dumps(dark)
+    wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".ck-widget"))
+    # The examples show author-chosen colours (primitives, hex) that no single colour can make
+    # readable in light and dark alike; widget UI colours are checked in the chat test above.
+    no_contrast = "{rules: {'color-contrast': {enabled: false}}}"
+    assert serious_violations(screen, no_contrast) == []
+    chrome_only = "{exclude: [['.ck-widget']]}"
+    assert serious_violations(screen, context=chrome_only) == []

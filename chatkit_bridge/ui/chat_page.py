@@ -69,11 +69,19 @@ class ChatPage:
     def _build(self) -> None:
         """Lay out header, drawers, message list and composer; the window itself scrolls."""
         dark = apply_theme(self.dark)
-        with ui.left_drawer(bordered=True).classes("p-3") as threads_drawer:
+        with (
+            ui.left_drawer(bordered=True)
+            .classes("p-3")
+            .props('aria-label="Chats"') as threads_drawer
+        ):
             self.drawer = ThreadDrawer(self.client, self.open_thread, self.server.thread_events)
         panel_drawer: ui.right_drawer | None = None
         if self.use_case.has_panel:
-            with ui.right_drawer(bordered=True).classes("p-3") as panel_drawer:
+            with (
+                ui.right_drawer(bordered=True)
+                .classes("p-3")
+                .props('aria-label="Side panel"') as panel_drawer
+            ):
                 self.use_case.render_panel(self.context)
         chat_header(
             self.use_case.title,

@@ -84,7 +84,7 @@ def render_gallery() -> None:
     """Render the gallery into the current page."""
     with ui.column().classes("w-full max-w-3xl mx-auto p-4 gap-2"):
         ui.link("← Back to the chat", "/").classes("gallery-back").mark("gallery-back")
-        ui.label("Widget gallery").classes("text-3xl font-bold")
+        ui.label("Widget gallery").classes("text-3xl font-bold").props("role=heading aria-level=1")
         ui.label(
             "Every ChatKit widget component as the chat renders it. Clicking an action shows its "
             "type and merged payload."

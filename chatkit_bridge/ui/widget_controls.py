@@ -306,6 +306,8 @@ def render_checkbox(node: Node, ctx: RenderContext) -> ui.element:
     default = bool(node.get("defaultChecked"))
     field = ui.checkbox(str(node.get("label") or ""), value=default).classes("ck-checkbox")
     field.props("dense")
+    if not node.get("label") and node.get("name"):  # screen readers need a name
+        field.props["aria-label"] = str(node["name"]).replace("_", " ").capitalize()
     _bind_field(field, node, ctx, default)
     return field
 

@@ -140,7 +140,7 @@ def placeholder(text: str) -> ui.element:
         .classes("ck-placeholder")
         .style(
             "border: 1px dashed #c7c7cc; border-radius: 6px; padding: 6px 10px; "
-            "color: #8f8f8f; font-size: 13px"
+            "color: var(--ck-text-secondary, #5d5d5d); font-size: 13px"
         )
     )
 

@@ -79,7 +79,7 @@ PALETTE: dict[str, tuple[str, str]] = {
     "success-solid-bg": ("#008935", "#008635"),  # contrast
     "success-solid-text": ("#ffffff", "#ffffff"),
     "success-soft-bg": ("oklab(0.683 -0.166 0.103 / 0.15)", "oklab(0.683 -0.166 0.103 / 0.15)"),
-    "success-soft-text": ("#008233", "#79c889"),  # contrast
+    "success-soft-text": ("#007a30", "#79c889"),  # contrast (4.7:1 on its soft background)
     "success-outline-border": ("#00a240", "#008635"),
     "success-outline-text": ("#008935", "#00a240"),  # contrast
     "success-ghost-text": ("#008935", "#00a240"),  # contrast

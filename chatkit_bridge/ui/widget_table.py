@@ -26,6 +26,7 @@ def render_table(node: Node, ctx: RenderContext) -> ui.element:
     rows = [row for row in child_nodes(node) if isinstance(row, dict)]
     split = next((i for i, row in enumerate(rows) if not row.get("header")), len(rows))
     scroller = ui.element("div").classes("ck-table-scroll")
+    scroller.props["tabindex"] = "0"  # keyboard users can scroll a wide table too
     st.apply(
         scroller, {"width": "100%", "max-width": "100%", "min-width": "0", "overflow-x": "auto"}
     )

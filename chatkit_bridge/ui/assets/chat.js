@@ -29,6 +29,10 @@
   function onContentChange() {
     if (follow) toBottom();
     else showJump();
+    // Quasar's loading bar is a progressbar without a name; screen readers need one.
+    for (const bar of document.querySelectorAll(".q-loading-bar:not([aria-label])")) {
+      bar.setAttribute("aria-label", "Loading");
+    }
     const footer = document.querySelector(".q-footer");
     if (footer) document.documentElement.style.setProperty("--composer-h", `${footer.offsetHeight}px`);
   }
