@@ -7,6 +7,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from chatkit_bridge.ui.safe_markdown import SafeMarkdown
 from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
 from tests.polling import until
 
@@ -175,7 +176,10 @@ async def test_markup_in_messages_and_titles_shows_as_text(user: User) -> None:
     await send(user, f"Add {attack}")
     await shows(user, "todo-card")
     await user.should_see(f"Add {attack}", kind=ui.label)
-    assert not [e for e in elements(user) if isinstance(e, ui.html)]
+    # Raw HTML elements only ever hold rendered markdown, in which typed HTML is text.
+    html = [e for e in elements(user) if isinstance(e, ui.html)]
+    assert all(isinstance(e, SafeMarkdown) for e in html)
+    assert not [e for e in html if "<img" in e.content or "<script" in e.content]
 
 
 async def test_two_users_never_see_each_other(user: User, create_user: Callable[[], User]) -> None:

@@ -9,6 +9,7 @@ from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 from chatkit_bridge.ui.gallery import GALLERY, GalleryExample, render_example
+from chatkit_bridge.ui.safe_markdown import SafeMarkdown
 
 # One text per example that proves the example rendered (not just its heading).
 EXPECTED = {
@@ -78,7 +79,8 @@ async def test_gallery_page_shows_every_example(user: User) -> None:
     for example in GALLERY:
         await user.should_see(example.title)
     with user:
-        assert not list(ElementFilter(kind=ui.html))
+        # Raw HTML elements only ever hold rendered markdown (typed HTML stays text there).
+        assert all(isinstance(e, SafeMarkdown) for e in ElementFilter(kind=ui.html))
 
 
 async def test_button_action_is_reported(user: User) -> None:

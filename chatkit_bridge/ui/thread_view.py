@@ -67,6 +67,8 @@ class ThreadView:
         # A polite live region: screen readers announce new messages without interrupting.
         self.container = ui.column().classes("w-full max-w-3xl mx-auto gap-4 p-4 thread-view")
         self.container.props('role=log aria-live=polite aria-label="Conversation"')
+        # chat.js shows a message here the moment Enter goes down, until the server's bubble comes.
+        ui.element("div").classes("w-full max-w-3xl mx-auto px-4 pending-bubbles")
         self.progress = ProgressLine()
         self.messages: dict[str, AssistantMessage] = {}
         self.widgets: dict[str, WidgetView] = {}

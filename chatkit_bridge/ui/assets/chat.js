@@ -27,6 +27,7 @@
   }
   // Runs after each DOM change and before the next paint, so following never shows a jump.
   function onContentChange() {
+    dropAnsweredBubbles();
     if (follow) toBottom();
     else showJump();
     // Quasar's loading bar is a progressbar without a name; screen readers need one.
@@ -60,6 +61,33 @@
     }
     setTimeout(() => (button.textContent = "Copy"), 1500);
   });
+
+  // The user's own message shows the moment Enter goes down (the server's bubble replaces it
+  // as soon as it arrives), so sending feels instant even when the server is busy.
+  function showPendingBubble(event) {
+    const box = event.target;
+    if (event.key !== "Enter" || event.shiftKey || !box.matches?.(".composer textarea")) return;
+    const stop = document.querySelector(".composer [aria-label='Stop']");
+    const text = box.value;
+    const slot = document.querySelector(".pending-bubbles");
+    if (!text.trim() || !slot || (stop && stop.offsetParent) || document.body.classList.contains("chat-offline")) return;
+    const row = document.createElement("div");
+    row.className = "pending-bubble row w-full justify-end";
+    const bubble = document.createElement("div");
+    bubble.className = "user-bubble whitespace-pre-wrap max-w-[80%] rounded-2xl px-4 py-2";
+    bubble.textContent = text;
+    row.append(bubble);
+    slot.append(row);
+    follow = true;
+    setTimeout(() => row.remove(), 15000); // the server refused it after all
+  }
+  function dropAnsweredBubbles() {
+    const slot = document.querySelector(".pending-bubbles");
+    if (!slot || !slot.firstChild) return;
+    const shown = new Set([...document.querySelectorAll(".thread-view .user-bubble")].map((b) => b.textContent));
+    for (const row of [...slot.children]) if (shown.has(row.textContent)) row.remove();
+  }
+  document.addEventListener("keydown", showPendingBubble, { capture: true });
 
   // Sending needs the connection: say so while it is lost, and keep the draft.
   function watchConnection() {
