@@ -185,8 +185,10 @@ def measure_reloads(driver: webdriver.Chrome, base_url: str, cards: int, count: 
     times = []
     for _ in range(count):
         driver.get(f"{base_url}/?thread={thread_id}")
-        WebDriverWait(driver, 60).until(lambda d: d.execute_script("return window.__atBottom"))
-        times.append(driver.execute_script("return window.__atBottom"))
+        at_bottom = WebDriverWait(driver, 60).until(
+            lambda d: d.execute_script("return window.__atBottom")
+        )
+        times.append(at_bottom)
     shown = len(driver.find_elements(By.CSS_SELECTOR, ".thread-view .widget-item"))
     print(f"(thread of {cards} turns shows {shown} widget items)")
     return times

@@ -45,9 +45,15 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture(autouse=True)
-def patient_pages(screen: Screen) -> None:
-    """Allow slow page loads: NiceGUI's 4 s limit is too tight on a busy machine."""
+def browser_settings(screen: Screen) -> Iterator[None]:
+    """Allow slow page loads (NiceGUI's 4 s is tight on a busy machine); afterwards give the
+    shared browser back as it was: phone emulation and window size would leak into later tests."""
     screen.selenium.set_page_load_timeout(30)
+    yield
+    screen.selenium.delete_all_cookies()  # the remembered dark mode
+    screen.selenium.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    screen.selenium.set_window_size(1280, 900)
+    screen.selenium.set_page_load_timeout(4)
 
 
 def js(screen: Screen, script: str, *args: Any) -> Any:
@@ -197,11 +203,14 @@ def test_opening_a_long_thread_shows_its_end_without_a_jump(screen: Screen) -> N
     screen.selenium.set_script_timeout(120)
     thread_id = screen.selenium.execute_async_script(CHATKIT_TURNS, ["help"] * 6)
     screen.selenium.execute_cdp_cmd("Page.enable", {})
-    screen.selenium.execute_cdp_cmd(
+    sampler = screen.selenium.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": SAMPLE_FRAMES}
     )
-    screen.open(f"/?thread={thread_id}", timeout=40)
-    wait_for(lambda: len(js(screen, "return window.__frames || []")) >= 30, timeout=20)
+    try:
+        screen.open(f"/?thread={thread_id}", timeout=40)
+        wait_for(lambda: len(js(screen, "return window.__frames || []")) >= 30, timeout=20)
+    finally:
+        screen.selenium.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", sampler)
     frames = js(screen, "return window.__frames")
     assert js(screen, "return document.scrollingElement.scrollTop") > 500  # a long thread
     assert max(frames) <= 4, f"frames painted away from the end: {frames}"

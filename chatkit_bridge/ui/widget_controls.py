@@ -193,7 +193,9 @@ def _field_props(element: ui.element, node: Node) -> None:
         element.classes("ck-gutter").style(f"--ck-gutter: {gutter}")
     element.classes(f"ck-{str(node.get('type', 'field')).lower()}")
     name = node.get("ariaLabel") or node.get("placeholder") or node.get("name")
-    if name:  # a field without a visible label still needs a name
+    # A text field without a visible label still needs a name (Quasar passes it to the
+    # <input>; a select has its floating label instead).
+    if name and not isinstance(element, ui.select):
         element.props["aria-label"] = str(name)
     if node.get("block", True):
         element.style("width: 100%")
