@@ -167,6 +167,7 @@ class ProgressLine:
     def hide(self) -> None:
         """Hide the line when the reply is over."""
         self.root.set_visibility(False)
+        self.label.set_text("")
 
     def _tick(self) -> None:
         """Count the seconds while the line shows."""
