@@ -7,8 +7,9 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from chatkit_bridge.context import RequestContext
 from chatkit_bridge.server import TITLE_LENGTH
-from chatkit_bridge.thread_search import search_threads
+from chatkit_bridge.thread_search import SearchHit, search_threads
 from tests.polling import until
 from tests.stack import Stack, build_stack, collect, thread_id_of
 from tests.test_chat_ui import elements, send
@@ -31,36 +32,41 @@ async def start(stack: Stack, text: str, user_id: str = "alice") -> str:
 # -- search ----------------------------------------------------------------------------------
 
 
+async def search(stack: Stack, query: str, user_id: str = "alice") -> list[SearchHit]:
+    """Search a user's threads as the drawer does."""
+    return await search_threads(stack.store, RequestContext(user_id=user_id), query)
+
+
 async def test_search_finds_threads_by_title_and_by_message_text(stack: Stack) -> None:
     milk = await start(stack, "add buy milk")
     trip = await start(stack, "add book the train")
     await collect(stack.client.send_message(trip, "add pack sunscreen for Lisbon"))
     await stack.client.rename_thread(trip, "Holiday")
 
-    by_title = await search_threads(stack.client, "HOLI")
+    by_title = await search(stack, "HOLI")
     assert [hit.thread.id for hit in by_title] == [trip]
     assert by_title[0].snippet is None
 
-    by_text = await search_threads(stack.client, "lisbon sunscreen")
+    by_text = await search(stack, "lisbon sunscreen")
     assert [hit.thread.id for hit in by_text] == [trip]
     assert "sunscreen for Lisbon" in (by_text[0].snippet or "")
 
-    assert [hit.thread.id for hit in await search_threads(stack.client, "milk")] == [milk]
-    assert await search_threads(stack.client, "milk lisbon") == [], "every word must match"
-    assert await search_threads(stack.client, "   ") == []
+    assert [hit.thread.id for hit in await search(stack, "milk")] == [milk]
+    assert await search(stack, "milk lisbon") == [], "every word must match"
+    assert await search(stack, "   ") == []
 
 
 async def test_search_finds_words_in_replies_too(stack: Stack) -> None:
     thread = await start(stack, "help")
     reply_words = "todo"  # the offline model's help reply talks about todos
-    hits = await search_threads(stack.client, reply_words)
+    hits = await search(stack, reply_words)
     assert [hit.thread.id for hit in hits] == [thread]
 
 
 async def test_search_never_finds_another_users_threads(stack: Stack) -> None:
     await start(stack, "add secret plan", user_id="bob")
-    assert await search_threads(stack.client, "secret") == []
-    assert len(await search_threads(stack.as_user("bob"), "secret")) == 1
+    assert await search(stack, "secret") == []
+    assert len(await search(stack, "secret", user_id="bob")) == 1
 
 
 # -- titles ----------------------------------------------------------------------------------

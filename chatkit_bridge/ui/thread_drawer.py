@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from chatkit.store import NotFoundError
-from chatkit.types import Thread
+from chatkit.types import ThreadMetadata
 from nicegui import background_tasks, ui
 
 from chatkit_bridge.client import ChatKitClient
@@ -71,7 +71,9 @@ class ThreadDrawer:
     async def refresh(self) -> None:
         """Reload the thread list, or the search results, from the server."""
         if self.query:
-            await self._show_hits(await search_threads(self.client, self.query))
+            store = self.client.server.store
+            hits = await search_threads(store, self.client.context, self.query)
+            await self._show_hits(hits)
             return
         threads = (await self.client.list_threads(limit=100)).data
         self.list.clear()
@@ -119,7 +121,7 @@ class ThreadDrawer:
             for hit in hits:
                 self._thread_row(hit.thread, hit.snippet)
 
-    def _thread_row(self, thread: Thread, snippet: str | None = None) -> None:
+    def _thread_row(self, thread: ThreadMetadata, snippet: str | None = None) -> None:
         """Show one thread with its menu, and the text that matched a search."""
         title = thread.title or "New chat"
         item = ui.item(on_click=lambda: self.on_open(thread.id)).classes("rounded")
@@ -143,7 +145,7 @@ class ThreadDrawer:
                 ui.menu_item("Rename", lambda: self._rename(thread)).mark("rename-thread")
                 ui.menu_item("Delete", lambda: self._delete(thread)).mark("delete-thread")
 
-    def _rename(self, thread: Thread) -> None:
+    def _rename(self, thread: ThreadMetadata) -> None:
         """Ask for a new title and save it."""
         # Under the drawer, not the row: a live refresh of the list must not delete the dialog.
         with self.root, ui.dialog() as dialog, ui.card().classes("w-96"):
@@ -168,7 +170,7 @@ class ThreadDrawer:
                 ui.button("Save", on_click=save).mark("thread-title-save")
         dialog.open()
 
-    def _delete(self, thread: Thread) -> None:
+    def _delete(self, thread: ThreadMetadata) -> None:
         """Confirm, then delete the thread."""
         # Under the drawer, not the row: a live refresh of the list must not delete the dialog.
         with self.root, ui.dialog() as dialog, ui.card():
