@@ -80,6 +80,26 @@ def wait_for_reply(screen: Screen) -> None:
     )
 
 
+def test_markup_in_a_title_shows_as_text_and_never_runs(screen: Screen) -> None:
+    screen.open("/", timeout=15)
+    send(screen, "Add <img src=x onerror=alert(1)> now")
+    screen.should_contain("1 pending")
+    screen.should_contain("<img src=x onerror=alert(1)> now")
+    assert not screen.selenium.find_elements(By.CSS_SELECTOR, ".thread-view img[src='x']")
+    with pytest.raises(NoAlertPresentException):
+        screen.selenium.switch_to.alert.text  # noqa: B018 - reading it is the check
+
+
+def test_reload_brings_the_conversation_back(screen: Screen) -> None:
+    screen.open("/", timeout=15)
+    send(screen, "Add renew passport")
+    screen.should_contain("1 pending")
+    wait_for(lambda: "thread=" in screen.selenium.current_url)
+    screen.selenium.refresh()
+    screen.should_contain("Add renew passport")
+    screen.should_contain("1 pending")
+
+
 def test_many_commands_keep_one_usable_list_and_a_panel_delete_can_be_undone(
     screen: Screen,
 ) -> None:
@@ -104,23 +124,3 @@ def test_many_commands_keep_one_usable_list_and_a_panel_delete_can_be_undone(
     panel.find_element(By.XPATH, ".//button[normalize-space(.)='Undo']").click()
     wait_for(lambda: "3 pending" in panel.text and "call mom" in panel.text)
     wait_for(lambda: len(card_checkboxes(screen)) == 3)
-
-
-def test_markup_in_a_title_shows_as_text_and_never_runs(screen: Screen) -> None:
-    screen.open("/", timeout=15)
-    send(screen, "Add <img src=x onerror=alert(1)> now")
-    screen.should_contain("1 pending")
-    screen.should_contain("<img src=x onerror=alert(1)> now")
-    assert not screen.selenium.find_elements(By.CSS_SELECTOR, ".thread-view img[src='x']")
-    with pytest.raises(NoAlertPresentException):
-        screen.selenium.switch_to.alert.text  # noqa: B018 - reading it is the check
-
-
-def test_reload_brings_the_conversation_back(screen: Screen) -> None:
-    screen.open("/", timeout=15)
-    send(screen, "Add renew passport")
-    screen.should_contain("1 pending")
-    wait_for(lambda: "thread=" in screen.selenium.current_url)
-    screen.selenium.refresh()
-    screen.should_contain("Add renew passport")
-    screen.should_contain("1 pending")
