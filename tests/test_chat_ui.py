@@ -1,6 +1,7 @@
 """The chat page with NiceGUI's simulated user: messages, the todo card, the panel, threads."""
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -106,6 +107,31 @@ async def test_delete_and_add_from_the_card(user: User) -> None:
     await until(lambda: todo_id in todo_ids(user))
     await user.should_see(marker=f"todo-row-{todo_id}")
     await user.should_not_see(marker="todo-undo-button")
+
+
+async def test_the_pages_own_changes_are_not_redrawn_again(
+    user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="chatkit_bridge.server")
+
+    def refreshes() -> int:
+        return sum("action todo.refresh" in record.getMessage() for record in caplog.records)
+
+    await user.open("/")
+    await send(user, "Add post the letter")
+    await shows(user, "todo-card")
+    await until(lambda: len(todo_ids(user)) == 1)
+    (todo_id,) = todo_ids(user)
+    user.find(marker=f"todo-check-{todo_id}").click()
+    await user.should_see("1 done")
+    await idle(user)
+    await settle(user, 0.5)  # a refresh would follow within 0.1 s of the change
+    assert refreshes() == 0, "the turn and the click drew the card; nothing redraws it again"
+
+    # A change made elsewhere (the panel) does refresh the card.
+    checkbox(user, f"panel-check-{todo_id}").set_value(False)
+    await until(lambda: refreshes() == 1)
+    await user.should_see("0 done")
 
 
 async def test_panel_changes_reach_the_card(user: User) -> None:
