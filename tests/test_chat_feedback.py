@@ -1,0 +1,104 @@
+"""Feedback while a turn runs and errors that stay: progress steps, refused sends, stored errors."""
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from chatkit.types import ProgressUpdateEvent
+from nicegui import ui
+from nicegui.testing import User
+
+from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
+from tests.polling import until
+from tests.stack import build_stack, collect
+
+PATIENCE = 100  # should_see retries of 0.1 s: a turn can take seconds on a busy machine
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """Serve the app from a scripted OpenAI-compatible server instead of the offline model."""
+    with FakeOpenAI().running() as fake:
+        monkeypatch.setenv("LLM_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
+        yield fake
+
+
+async def send(user: User, text: str) -> None:
+    """Type a message and press Enter."""
+    user.find(marker="composer").type(text).trigger("keydown.enter.exact.prevent")
+    await asyncio.sleep(0)
+
+
+def retry_buttons(user: User) -> list[ui.button]:
+    """Return the Retry buttons on the page."""
+    return [
+        element
+        for element in user.client.layout.descendants()
+        if isinstance(element, ui.button) and element.text == "Retry"
+    ]
+
+
+def thread_shown(user: User) -> str:
+    """Return the id of the thread the page shows."""
+    (page,) = user.find(marker="chat-page").elements
+    return str(page.props["data-thread"])
+
+
+async def test_adding_todos_reports_the_step_as_progress(tmp_path: Path) -> None:
+    stack = build_stack(tmp_path / "data", llm_provider="offline")
+    events = await collect(stack.client.create_thread("Add buy milk and call mom"))
+    steps = [event.text for event in events if isinstance(event, ProgressUpdateEvent)]
+    assert "Adding 2 todos…" in steps
+
+
+async def test_errors_stay_where_they_happened_also_after_a_reload(
+    fake_model: FakeOpenAI, user: User
+) -> None:
+    fake_model.script = [Fail(500), Say("Fine now.")]
+    await user.open("/")
+    await send(user, "hello")
+    await user.should_see("The model service failed (HTTP 500)", retries=PATIENCE)
+    assert len(retry_buttons(user)) == 1
+
+    await send(user, "hello again")
+    await user.should_see("Fine now.", retries=PATIENCE)
+    await user.should_see("The model service failed (HTTP 500)")  # still there
+    assert retry_buttons(user) == []  # only the newest turn can be retried
+
+    await user.open(f"/?thread={thread_shown(user)}")
+    await user.should_see("Fine now.", retries=PATIENCE)
+    await user.should_see("The model service failed (HTTP 500)")
+    assert retry_buttons(user) == []
+
+
+async def test_a_refused_key_says_what_to_fix_and_offers_no_retry(
+    fake_model: FakeOpenAI, user: User
+) -> None:
+    fake_model.script = [Fail(401)]
+    await user.open("/")
+    await send(user, "hello")
+    await user.should_see("check OPENAI_API_KEY", retries=PATIENCE)
+    assert retry_buttons(user) == []
+    await user.open(f"/?thread={thread_shown(user)}")
+    await user.should_see("check OPENAI_API_KEY", retries=PATIENCE)
+
+
+async def test_enter_during_a_reply_keeps_the_draft_and_says_why(
+    fake_model: FakeOpenAI, user: User
+) -> None:
+    fake_model.script = [SlowSay("one two three four five six", delay=0.3), Say("Second.")]
+    await user.open("/")
+    await send(user, "first")
+    await user.should_see(marker="stop", retries=PATIENCE)
+    await send(user, "second")
+    (note,) = user.find(marker="composer-note").elements
+    assert "shown" in note.classes and "reply is still coming" in note.text
+    (composer,) = user.find(marker="composer").elements
+    assert composer.value == "second"
+    await user.should_see(marker="feedback-positive", retries=PATIENCE)  # the reply ended
+    user.find(marker="composer").trigger("keydown.enter.exact.prevent")
+    await user.should_see("Second.", retries=PATIENCE)
+    await until(lambda: "shown" not in note.classes)
