@@ -67,7 +67,13 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    backend = open_backend(settings.data_store_path, settings.database_url, settings.database_auth)
+    limits = {
+        "max_threads": settings.max_threads_per_user,
+        "max_items": settings.max_items_per_thread,
+    }
+    backend = open_backend(
+        settings.data_store_path, settings.database_url, settings.database_auth, limits
+    )
     if backend.shared_secret is not None and not settings.storage_secret:
         settings.storage_secret = backend.shared_secret()
     servers = build_servers(settings, backend)

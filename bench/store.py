@@ -1,6 +1,7 @@
-"""Time one `add_thread_item` in an empty store and in one holding 100,000 items.
+"""Time one `add_thread_item` in an empty store and in one holding 100,000 items,
+and item writes in a thread of 10 items against one of 3,000.
 
-Run: /work/venv/bin/python bench/store.py
+Run: python bench/store.py
 
 The full store has 100 users x 10 threads x 100 items, written directly as
 shard files in the store's own format (writing them through the store would
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -27,8 +29,10 @@ from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadM
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.store import TinyDBStore
+from chatkit_bridge.thread_items import CHUNK_ITEMS
 
 USERS, THREADS_PER_USER, ITEMS_PER_THREAD = 100, 10, 100
+SHORT, LONG = 10, 3000
 ROUNDS, ADDS_PER_ROUND = 6, 50
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -136,5 +140,80 @@ async def main() -> None:
     print(f"median add to a random thread (file cold):  {cold_ms:.3f} ms (n={len(cold_times)})")
 
 
+def write_thread(folder: Path, thread_id: str, n: int, one_file: bool) -> dict:
+    """Write a thread of n items directly, in chunks or as one file of the older layout."""
+    items = [
+        message(f"msg_{thread_id}_{i}", thread_id, START + timedelta(seconds=i)).model_dump(
+            mode="json"
+        )
+        for i in range(n)
+    ]
+    threads = folder / "threads"
+    size = n if one_file else CHUNK_ITEMS
+    for number, start in enumerate(range(0, n, size)):
+        docs = {str(i + 1): item for i, item in enumerate(items[start : start + size])}
+        path = (
+            threads / f"{thread_id}.json"
+            if one_file
+            else threads / thread_id / f"{number:06d}.json"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"items": docs}, separators=(",", ":")))
+    return ThreadMetadata(id=thread_id, created_at=START).model_dump(mode="json")
+
+
+async def thread_length() -> None:
+    """Compare item writes and reads in a short thread, a long one, and a long one-file one."""
+    context = RequestContext(user_id="reader")
+    shapes = {"short": (SHORT, False), "long": (LONG, False), "long, one file": (LONG, True)}
+    labels = ("add", "replace newest", "read newest 30")
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as root:
+        folder = user_folder(Path(root), context.user_id)
+        threads = {
+            str(n + 1): write_thread(folder, f"thr_{n}", length, one_file)
+            for n, (length, one_file) in enumerate(shapes.values())
+        }
+        (folder / "threads.json").write_text(json.dumps({"threads": threads}))
+        os.sync()  # the set-up's dirty pages must not be flushed by the first timed fsync
+        store = TinyDBStore(root, files=JsonFiles())
+
+        async def add(thread_id: str) -> None:
+            item_id = store.generate_item_id("message", None, context)
+            await store.add_thread_item(
+                thread_id, message(item_id, thread_id, datetime.now(UTC)), context
+            )
+
+        async def replace(thread_id: str) -> None:
+            page = await store.load_thread_items(thread_id, None, 1, "desc", context)
+            await store.save_item(thread_id, page.data[0], context)
+
+        async def history(thread_id: str) -> None:
+            await store.load_thread_items(thread_id, None, 30, "desc", context)
+
+        calls = dict(zip(labels, (add, replace, history), strict=True))
+        times = {(name, label): [] for name in shapes for label in labels}
+        for _ in range(ROUNDS * ADDS_PER_ROUND // 5):
+            # One call per thread in turn, so disk noise hits all three alike.
+            for label, call in calls.items():
+                for n, name in enumerate(shapes):
+                    started = time.perf_counter()
+                    await call(f"thr_{n}")
+                    times[name, label].append(time.perf_counter() - started)
+        newest = {
+            name: max((folder / "threads").glob(f"thr_{n}*/*.json"))
+            for n, name in enumerate(shapes)
+        }
+        written = {name: path.stat().st_size for name, path in newest.items()}
+
+    print(f"\nthread of {SHORT} vs {LONG} items: median of {len(times['short', 'add'])} calls each")
+    for label in labels:
+        medians = {name: statistics.median(times[name, label]) * 1000 for name in shapes}
+        cells = "  ".join(f"{name} {ms:7.3f} ms" for name, ms in medians.items())
+        print(f"{label:15} {cells}  long/short {medians['long'] / medians['short']:.2f}")
+    sizes = "  ".join(f"{name} {size / 1024:.0f} KiB" for name, size in written.items())
+    print(f"file an add rewrites: {sizes}")
+
+
 if __name__ == "__main__":
     asyncio.run(main())
+    asyncio.run(thread_length())

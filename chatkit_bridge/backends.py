@@ -34,13 +34,17 @@ class Backend:
 
 
 def open_backend(
-    data_folder: Path, database_url: str = "", database_auth: str = "password"
+    data_folder: Path,
+    database_url: str = "",
+    database_auth: str = "password",
+    limits: dict[str, int] | None = None,
 ) -> Backend:
     """Choose PostgreSQL when `database_url` is set, else TinyDB files in `data_folder`.
 
     :param data_folder: the data folder (TinyDB files, or nothing but the secret with a database).
     :param database_url: a `postgresql://` URL, or empty for TinyDB.
     :param database_auth: "password" (the URL's) or "entra" (an Entra ID token per connection).
+    :param limits: `max_threads` and `max_items` for the TinyDB store.
     """
     if database_url:
         if database_auth == "entra":
@@ -51,7 +55,7 @@ def open_backend(
     from chatkit_bridge.store import TinyDBStore
 
     return Backend(
-        store=TinyDBStore(data_folder),
+        store=TinyDBStore(data_folder, **(limits or {})),
         documents=lambda kind: TinyDBDocuments(data_folder, kind),
         ready_problem=lambda: write_problem(data_folder),
     )

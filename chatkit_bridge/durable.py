@@ -1,12 +1,29 @@
-"""Durable file primitives: atomic replacement and folder syncs that survive a crash."""
+"""Durable file primitives: atomic replacement and folder syncs that survive a crash.
+
+Every write syncs the new file's content before renaming it over the old one, so
+a crash or power cut leaves the old or the new version, never a broken file.
+Syncing the folder afterwards makes the rename itself survive a power cut.
+Inside `deferred_folder_sync()` that folder sync is left to a background flush
+(at most `FLUSH_DELAY` seconds later, or any durable write in the same folder
+earlier): used for writes that may be lost to a power cut without harm (an
+assistant reply that can be regenerated), never for what a user typed.
+"""
 
 from __future__ import annotations
 
+import atexit
 import errno
+import logging
 import os
 import tempfile
-from contextlib import suppress
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+FLUSH_DELAY = 1.0
 
 
 class StorageError(OSError):
@@ -18,6 +35,8 @@ FOLDER_SYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EPERM
 
 def fsync_folder(folder: Path) -> None:
     """Flush a folder's entries (new, renamed, removed files) to disk."""
+    with _pending_lock:
+        _pending.discard(str(folder))  # this sync covers the deferred renames too
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
@@ -58,4 +77,49 @@ def atomic_write_text(path: Path, text: str) -> None:
         with suppress(OSError):
             os.unlink(tmp_name)
         raise
-    fsync_folder(path.parent)
+    if getattr(_mode, "deferred", False):
+        _defer(path.parent)
+    else:
+        fsync_folder(path.parent)
+
+
+_mode = threading.local()
+_pending: set[str] = set()
+_pending_lock = threading.Lock()
+_flusher: threading.Timer | None = None
+
+
+@contextmanager
+def deferred_folder_sync() -> Iterator[None]:
+    """Leave the folder sync of this thread's writes in the block to the background flush."""
+    _mode.deferred = True
+    try:
+        yield
+    finally:
+        _mode.deferred = False
+
+
+def _defer(folder: Path) -> None:
+    global _flusher
+    with _pending_lock:
+        _pending.add(str(folder))
+        if _flusher is None:
+            _flusher = threading.Timer(FLUSH_DELAY, flush_deferred)
+            _flusher.daemon = True
+            _flusher.start()
+
+
+def flush_deferred() -> None:
+    """Sync every folder whose renames are not yet on disk."""
+    global _flusher
+    with _pending_lock:
+        folders, _flusher = sorted(_pending), None
+    for folder in folders:
+        try:
+            fsync_folder(Path(folder))
+        except OSError as error:  # a folder deleted meanwhile has nothing left to sync
+            if error.errno != errno.ENOENT:
+                logger.warning("Could not sync folder %s: %s", folder, error)
+
+
+atexit.register(flush_deferred)

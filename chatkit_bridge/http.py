@@ -32,6 +32,7 @@ from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.jsonfiles import StorageError
 from chatkit_bridge.server import CHATKIT_REQUEST, BridgeServer
+from chatkit_bridge.store import LimitError
 from chatkit_bridge.text import clean_label
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ def chatkit_router(server: BridgeServer, auth_mode: str, path: str = "/chatkit")
             return error_response(400, str(error) or "This request is not supported.")
         except StorageError as error:
             return storage_error_response(error)
+        except LimitError as error:
+            return error_response(409, str(error))
         if isinstance(result, StreamingResult):
             return StreamingResponse(guarded_stream(result), media_type="text/event-stream")
         return Response(content=result.json, media_type="application/json")
@@ -108,6 +111,9 @@ async def check_request(server: BridgeServer, request: ChatKitReq, context: Requ
     thread_id = getattr(params, "thread_id", None)
     if thread_id is not None:
         await store.load_thread(thread_id, context)
+    check_room = getattr(store, "check_room", None)
+    if check_room is not None and isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        await check_room(thread_id, context)  # a full store answers 409 saying which limit
     if is_streaming_req(request):
         # Read what the turn will write while a 503 can still be answered: once the stream
         # has started, a data file that cannot be read only shows as an error event.
@@ -149,6 +155,9 @@ async def guarded_stream(result: StreamingResult) -> AsyncIterator[bytes]:
     except StorageError as error:
         logger.error("storage failed: %s", error)
         event = ErrorEvent(message=STORAGE_FAILED, allow_retry=True)
+        yield b"data: " + event.model_dump_json().encode() + b"\n\n"
+    except LimitError as error:
+        event = ErrorEvent(message=str(error), allow_retry=False)
         yield b"data: " + event.model_dump_json().encode() + b"\n\n"
     except Exception:
         logger.exception("stream failed")

@@ -43,6 +43,12 @@ class ScopedStore(Store[RequestContext]):
         """Return a new item id from the inner store."""
         return self.inner.generate_item_id(item_type, thread, scoped(context, self.scope))
 
+    async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
+        """Raise the inner store's LimitError if a new thread or message would be refused."""
+        check_room = getattr(self.inner, "check_room", None)  # stores without limits have none
+        if check_room is not None:
+            await check_room(thread_id, scoped(context, self.scope))
+
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load a thread of this use case."""
         return await self.inner.load_thread(thread_id, scoped(context, self.scope))

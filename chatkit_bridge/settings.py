@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     app_host: str = "0.0.0.0"
     app_port: int = Field(default=8000, ge=1, le=65535)
     data_store_path: Path = Path("./data")
+    max_threads_per_user: int = Field(default=2000, ge=1)
+    max_items_per_thread: int = Field(default=5000, ge=10)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     storage_secret: str = Field(default="", repr=False)
     auth_mode: Literal["browser", "easyauth"] = "browser"
@@ -105,6 +107,8 @@ def _describe(error: ValidationError) -> str:
         "LLM_CONTEXT_TOKENS": "a whole number of tokens, 0 for the provider's default",
         "LLM_TURN_TIMEOUT_SECONDS": "a number of seconds above 0",
         "ENABLE_TRACING": "true or false",
+        "MAX_THREADS_PER_USER": "a whole number from 1",
+        "MAX_ITEMS_PER_THREAD": "a whole number from 10",
         "USE_CASES": "comma-separated folder names under use_cases/, e.g. todo,rooms",
         "DATABASE_URL": "empty (TinyDB files) or postgresql://user@host:port/database",
         "DATABASE_AUTH": "password (as in DATABASE_URL) or entra (an Entra ID token)",

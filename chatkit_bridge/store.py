@@ -2,11 +2,14 @@
 
 Layout under the data folder (`<hash>` is the first 32 hex digits of sha256(user_id)):
 
-    users/<hash>/threads.json            tables "threads" and "attachments" of one user
-    users/<hash>/threads/<thread_id>.json  table "items" of one thread
+    users/<hash>/threads.json                    tables "threads" and "attachments" of one user
+    users/<hash>/threads/<thread_id>/000000.json   a thread's items, in bounded chunks
+    users/<hash>/threads/<thread_id>.json          a thread's items in the older layout (read)
 
-A write rewrites one small file, so its cost does not grow with the total data.
-Thread ids are namespaced per user: another user's id is simply not found.
+A write rewrites one small file, so its cost grows neither with the total data
+nor with a thread's length (see `chatkit_bridge.thread_items`). Thread ids are
+namespaced per user: another user's id is simply not found. Threads per user
+and items per thread are limited (`LimitError`), so no file grows without bound.
 """
 
 from __future__ import annotations
@@ -15,105 +18,77 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
-from pydantic import TypeAdapter
-from tinydb.table import Document, Table
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
+from tinydb.table import Table
 
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.durable import deferred_folder_sync
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
+from chatkit_bridge.store_tables import ATTACHMENT, check_threads_file, find, page_of, upsert
+from chatkit_bridge.thread_items import ITEM, SortedChunks, ThreadItemFiles
 
 logger = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
-_ITEM = TypeAdapter(ThreadItem)
-_ATTACHMENT = TypeAdapter(Attachment)
 
 T = TypeVar("T")
+
+
+DEFAULT_MAX_THREADS = 2000
+DEFAULT_MAX_ITEMS = 5000
+TURN_ALLOWANCE = 100
+"""Items a turn already under way may add past the limit, so its reply is not cut off."""
 
 
 class DuplicateItemError(ValueError):
     """`add_thread_item` was given an id that the thread already holds."""
 
 
-def _created(record: dict[str, Any]) -> datetime:
-    # Naive times come from datetime.now(): read them as local time so they
-    # compare with aware ones.
-    return datetime.fromisoformat(record["created_at"]).astimezone(UTC)
+class LimitError(ValueError):
+    """A user reached a limit (threads per user, items per thread); the message says which."""
 
 
-def _sort_key(doc: Document) -> tuple[datetime, int]:
-    return _created(doc), doc.doc_id
+def _may_defer(item: ThreadItem) -> bool:
+    """Tell whether an item's write may wait for the background folder sync.
 
-
-def _check_threads_file(table: str, record: dict[str, Any]) -> None:
-    """Raise for a thread or attachment record the store could not serve."""
-    if table == "threads":
-        ThreadMetadata.model_validate(record)
-        _created(record)
-    elif table == "attachments":
-        _ATTACHMENT.validate_python(record)
-
-
-def _check_items_file(table: str, record: dict[str, Any]) -> None:
-    """Raise for an item record the store could not serve."""
-    if table == "items":
-        _ITEM.validate_python(record)
-        _created(record)
-
-
-def _page(docs: Iterable[Document], after: str | None, limit: int, order: str) -> Page[Any]:
-    ordered = sorted(docs, key=_sort_key, reverse=order == "desc")
-    start = 0
-    if after is not None:
-        ids = [doc["id"] for doc in ordered]
-        if after not in ids:
-            # An unknown cursor (e.g. its element was deleted) ends the listing
-            # rather than restarting it and showing elements twice.
-            return Page(data=[], has_more=False, after=None)
-        start = ids.index(after) + 1
-    limit = max(limit, 1)
-    chosen = ordered[start : start + limit]
-    has_more = start + limit < len(ordered)
-    return Page(data=chosen, has_more=has_more, after=chosen[-1]["id"] if has_more else None)
-
-
-def _find(table: Table, doc_id: str) -> Document | None:
-    return table.get(lambda doc: doc.get("id") == doc_id)
-
-
-def _replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
-    def transform(doc: dict[str, Any]) -> None:
-        # TinyDB's own update merges fields; a saved item must lose removed ones.
-        doc.clear()
-        doc.update(new)
-
-    return transform
-
-
-def _upsert(table: Table, new: dict[str, Any]) -> None:
-    existing = _find(table, new["id"])
-    if existing is None:
-        table.insert(new)
-    else:
-        table.update(_replace_with(new), doc_ids=[existing.doc_id])
+    What a user typed must survive a power cut before the model runs; what the
+    assistant answered can be regenerated, so its writes skip the folder sync
+    (each file is still complete: a power cut leaves the previous version).
+    """
+    return not isinstance(item, UserMessageItem)
 
 
 class TinyDBStore(Store[RequestContext]):
     """Persist ChatKit threads, items and attachment metadata in JSON files."""
 
-    def __init__(self, path: str | Path, files: JsonFiles | None = None) -> None:
-        """Use the folder `path` (created if missing) for all data."""
+    def __init__(
+        self,
+        path: str | Path,
+        files: JsonFiles | None = None,
+        max_threads: int = DEFAULT_MAX_THREADS,
+        max_items: int = DEFAULT_MAX_ITEMS,
+    ) -> None:
+        """Use the folder `path` (created if missing) for all data.
+
+        :param path: the data folder.
+        :param files: the file registry (default: the one shared with use case data).
+        :param max_threads: threads one user may keep (MAX_THREADS_PER_USER).
+        :param max_items: items one thread may hold (MAX_ITEMS_PER_THREAD).
+        """
         # Absolute, so the folder locks shared with the todo data match whatever
         # the working folder is.
         self.root = Path(path).absolute()
         self.root.mkdir(parents=True, exist_ok=True)
         self._files = files or shared_files
+        self._sorted = SortedChunks()
+        self.max_threads = max_threads
+        self.max_items = max_items
 
     def generate_thread_id(self, context: RequestContext) -> str:
         """Return a new thread id with 64 random bits (the SDK default has 32)."""
@@ -131,34 +106,60 @@ class TinyDBStore(Store[RequestContext]):
         """Return the folder of a user's files (the migration addresses users by key)."""
         return user_folder(self.root, user_id)
 
-    async def _run(self, context: RequestContext, work: Callable[[Path], T]) -> T:
+    async def _run(
+        self, context: RequestContext, work: Callable[[Path], T], deferred: bool = False
+    ) -> T:
         folder = self.folder_of(context.user_id)
 
         def locked() -> T:
-            with self._files.lock(folder):
+            with self._files.lock(folder), deferred_folder_sync() if deferred else nullcontext():
                 return work(folder)
 
         # File reads, writes and fsync must not stall the event loop.
         return await asyncio.to_thread(locked)
 
     def _threads(self, folder: Path) -> Table:
-        return self._files.table(folder / "threads.json", "threads", _check_threads_file)
+        return self._files.table(folder / "threads.json", "threads", check_threads_file)
 
     def _attachments(self, folder: Path) -> Table:
-        return self._files.table(folder / "threads.json", "attachments", _check_threads_file)
+        return self._files.table(folder / "threads.json", "attachments", check_threads_file)
 
-    @staticmethod
-    def _items_path(folder: Path, thread_id: str) -> Path | None:
-        if not _SAFE_ID.fullmatch(thread_id):
-            return None
-        return folder / "threads" / f"{thread_id}.json"
-
-    def _items(self, folder: Path, thread_id: str) -> Table:
-        """Return the items table of a thread this user owns, or raise NotFoundError."""
-        path = self._items_path(folder, thread_id)
-        if path is None or _find(self._threads(folder), thread_id) is None:
+    def _items(self, folder: Path, thread_id: str) -> ThreadItemFiles:
+        """Return the items of a thread this user owns, or raise NotFoundError."""
+        if not _SAFE_ID.fullmatch(thread_id) or find(self._threads(folder), thread_id) is None:
             raise NotFoundError(f"Thread {thread_id} not found")
-        return self._files.table(path, "items", _check_items_file)
+        return ThreadItemFiles(self._files, self._sorted, folder / "threads", thread_id)
+
+    def _thread_limit_reached(self, folder: Path) -> str | None:
+        count = len(self._threads(folder))
+        if count < self.max_threads:
+            return None
+        return (
+            f"You have {count} chats, the most this app keeps per user "
+            f"(MAX_THREADS_PER_USER={self.max_threads}). Delete a chat to start a new one."
+        )
+
+    def _item_limit_reached(self, items: ThreadItemFiles, allowance: int = 0) -> str | None:
+        count = items.count()
+        if count < self.max_items + allowance:
+            return None
+        return (
+            f"This chat holds {count} items, the most this app keeps in one chat "
+            f"(MAX_ITEMS_PER_THREAD={self.max_items}). Start a new chat to go on."
+        )
+
+    async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
+        """Raise LimitError if a new thread (None) or a new message in a thread is refused."""
+
+        def work(folder: Path) -> None:
+            if thread_id is None:
+                reason = self._thread_limit_reached(folder)
+            else:
+                reason = self._item_limit_reached(self._items(folder, thread_id))
+            if reason is not None:
+                raise LimitError(reason)
+
+        await self._run(context, work)
 
     # -- threads ----------------------------------------------------------
 
@@ -166,7 +167,7 @@ class TinyDBStore(Store[RequestContext]):
         """Load a thread's metadata by id."""
 
         def work(folder: Path) -> ThreadMetadata:
-            doc = _find(self._threads(folder), thread_id)
+            doc = find(self._threads(folder), thread_id)
             if doc is None:
                 raise NotFoundError(f"Thread {thread_id} not found")
             return ThreadMetadata.model_validate(dict(doc))
@@ -181,15 +182,20 @@ class TinyDBStore(Store[RequestContext]):
 
         def work(folder: Path) -> None:
             threads = self._threads(folder)
-            if _find(threads, thread.id) is None:
-                # An items file without its thread (a delete cut short, or a
-                # threads.json moved aside as corrupt) must not leak into a
-                # new thread with the same id; keep it aside for recovery.
-                items_path = folder / "threads" / f"{thread.id}.json"
-                aside = self._files.set_aside(items_path, "orphan")
-                if aside is not None:
+            if find(threads, thread.id) is None:
+                reason = self._thread_limit_reached(folder)
+                if reason is not None:
+                    raise LimitError(reason)
+                # Items without their thread (a delete cut short, or a threads.json
+                # moved aside as corrupt) must not leak into a new thread with the
+                # same id; keep them aside for recovery.
+                items = ThreadItemFiles(self._files, self._sorted, folder / "threads", thread.id)
+                for aside in items.set_aside("orphan"):
                     logger.warning("Moved items of unknown thread %s to %s", thread.id, aside)
-            _upsert(threads, data)
+                upsert(threads, data)  # a new thread is durable before its first message
+                return
+            with deferred_folder_sync():  # a title or status may come back after a power cut
+                upsert(threads, data)
 
         await self._run(context, work)
 
@@ -199,7 +205,7 @@ class TinyDBStore(Store[RequestContext]):
         """Load a page of the user's threads sorted by creation time."""
 
         def work(folder: Path) -> Page[ThreadMetadata]:
-            page = _page(self._threads(folder).all(), after, limit, order)
+            page = page_of(self._threads(folder).all(), after, limit, order)
             page.data = [ThreadMetadata.model_validate(dict(doc)) for doc in page.data]
             return page
 
@@ -210,7 +216,7 @@ class TinyDBStore(Store[RequestContext]):
 
         def work(folder: Path) -> None:
             threads = self._threads(folder)
-            doc = _find(threads, thread_id)
+            doc = find(threads, thread_id)
             if doc is None:
                 return
             # The thread disappears first; a crash after that leaves only
@@ -221,9 +227,8 @@ class TinyDBStore(Store[RequestContext]):
             attached = [a.doc_id for a in attachments.all() if a.get("thread_id") == thread_id]
             if attached:
                 attachments.remove(doc_ids=attached)
-            path = self._items_path(folder, thread_id)
-            if path is not None:
-                self._files.delete(path)
+            if _SAFE_ID.fullmatch(thread_id):
+                ThreadItemFiles(self._files, self._sorted, folder / "threads", thread_id).delete()
 
         await self._run(context, work)
 
@@ -240,9 +245,9 @@ class TinyDBStore(Store[RequestContext]):
         """Load a page of a thread's items sorted by creation time."""
 
         def work(folder: Path) -> Page[ThreadItem]:
-            page = _page(self._items(folder, thread_id).all(), after, limit, order)
-            page.data = [_ITEM.validate_python(dict(doc)) for doc in page.data]
-            return page
+            records, has_more = self._items(folder, thread_id).page(after, limit, order)
+            data = [ITEM.validate_python(record) for record in records]
+            return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
 
         return await self._run(context, work)
 
@@ -253,36 +258,51 @@ class TinyDBStore(Store[RequestContext]):
 
         Adding the very same item again is a harmless retry and does nothing; a
         different item with a taken id raises DuplicateItemError, because
-        silently dropping it would lose a message.
+        silently dropping it would lose a message. A full thread refuses a new
+        user message (LimitError); a turn under way may still finish its reply.
         """
         data = item.model_dump(mode="json")
 
         def work(folder: Path) -> None:
             items = self._items(folder, thread_id)
-            existing = _find(items, item.id)
-            if existing is None:
-                items.insert(data)
-            elif dict(existing) != data:
-                raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
+            existing = items.find(item.id)
+            if existing is not None:
+                if existing[2] != data:
+                    raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
+                return
+            allowance = 0 if isinstance(item, UserMessageItem) else TURN_ALLOWANCE
+            reason = self._item_limit_reached(items, allowance)
+            if reason is not None:
+                raise LimitError(reason)
+            items.insert(data)
 
-        await self._run(context, work)
+        await self._run(context, work, deferred=_may_defer(item))
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert an item or replace the one with the same id, keeping its place."""
         data = item.model_dump(mode="json")
-        await self._run(context, lambda folder: _upsert(self._items(folder, thread_id), data))
+
+        def work(folder: Path) -> None:
+            items = self._items(folder, thread_id)
+            existing = items.find(item.id)
+            if existing is None:
+                items.insert(data)
+            else:
+                items.replace(existing[0], existing[1], data)
+
+        await self._run(context, work, deferred=_may_defer(item))
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of a thread by id."""
 
         def work(folder: Path) -> ThreadItem:
             try:
-                doc = _find(self._items(folder, thread_id), item_id)
+                found = self._items(folder, thread_id).find(item_id)
             except NotFoundError:
-                doc = None
-            if doc is None:
+                found = None
+            if found is None:
                 raise NotFoundError(f"Item {item_id} not found")
-            return _ITEM.validate_python(dict(doc))
+            return ITEM.validate_python(found[2])
 
         return await self._run(context, work)
 
@@ -296,9 +316,9 @@ class TinyDBStore(Store[RequestContext]):
                 items = self._items(folder, thread_id)
             except NotFoundError:
                 return
-            doc = _find(items, item_id)
-            if doc is not None:
-                items.remove(doc_ids=[doc.doc_id])
+            found = items.find(item_id)
+            if found is not None:
+                items.remove(found[0], found[1])
 
         await self._run(context, work)
 
@@ -307,16 +327,16 @@ class TinyDBStore(Store[RequestContext]):
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         """Create or update attachment metadata."""
         data = attachment.model_dump(mode="json")
-        await self._run(context, lambda folder: _upsert(self._attachments(folder), data))
+        await self._run(context, lambda folder: upsert(self._attachments(folder), data))
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """Load attachment metadata by id."""
 
         def work(folder: Path) -> Attachment:
-            doc = _find(self._attachments(folder), attachment_id)
+            doc = find(self._attachments(folder), attachment_id)
             if doc is None:
                 raise NotFoundError(f"Attachment {attachment_id} not found")
-            return _ATTACHMENT.validate_python(dict(doc))
+            return ATTACHMENT.validate_python(dict(doc))
 
         return await self._run(context, work)
 
@@ -325,7 +345,7 @@ class TinyDBStore(Store[RequestContext]):
 
         def work(folder: Path) -> None:
             attachments = self._attachments(folder)
-            doc = _find(attachments, attachment_id)
+            doc = find(attachments, attachment_id)
             if doc is not None:
                 attachments.remove(doc_ids=[doc.doc_id])
 

@@ -71,7 +71,7 @@ def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
 
     done = [e for e in events if e["type"] == "thread.item.done"]
     assert done[-1]["item"]["content"][0]["text"] == words
-    stored = [f.read_text() for f in data.glob("users/*/threads/*.json")]
+    stored = [f.read_text() for f in data.glob("users/*/threads/**/*.json")]
     assert any("word19" in text for text in stored)
 
 

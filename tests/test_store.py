@@ -503,7 +503,7 @@ async def test_files_are_sharded_per_user_and_thread(
     alice = user_folder(tmp_path, "alice").relative_to(tmp_path)
     bob = user_folder(tmp_path, "bob").relative_to(tmp_path)
     assert files == sorted(
-        [f"{alice}/threads.json", f"{alice}/threads/thr_a.json", f"{bob}/threads.json"]
+        [f"{alice}/threads.json", f"{alice}/threads/thr_a/000000.json", f"{bob}/threads.json"]
     )
     assert "alice" not in "".join(files)
 
