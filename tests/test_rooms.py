@@ -33,6 +33,7 @@ from use_cases.rooms.rules import EXAMPLE_DAY, RULES
 from use_cases.rooms.tools import TOOLS
 from use_cases.rooms.use_case import RoomsUseCase
 from use_cases.rooms.widgets import BOOK_ACTION, CANCEL_ACTION, SELECT_ACTION
+from use_cases.todo.use_case import TodoUseCase
 
 TOMORROW = "2026-11-27"
 
@@ -170,12 +171,13 @@ def test_two_use_cases_each_get_a_page_and_their_own_threads(tmp_path: Path) -> 
     ):
         home = client.get("/")
         assert home.status_code == 200
-        assert "Todo assistant" in home.text and "Meeting rooms" in home.text
+        todo_title, rooms_title = TodoUseCase.title, RoomsUseCase.title
+        assert todo_title in home.text and rooms_title in home.text
         rooms_page, todo_page = client.get("/rooms"), client.get("/todo")
         assert rooms_page.status_code == todo_page.status_code == 200
         # The header switcher offers the other assistant and the list of all of them.
         assert "Switch assistant" in rooms_page.text and "All assistants" in rooms_page.text
-        assert "Todo assistant" in rooms_page.text and "Meeting rooms" in todo_page.text
+        assert todo_title in rooms_page.text and rooms_title in todo_page.text
 
         def post(path: str, kind: str, **params: Any) -> httpx.Response:
             return client.post(path, json={"type": kind, "params": params})
