@@ -12,6 +12,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from tests import polling
 from tests.app_process import running_app
 from tests.wire import (
     call,
@@ -310,7 +311,8 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 async def send(user: User, text: str) -> None:
-    """Type a message and press Send."""
+    """Type a message and press Send (shown again once the previous reply is done)."""
+    await polling.until(lambda: bool(user.find(marker="send").elements), timeout=60)
     user.find(marker="composer").type(text)
     user.find(marker="send").click()
     await asyncio.sleep(0)
