@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
@@ -23,12 +23,12 @@ from pydantic import TypeAdapter
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_auth import AsyncConnection
+from chatkit_bridge.postgres_paging import load_page
 from chatkit_bridge.postgres_schema import ensure_schema, jsonb_safe
 from chatkit_bridge.store import DuplicateItemError, TinyDBStore
 
 _ITEM = TypeAdapter(ThreadItem)
 _ATTACHMENT = TypeAdapter(Attachment)
-Table = Literal["chatkit_threads", "chatkit_items"]
 SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")  # the ids TinyDBStore accepts, for one contract
 
 
@@ -127,7 +127,9 @@ class PostgresStore(Store[RequestContext]):
         self, limit: int, after: str | None, order: str, context: RequestContext
     ) -> Page[ThreadMetadata]:
         """Load a page of the user's threads sorted by creation time."""
-        page = await self._page("chatkit_threads", self.key(context), None, after, limit, order)
+        page = await load_page(
+            self._fetch, "chatkit_threads", self.key(context), None, after, limit, order
+        )
         page.data = [ThreadMetadata.model_validate(data) for data in page.data]
         return page
 
@@ -155,7 +157,9 @@ class PostgresStore(Store[RequestContext]):
         context: RequestContext,
     ) -> Page[ThreadItem]:
         """Load a page of a thread's items sorted by creation time."""
-        page = await self._page("chatkit_items", self.key(context), thread_id, after, limit, order)
+        page = await load_page(
+            self._fetch, "chatkit_items", self.key(context), thread_id, after, limit, order
+        )
         if not page.data:
             await self._own_thread(thread_id, context)  # empty, or not the caller's thread?
         page.data = [_ITEM.validate_python(data) for data in page.data]
@@ -264,55 +268,6 @@ class PostgresStore(Store[RequestContext]):
         )
         if not rows:
             raise NotFoundError(f"Thread {thread_id} not found")
-
-    async def _page(
-        self,
-        table: Table,
-        key: str,
-        thread_id: str | None,
-        after: str | None,
-        limit: int,
-        order: str,
-    ) -> Page[Any]:
-        """Return a page of `data` values ordered by (created_at, seq), after an exclusive id."""
-        scope = sql.SQL(
-            "user_key = %s" if thread_id is None else "user_key = %s AND thread_id = %s"
-        )
-        scope_params = [key] if thread_id is None else [key, thread_id]
-        name = sql.Identifier(table)
-        position: list[Any] = []
-        if after is not None:
-            found = await self._fetch(
-                sql.SQL("SELECT created_at, seq FROM {} WHERE {} AND id = %s").format(name, scope),
-                *scope_params,
-                after,
-            )
-            if not found:
-                # An unknown cursor ends the listing rather than restarting it.
-                return Page(data=[], has_more=False, after=None)
-            position = list(found[0])
-        descending = order == "desc"
-        query = sql.SQL(
-            "SELECT id, data FROM {} WHERE {}{} ORDER BY created_at {}, seq {} LIMIT %s"
-        )
-        rows = await self._fetch(
-            query.format(
-                name,
-                scope,
-                sql.SQL(f" AND (created_at, seq) {'<' if descending else '>'} (%s, %s)")
-                if position
-                else sql.SQL(""),
-                sql.SQL("DESC" if descending else "ASC"),
-                sql.SQL("DESC" if descending else "ASC"),
-            ),
-            *scope_params,
-            *position,
-            max(limit, 1) + 1,
-        )
-        has_more = len(rows) > max(limit, 1)
-        rows = rows[: max(limit, 1)]
-        last = rows[-1][0] if has_more else None
-        return Page(data=[data for _, data in rows], has_more=has_more, after=last)
 
 
 async def _lock_thread(conn: AsyncConnection[Any], key: str, thread_id: str) -> None:
