@@ -28,7 +28,7 @@ def click(user: User, element: ui.element) -> None:
 def idle(user: User) -> bool:
     """Tell whether no reply is streaming."""
     (button,) = markers(user, "send")
-    return button.enabled
+    return button.visible and button.enabled  # Stop takes Send's place while a reply streams
 
 
 async def say_and_wait(user: User, text: str, replies: int) -> None:

@@ -13,7 +13,6 @@ from chatkit.types import (
     FeedbackKind,
     ThreadCreatedEvent,
     ThreadStreamEvent,
-    ThreadUpdatedEvent,
 )
 from nicegui import background_tasks, core, ui
 
@@ -283,7 +282,9 @@ class ChatPage:
             self.errors.append(self.view.show_error(message, event.allow_retry))
         else:
             self.view.apply(event)
-        if isinstance(event, ThreadCreatedEvent | ThreadUpdatedEvent):
+        # Title changes reach the drawer through the server's thread-list events; thread
+        # updates also come with every saved change record, which would reload the list each time.
+        if isinstance(event, ThreadCreatedEvent):
             await self.drawer.refresh()
 
     async def _remember_errors(self) -> None:
