@@ -61,11 +61,11 @@ async def find_live_card(
 
 
 async def retire_live_cards(
-    store: Store[Any], thread: ThreadMetadata, context: Any, *, keep: str | None = None
+    store: Store[Any], thread: ThreadMetadata, context: Any
 ) -> list[ThreadItemReplacedEvent]:
-    """Return events that collapse the thread's live todo card (except `keep`) into a stub."""
+    """Return events that collapse the thread's live todo card into a stub."""
     item = await find_live_card(store, thread, context)
-    if item is None or item.id == keep:
+    if item is None:
         return []
     snapshot = snapshot_widget(item.widget)
     copy_text = "An earlier view of the todo list."

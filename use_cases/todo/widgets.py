@@ -25,9 +25,7 @@ from chatkit.widgets import (
     Text,
     Title,
     WidgetComponent,
-    WidgetRoot,
 )
-from pydantic import TypeAdapter
 
 from use_cases.todo.models import Todo, TodoPage
 
@@ -42,13 +40,11 @@ TOGGLE_ACTION = "todo.toggle"
 DELETE_ACTION = "todo.delete"
 RENAME_ACTION = "todo.rename"
 REFRESH_ACTION = "todo.refresh"
-UNDO_ACTION = "todo.undo"
 
 EMPTY_TEXT = "Nothing to do yet — add your first todo"
 ALL_DONE_TEXT = "All caught up!"
 SNAPSHOT_TEXT = "The list moved further down; this is how it looked then."
 
-_root_adapter: TypeAdapter[WidgetRoot] = TypeAdapter(WidgetRoot)
 
 BadgeColor = Literal["secondary", "warning", "danger"]
 
