@@ -210,15 +210,17 @@ class Shelf(UseCase):
     name = "shelf"
     title = "Shelf"
 
-    def __init__(self) -> None:
+    def __init__(self, undoable: bool = True) -> None:
         self.things: list[str] = []
+        self.undoable = undoable
 
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
         @function_tool
         async def put(thing: str) -> str:
             """Put a thing on the shelf."""
             self.things.append(thing)
-            record_undo(ActionConfig(type="shelf.take", payload={"thing": thing}))
+            if self.undoable:
+                record_undo(ActionConfig(type="shelf.take", payload={"thing": thing}))
             return f"Put {thing} on the shelf."
 
         return Agent(name="shelf", instructions="Keep the shelf.", model=model, tools=[put])
@@ -271,3 +273,35 @@ async def test_editing_undoes_the_replaced_answers_changes_for_any_use_case(
     assert use_case.things == ["bread"], "the edit replaced milk, and the removed eggs turn"
     items = (await client.list_items(thread_id)).data
     assert assistant_texts(items) == ["Put bread on the shelf."]
+
+
+async def test_changes_without_an_undo_are_described_to_a_real_model_on_edit(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    use_case = Shelf(undoable=False)
+    config = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_store_path=tmp_path,
+        llm_provider="auto",  # the test default forces the offline model
+        openai_base_url=fake.base_url,
+        openai_model="local-model",
+        llm_max_retries=0,
+    )
+    server = BridgeServer(
+        TinyDBStore(tmp_path), use_case, build_model(config, use_case.interpreter)
+    )
+    client = ChatKitClient(server, RequestContext(user_id="ann"))
+    fake.script = [CallTool("put", '{"thing": "milk"}'), Say("Put milk on the shelf.")]
+    thread_id = thread_id_of(await collect(client.create_thread("put milk")))
+    first = next(i for i in (await client.list_items(thread_id)).data if i.type == "user_message")
+    asked = len(fake.requests)
+
+    fake.script = [Say("Should the milk stay?")]
+    await server.edit_user_message(thread_id, first.id, "put bread", client.context)
+    assert not errors_in(await collect(client.retry(thread_id, first.id)))
+
+    assert use_case.things == ["milk"], "nothing registered an undo, so nothing was undone"
+    prompt = fake.requests[asked].body["messages"]
+    told = [m for m in prompt if "edited their next message" in str(m.get("content"))]
+    assert told and "Put milk on the shelf." in str(told[0]["content"])
+    assert typed_text(prompt[-1]) == "put bread", "the note comes before the edited message"
