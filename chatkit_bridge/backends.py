@@ -44,14 +44,14 @@ def open_backend(
     :param data_folder: the data folder (TinyDB files, or nothing but the secret with a database).
     :param database_url: a `postgresql://` URL, or empty for TinyDB.
     :param database_auth: "password" (the URL's) or "entra" (an Entra ID token per connection).
-    :param limits: `max_threads` and `max_items` for the TinyDB store.
+    :param limits: `max_threads` and `max_items` for the chat store.
     """
     if database_url:
         if database_auth == "entra":
             from chatkit_bridge.postgres_auth import entra_token_source, use_password_source
 
             use_password_source(database_url, entra_token_source())
-        return _postgres(database_url)
+        return _postgres(database_url, limits or {})
     from chatkit_bridge.store import TinyDBStore
 
     return Backend(
@@ -61,7 +61,7 @@ def open_backend(
     )
 
 
-def _postgres(dsn: str) -> Backend:
+def _postgres(dsn: str, limits: dict[str, int]) -> Backend:
     # Imported here: psycopg is only needed when a database is configured.
     from chatkit_bridge.postgres_changes import PostgresRelay
     from chatkit_bridge.postgres_documents import PostgresDocuments, shared_pool
@@ -89,7 +89,7 @@ def _postgres(dsn: str) -> Backend:
         return str(row[0])
 
     return Backend(
-        store=PostgresStore(dsn),
+        store=PostgresStore(dsn, **limits),
         documents=lambda kind: PostgresDocuments(dsn, kind),
         ready_problem=ready_problem,
         shared_secret=shared_secret,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatkit.store import NotFoundError, Store
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
@@ -25,7 +25,16 @@ from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_auth import AsyncConnection
 from chatkit_bridge.postgres_paging import load_page
 from chatkit_bridge.postgres_schema import ensure_schema, jsonb_safe
-from chatkit_bridge.store import DuplicateItemError, TinyDBStore
+from chatkit_bridge.store import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_THREADS,
+    TURN_ALLOWANCE,
+    DuplicateItemError,
+    LimitError,
+    TinyDBStore,
+    item_limit_reached,
+    thread_limit_reached,
+)
 
 _ITEM = TypeAdapter(ThreadItem)
 _ATTACHMENT = TypeAdapter(Attachment)
@@ -43,13 +52,24 @@ class PostgresStore(Store[RequestContext]):
     generate_thread_id = TinyDBStore.generate_thread_id
     generate_item_id = TinyDBStore.generate_item_id
 
-    def __init__(self, dsn: str, *, max_connections: int = 10) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        max_connections: int = 10,
+        max_threads: int = DEFAULT_MAX_THREADS,
+        max_items: int = DEFAULT_MAX_ITEMS,
+    ) -> None:
         """Use the database at `dsn` (a `postgresql://` URL); nothing connects until first use.
 
         :param dsn: libpq connection string or URL.
         :param max_connections: size of the connection pool.
+        :param max_threads: threads one user may keep (MAX_THREADS_PER_USER).
+        :param max_items: items one thread may hold (MAX_ITEMS_PER_THREAD).
         """
         self.dsn = dsn
+        self.max_threads = max_threads
+        self.max_items = max_items
         self._max = max_connections
         self._pool: AsyncConnectionPool | None = None
         self._pool_loop: asyncio.AbstractEventLoop | None = None
@@ -95,6 +115,24 @@ class PostgresStore(Store[RequestContext]):
         """Return the key the caller's rows are stored under (the TinyDB folder name too)."""
         return user_key(context.user_id)
 
+    async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
+        """Raise LimitError if a new thread (None) or a new message in a thread is refused."""
+        if thread_id is None:
+            rows = await self._fetch(
+                "SELECT count(*) FROM chatkit_threads WHERE user_key = %s", self.key(context)
+            )
+            reason = thread_limit_reached(rows[0][0], self.max_threads)
+        else:
+            await self._own_thread(thread_id, context)
+            rows = await self._fetch(
+                "SELECT count(*) FROM chatkit_items WHERE user_key = %s AND thread_id = %s",
+                self.key(context),
+                thread_id,
+            )
+            reason = item_limit_reached(rows[0][0], self.max_items, self.max_items)
+        if reason is not None:
+            raise LimitError(reason)
+
     # -- threads ----------------------------------------------------------
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
@@ -113,15 +151,25 @@ class PostgresStore(Store[RequestContext]):
         if not SAFE_ID.fullmatch(thread.id):
             raise ValueError(f"Thread id {thread.id!r} may only contain letters, digits, _ and -")
         data = jsonb_safe(thread.model_dump(mode="json", exclude={"items"}))
-        await self._fetch(
-            "INSERT INTO chatkit_threads (user_key, id, created_at, data) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (user_key, id) DO UPDATE"
-            " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
-            self.key(context),
-            thread.id,
-            _utc(thread.created_at),
-            Jsonb(data),
-        )
+        key = self.key(context)
+        pool = await self._connection()
+        async with pool.connection() as conn, conn.transaction():
+            # One user's thread creations in turn, so two at once cannot pass the limit together.
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", (key,))
+            cursor = await conn.execute(
+                "SELECT (SELECT count(*) FROM chatkit_threads WHERE user_key = %s),"
+                " EXISTS (SELECT 1 FROM chatkit_threads WHERE user_key = %s AND id = %s)",
+                (key, key, thread.id),
+            )
+            count, exists = await cursor.fetchone()  # type: ignore[misc]
+            if not exists and (reason := thread_limit_reached(count, self.max_threads)):
+                raise LimitError(reason)
+            await conn.execute(
+                "INSERT INTO chatkit_threads (user_key, id, created_at, data)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (user_key, id) DO UPDATE"
+                " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
+                (key, thread.id, _utc(thread.created_at), Jsonb(data)),
+            )
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -168,25 +216,36 @@ class PostgresStore(Store[RequestContext]):
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
     ) -> None:
-        """Insert a new item; the very same item again is a no-op, a different one raises."""
+        """Insert a new item; the very same item again is a no-op, a different one raises.
+
+        A full thread refuses a new user message (LimitError); a turn under way may finish.
+        """
         data = jsonb_safe(item.model_dump(mode="json"))
+        key = self.key(context)
         pool = await self._connection()
         async with pool.connection() as conn, conn.transaction():
-            await _lock_thread(conn, self.key(context), thread_id)
-            cursor = await conn.execute(
-                "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
-                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
-                (self.key(context), thread_id, item.id, _utc(item.created_at), Jsonb(data)),
-            )
-            if await cursor.fetchone() is not None:
-                return
+            await _lock_thread(conn, key, thread_id)
             cursor = await conn.execute(
                 "SELECT data FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s",
-                (self.key(context), thread_id, item.id),
+                (key, thread_id, item.id),
             )
-            row = await cursor.fetchone()
-            if row is not None and row[0] != data:
-                raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
+            if (row := await cursor.fetchone()) is not None:
+                if row[0] != data:
+                    raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
+                return
+            cursor = await conn.execute(
+                "SELECT count(*) FROM chatkit_items WHERE user_key = %s AND thread_id = %s",
+                (key, thread_id),
+            )
+            (count,) = await cursor.fetchone()  # type: ignore[misc]
+            room = self.max_items + (0 if isinstance(item, UserMessageItem) else TURN_ALLOWANCE)
+            if reason := item_limit_reached(count, room, self.max_items):
+                raise LimitError(reason)
+            await conn.execute(
+                "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (key, thread_id, item.id, _utc(item.created_at), Jsonb(data)),
+            )
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert an item or replace the one with the same id, keeping its place."""

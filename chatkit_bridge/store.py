@@ -54,6 +54,26 @@ class LimitError(ValueError):
     """A user reached a limit (threads per user, items per thread); the message says which."""
 
 
+def thread_limit_reached(count: int, limit: int) -> str | None:
+    """Say why a user with `count` threads may not start another, if that is so."""
+    if count < limit:
+        return None
+    return (
+        f"You have {count} chats, the most this app keeps per user "
+        f"(MAX_THREADS_PER_USER={limit}). Delete a chat to start a new one."
+    )
+
+
+def item_limit_reached(count: int, room: int, limit: int) -> str | None:
+    """Say why a thread of `count` items may take no more (`room` may exceed `limit`)."""
+    if count < room:
+        return None
+    return (
+        f"This chat holds {count} items, the most this app keeps in one chat "
+        f"(MAX_ITEMS_PER_THREAD={limit}). Start a new chat to go on."
+    )
+
+
 def _may_defer(item: ThreadItem) -> bool:
     """Tell whether an item's write may wait for the background folder sync.
 
@@ -131,22 +151,10 @@ class TinyDBStore(Store[RequestContext]):
         return ThreadItemFiles(self._files, self._sorted, folder / "threads", thread_id)
 
     def _thread_limit_reached(self, folder: Path) -> str | None:
-        count = len(self._threads(folder))
-        if count < self.max_threads:
-            return None
-        return (
-            f"You have {count} chats, the most this app keeps per user "
-            f"(MAX_THREADS_PER_USER={self.max_threads}). Delete a chat to start a new one."
-        )
+        return thread_limit_reached(len(self._threads(folder)), self.max_threads)
 
     def _item_limit_reached(self, items: ThreadItemFiles, allowance: int = 0) -> str | None:
-        count = items.count()
-        if count < self.max_items + allowance:
-            return None
-        return (
-            f"This chat holds {count} items, the most this app keeps in one chat "
-            f"(MAX_ITEMS_PER_THREAD={self.max_items}). Start a new chat to go on."
-        )
+        return item_limit_reached(items.count(), self.max_items + allowance, self.max_items)
 
     async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
         """Raise LimitError if a new thread (None) or a new message in a thread is refused."""

@@ -31,7 +31,7 @@ from chatkit.widgets import Badge, Button, Card, Checkbox, Form, Input, Row, Tex
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.postgres_store import PostgresStore
-from chatkit_bridge.store import DuplicateItemError, TinyDBStore
+from chatkit_bridge.store import DuplicateItemError, LimitError, TinyDBStore
 from tests.postgres import private_schema
 
 ALICE = RequestContext(user_id="alice")
@@ -39,19 +39,20 @@ BOB = RequestContext(user_id="bob")
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
-Reopen = Callable[[], Store]
+Reopen = Callable[..., Store]
+"""Open a store over this test's data; keyword arguments are the store's limits."""
 
 
 @pytest.fixture(params=["tinydb", "postgres"])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Reopen]:
     """Return how to open a store over this test's data (again: as after a restart)."""
     if request.param == "tinydb":
-        yield lambda: TinyDBStore(tmp_path, files=JsonFiles())
+        yield lambda **limits: TinyDBStore(tmp_path, files=JsonFiles(), **limits)
         return
     opened: list[PostgresStore] = []
 
-    def reopen() -> PostgresStore:
-        opened.append(PostgresStore(dsn))
+    def reopen(**limits: int) -> PostgresStore:
+        opened.append(PostgresStore(dsn, **limits))
         return opened[-1]
 
     with private_schema() as dsn:
@@ -515,3 +516,51 @@ def test_generated_ids_are_unique(store: Store) -> None:
     assert len(generated) == 2000
     assert all(len(value) >= 16 for value in generated)
     assert store.generate_thread_id(ALICE).startswith("thr_")
+
+
+# -- limits -----------------------------------------------------------------
+
+
+def user_text(item_id: str) -> UserMessageItem:
+    return UserMessageItem(
+        id=item_id,
+        thread_id="thr_a",
+        created_at=T0,
+        content=[UserMessageTextContent(text="hi")],
+        inference_options=InferenceOptions(),
+    )
+
+
+async def _ids_of(store: Store) -> list[str]:
+    return ids(await store.load_thread_items("thr_a", None, 100, "asc", ALICE))
+
+
+async def test_a_user_cannot_keep_more_threads_than_the_limit(backend: Reopen) -> None:
+    store = backend(max_threads=3)
+    for n in range(3):
+        await store.save_thread(ThreadMetadata(id=f"thr_{n}", created_at=T0), ALICE)
+
+    with pytest.raises(LimitError, match="MAX_THREADS_PER_USER=3"):
+        await store.save_thread(ThreadMetadata(id="thr_more", created_at=T0), ALICE)
+    with pytest.raises(LimitError, match="Delete a chat"):
+        await store.check_room(None, ALICE)
+    await store.save_thread(ThreadMetadata(id="thr_1", created_at=T0, title="renamed"), ALICE)
+    await store.delete_thread("thr_0", ALICE)
+    await store.save_thread(ThreadMetadata(id="thr_more", created_at=T0), ALICE)
+    other = RequestContext(user_id="bob")
+    await store.save_thread(ThreadMetadata(id="thr_bob", created_at=T0), other)
+
+
+async def test_a_full_thread_refuses_new_messages_but_lets_a_turn_finish(backend: Reopen) -> None:
+    store = backend(max_items=5)
+    await store.save_thread(ThreadMetadata(id="thr_a", created_at=T0), ALICE)
+    for n in range(4):
+        await store.add_thread_item("thr_a", message(f"m{n}"), ALICE)
+    await store.add_thread_item("thr_a", user_text("u_last"), ALICE)
+
+    with pytest.raises(LimitError, match="MAX_ITEMS_PER_THREAD=5"):
+        await store.check_room("thr_a", ALICE)
+    with pytest.raises(LimitError, match="Start a new chat"):
+        await store.add_thread_item("thr_a", user_text("u_more"), ALICE)
+    await store.add_thread_item("thr_a", message("reply"), ALICE)  # the turn under way ends
+    assert (await _ids_of(store))[-1] == "reply"

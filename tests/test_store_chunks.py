@@ -20,7 +20,7 @@ from chatkit_bridge import durable
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.durable import flush_deferred
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
-from chatkit_bridge.store import LimitError, TinyDBStore
+from chatkit_bridge.store import TinyDBStore
 from chatkit_bridge.thread_items import CHUNK_ITEMS
 from tests.polling import until
 
@@ -139,37 +139,6 @@ async def test_threads_of_the_one_file_layout_are_read_and_extended(tmp_path: Pa
     assert [p.name for p in chunk_files(tmp_path)] == ["000000.json"], "new items in chunks"
     await fresh.delete_thread("thr_a", ALICE)
     assert not list(threads.iterdir()), "deleting removes the old file and the chunks"
-
-
-async def test_a_user_cannot_keep_more_threads_than_the_limit(tmp_path: Path) -> None:
-    store = reopened(tmp_path, max_threads=3)
-    for n in range(3):
-        await store.save_thread(ThreadMetadata(id=f"thr_{n}", created_at=T0), ALICE)
-
-    with pytest.raises(LimitError, match="MAX_THREADS_PER_USER=3"):
-        await store.save_thread(ThreadMetadata(id="thr_more", created_at=T0), ALICE)
-    with pytest.raises(LimitError, match="Delete a chat"):
-        await store.check_room(None, ALICE)
-    await store.save_thread(ThreadMetadata(id="thr_1", created_at=T0, title="renamed"), ALICE)
-    await store.delete_thread("thr_0", ALICE)
-    await store.save_thread(ThreadMetadata(id="thr_more", created_at=T0), ALICE)
-    other = RequestContext(user_id="bob")
-    await store.save_thread(ThreadMetadata(id="thr_bob", created_at=T0), other)
-
-
-async def test_a_full_thread_refuses_new_messages_but_lets_a_turn_finish(tmp_path: Path) -> None:
-    store = reopened(tmp_path, max_items=5)
-    await store.save_thread(ThreadMetadata(id="thr_a", created_at=T0), ALICE)
-    for n in range(4):
-        await store.add_thread_item("thr_a", message(f"m{n}"), ALICE)
-    await store.add_thread_item("thr_a", user_message("u_last"), ALICE)
-
-    with pytest.raises(LimitError, match="MAX_ITEMS_PER_THREAD=5"):
-        await store.check_room("thr_a", ALICE)
-    with pytest.raises(LimitError, match="Start a new chat"):
-        await store.add_thread_item("thr_a", user_message("u_more"), ALICE)
-    await store.add_thread_item("thr_a", message("reply"), ALICE)  # the turn under way ends
-    assert (await all_ids(store))[-1] == "reply"
 
 
 async def test_a_user_message_is_synced_at_once_and_a_reply_soon_after(
