@@ -128,18 +128,19 @@ async def test_azure_with_entra_id_sends_a_bearer_token_for_the_cognitive_scope(
 
 
 @pytest.mark.parametrize(
-    ("step", "message"),
+    ("step", "message", "retryable"),
     [
-        (Fail(500), "The model service failed (HTTP 500); try again in a moment."),
-        (Fail(429, {"Retry-After": "0"}), "rate limited; try again in a moment"),
-        (Fail(401), "refused our credentials; check OPENAI_API_KEY"),
-        (Hang(4), "The model took too long to answer"),
-        (BreakStream("Half a sen"), "dropped the connection mid-answer; try again"),
-        (CallTool("launch_rockets", "{}"), "could not be used; try again"),
+        (Fail(500), "The model service failed (HTTP 500); try again in a moment.", True),
+        (Fail(429, {"Retry-After": "0"}), "rate limited; try again in a moment", True),
+        # Retrying cannot fix credentials; the button would only fail again.
+        (Fail(401), "refused our credentials; check OPENAI_API_KEY", False),
+        (Hang(4), "The model took too long to answer", True),
+        (BreakStream("Half a sen"), "dropped the connection mid-answer; try again", True),
+        (CallTool("launch_rockets", "{}"), "could not be used; try again", True),
     ],
 )
-async def test_model_failure_gives_a_clear_retryable_error_and_changes_nothing(
-    stack: Stack, fake: FakeOpenAI, step: Any, message: str
+async def test_model_failure_gives_a_clear_error_and_changes_nothing(
+    stack: Stack, fake: FakeOpenAI, step: Any, message: str, retryable: bool
 ) -> None:
     stack.todos.add("alice", ["keep me"])
     fake.script = [step]
@@ -148,7 +149,7 @@ async def test_model_failure_gives_a_clear_retryable_error_and_changes_nothing(
     errors = errors_in(events)
     assert len(errors) == 1
     assert message in (errors[0].message or "")
-    assert errors[0].allow_retry
+    assert errors[0].allow_retry is retryable
     assert stack.titles() == [("keep me", False)]
 
     thread_id = thread_id_of(events)
