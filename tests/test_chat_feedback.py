@@ -9,6 +9,7 @@ from chatkit.types import ProgressUpdateEvent
 from nicegui import ui
 from nicegui.testing import User
 
+from chatkit_bridge.ui import chat_page
 from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
 from tests.polling import until
 from tests.stack import build_stack, collect
@@ -102,3 +103,20 @@ async def test_enter_during_a_reply_keeps_the_draft_and_says_why(
     user.find(marker="composer").trigger("keydown.enter.exact.prevent")
     await user.should_see("Second.", retries=PATIENCE)
     await until(lambda: "shown" not in note.classes)
+
+
+async def test_a_long_thread_opens_with_its_newest_items_and_can_show_all(
+    monkeypatch: pytest.MonkeyPatch, user: User
+) -> None:
+    monkeypatch.setattr(chat_page, "SHOWN_ITEMS", 4)  # two turns of "help" (message + reply)
+    await user.open("/")
+    for n in range(3):
+        await send(user, f"help {n}")
+        await until(lambda n=n: len(user.find(marker="feedback-positive").elements) == n + 1)
+    await user.open(f"/?thread={thread_shown(user)}")
+    await user.should_see("help 2", retries=PATIENCE)
+    await user.should_see("help 1")
+    await user.should_not_see("help 0")
+    user.find(marker="show-earlier").click()
+    await user.should_see("help 0", retries=PATIENCE)
+    await user.should_not_see(marker="show-earlier")

@@ -34,6 +34,8 @@ from chatkit_bridge.ui.thread_view import GENERIC_ERROR, ThreadView
 from chatkit_bridge.ui.widget_content import material_icon
 
 FLUSH_INTERVAL = 0.1
+SHOWN_ITEMS = 60  # items a thread opens with (about 20 turns with cards)
+MAX_ITEMS = 1000
 REFRESH_DELAY = 0.1
 logger = logging.getLogger(__name__)
 
@@ -117,26 +119,41 @@ class ChatPage:
             )
             self.starters = ui.row().classes("w-full max-w-3xl mx-auto gap-2 p-4 starters")
 
-    async def open_thread(self, thread_id: str | None) -> None:
-        """Show a thread's history, or an empty new chat."""
+    async def open_thread(self, thread_id: str | None, everything: bool = False) -> None:
+        """Show a thread's newest items (all of them if `everything`), or an empty new chat."""
         await self.stop()
         self._new_view()
         self.thread_id = thread_id
         if thread_id is not None:
+            # A long thread shows its newest items: the page builds in bounded time.
+            limit = MAX_ITEMS if everything else SHOWN_ITEMS
             try:
-                items = (await self.client.list_items(thread_id, limit=1000)).data
+                page = await self.client.list_items(thread_id, limit=limit, order="desc")
                 thread = await self.server.store.load_thread(thread_id, self.context)
             except NotFoundError:
                 ui.notify("That chat does not exist any more", type="warning")
                 self.thread_id = None
-                items, thread = [], None
+                thread = None
             if thread is not None:
+                if page.has_more and not everything:
+                    self._offer_earlier()
+                items = list(reversed(page.data))
                 self.view.show_items(items, feedback_of(thread), errors_of(thread))
         self._show_starters()
         self._show_thread_id()
         await self.drawer.refresh()
         self.composer.focus()
-        ui.run_javascript("window.chatUI.jump()")  # also when switching threads in the page
+        if not everything:  # after "Show earlier messages" the reader stays at the top
+            ui.run_javascript("window.chatUI.jump()")
+
+    def _offer_earlier(self) -> None:
+        """Put a button above the shown items that loads the whole thread."""
+        with self.view.container:
+            ui.button(
+                "Show earlier messages",
+                icon="expand_less",
+                on_click=lambda: self.open_thread(self.thread_id, everything=True),
+            ).props("flat no-caps").classes("self-center").mark("show-earlier")
 
     def _show_thread_id(self) -> None:
         """Put the open thread in the address bar, so a reload comes back to it."""
