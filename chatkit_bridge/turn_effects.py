@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from agents import Agent, FunctionTool, TResponseInputItem
@@ -137,6 +137,11 @@ def record_undo(action: ActionConfig) -> None:
         steps.append(action)
 
 
+def _comparable(moment: datetime) -> datetime:
+    """Return a time as naive UTC: stores differ in whether their times carry a zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def canonical_arguments(arguments: str) -> str:
     """Return tool arguments in one spelling, so equal calls compare equal."""
     try:
@@ -181,9 +186,8 @@ class TurnEffects:
         journal = Journal.of(thread)
         record = journal.record(message)
         # ChatKit's retry removed every later item, so later turns' changes now belong to this one.
-        later = [
-            turn for turn in journal.turns if turn is not record and turn.at > message.created_at
-        ]
+        since = _comparable(message.created_at)
+        later = [t for t in journal.turns if t is not record and _comparable(t.at) > since]
         earlier = [*record.changes, *(change for turn in later for change in turn.changes)]
         journal.turns = [turn for turn in journal.turns if turn not in later]
         scope = TurnScope(thread, context, self.store, journal, record)
