@@ -31,7 +31,9 @@ def thread_titles(screen: Screen) -> list[str]:
 
 def bubbles(screen: Screen) -> list[str]:
     """Return the texts of the user's message bubbles."""
-    return [e.text for e in screen.selenium.find_elements(By.CSS_SELECTOR, ".user-bubble")]
+    # Read in one script: bubbles are replaced while a turn starts (a stale element otherwise).
+    script = "return [...document.querySelectorAll('.user-bubble')].map(e => e.innerText)"
+    return screen.selenium.execute_script(script)
 
 
 @pytest.mark.timeout(300)

@@ -76,3 +76,12 @@ async def test_streaming_renders_the_open_paragraph_and_fence_live(user: User) -
         shown = "".join(m.content for m in ElementFilter(kind=SafeMarkdown))
         assert "<li>a</li>" in shown and "```" not in shown
         assert text.text.endswith("- a\n- b")
+
+
+async def test_the_text_as_written_can_be_found_on_the_page(user: User) -> None:
+    @ui.page("/quoted")
+    def page() -> None:
+        SafeMarkdown('Noted "oat milk" & <b>more</b>')
+
+    await user.open("/quoted")
+    await user.should_see('Noted "oat milk" & <b>more</b>')

@@ -93,6 +93,13 @@ class SafeMarkdown(ui.html):
         self.markdown = text
         self.set_content(markdown_html(text))
 
+    def _displayed_contents(self, *, only_visible: bool) -> list[object]:
+        """Let content filters (`user.should_see`) match the text as written, not its HTML.
+
+        NiceGUI documents this method as the hook for contents stored elsewhere.
+        """
+        return [*super()._displayed_contents(only_visible=only_visible), self.markdown]
+
 
 def safe_markdown(text: str) -> SafeMarkdown:
     """Render markdown text; any HTML in it appears literally."""
