@@ -2,6 +2,7 @@
 
 import pytest
 from nicegui.testing import Screen
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -16,24 +17,32 @@ WAIT = 30.0
 def named(screen: Screen, name: str) -> list[WebElement]:
     """Return the visible buttons and inputs whose accessible name is `name`."""
     found = screen.selenium.find_elements(By.CSS_SELECTOR, f'[aria-label="{name}"]')
-    return [element for element in found if element.is_displayed()]
+    try:
+        return [element for element in found if element.is_displayed()]
+    except StaleElementReferenceException:  # re-rendered meanwhile: ask again on the next poll
+        return []
+
+
+def texts(screen: Screen, selector: str) -> list[str]:
+    """Return the visible texts of the elements a selector finds, read in one step."""
+    # One script call: elements re-rendered between finding and reading cannot go stale.
+    script = "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText)"
+    return screen.selenium.execute_script(script, selector)
 
 
 def panel_text(screen: Screen) -> str:
     """Return the text of the todo side panel."""
-    return screen.selenium.find_element(By.CSS_SELECTOR, ".todo-panel").text
+    return "\n".join(texts(screen, ".todo-panel"))
 
 
 def thread_titles(screen: Screen) -> list[str]:
     """Return the titles the thread drawer lists."""
-    return [e.text for e in screen.selenium.find_elements(By.CSS_SELECTOR, ".thread-title")]
+    return texts(screen, ".thread-title")
 
 
 def bubbles(screen: Screen) -> list[str]:
     """Return the texts of the user's message bubbles."""
-    # Read in one script: bubbles are replaced while a turn starts (a stale element otherwise).
-    script = "return [...document.querySelectorAll('.user-bubble')].map(e => e.innerText)"
-    return screen.selenium.execute_script(script)
+    return texts(screen, ".user-bubble")
 
 
 @pytest.mark.timeout(300)
