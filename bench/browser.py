@@ -18,6 +18,7 @@ headless Chromium through Selenium. Every time is taken inside the page with
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -71,13 +72,15 @@ const check = () => {
 requestAnimationFrame(check);
 """
 
-# Installed before any page script: the first frame with all cards, at the bottom.
+# Installed before any page script: the first frame with the newest turn shown, at the bottom.
 WATCH_RELOAD = """
 window.__atBottom = null;
 const check = () => {
-  const turns = document.querySelectorAll('.thread-view .user-bubble').length;
+  const last = [...document.querySelectorAll('.thread-view .user-bubble')].pop();
+  const replied = document.querySelectorAll('.thread-view .assistant-message').length;
   const r = document.scrollingElement;
-  if (turns >= %d && r && r.scrollHeight - r.scrollTop - r.clientHeight <= 4)
+  const end = r && r.scrollHeight - r.scrollTop - r.clientHeight <= 4;
+  if (last && last.textContent === %s && replied && end)
     window.__atBottom = performance.now();
   else requestAnimationFrame(check);
 };
@@ -180,7 +183,8 @@ def measure_reloads(driver: webdriver.Chrome, base_url: str, cards: int, count: 
     )
     driver.execute_cdp_cmd("Page.enable", {})
     driver.execute_cdp_cmd(
-        "Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_RELOAD % cards}
+        "Page.addScriptToEvaluateOnNewDocument",
+        {"source": WATCH_RELOAD % json.dumps(f"Add card task {cards - 1}")},
     )
     times = []
     for _ in range(count):
