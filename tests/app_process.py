@@ -4,12 +4,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from tests.polling import STARTUP_PATIENCE, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,14 +73,16 @@ def app_environment() -> dict[str, str]:
 
 def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
     """Poll /healthz until the app answers, or fail with its exit code."""
-    deadline = time.monotonic() + 120  # a busy shared machine can take a minute to start it
-    while time.monotonic() < deadline:
+
+    def healthy() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"app.py exited with {process.returncode}")
         try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
+            return httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("app.py did not become healthy in 120 s")
+            return False
+
+    try:
+        wait_for(healthy, timeout=STARTUP_PATIENCE, what="app.py answering /healthz")
+    except AssertionError as error:
+        raise RuntimeError(str(error)) from None

@@ -1,17 +1,58 @@
 """Shared test setup: NiceGUI's test plugins and settings that never reach the network."""
 
+import asyncio
+import inspect
 import os
+import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from nicegui.testing import Screen
 from selenium import webdriver
 
+from tests.polling import PATIENCE, make_user_checks_patient
 from tests.postgres import HOW_TO
 
 pytest_plugins = ["nicegui.testing.plugin"]
 
 os.environ.setdefault("SE_OFFLINE", "true")
 os.environ.setdefault("CHROME_BINARY_LOCATION", "/usr/bin/chromium")
+
+make_user_checks_patient()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep browser-test screenshots out of the working tree (NiceGUI writes ./screenshots)."""
+    Screen.SCREENSHOT_DIR = (
+        Path(tempfile.gettempdir()) / "chatkit-todo-screenshots" / str(os.getpid())
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Make every async test clean up the tasks it started (first fixture in, last out)."""
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj):
+            item.fixturenames.insert(0, "no_task_left_behind")
+
+
+@pytest.fixture
+async def no_task_left_behind() -> AsyncIterator[None]:
+    """After the test and its other fixtures, cancel and await every task still running.
+
+    Tasks a test leaves (a reply still streaming when an assertion failed, the agent run
+    under it) otherwise meet a closing loop: "Task was destroyed but it is pending!", or a
+    shutdown that waits on them forever. A task that ignores cancellation fails the test by name.
+    """
+    yield
+    current = asyncio.current_task()
+    leftover = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    for task in leftover:
+        task.cancel()
+    if leftover:
+        _, pending = await asyncio.wait(leftover, timeout=PATIENCE)
+        assert not pending, f"tasks ignored cancellation: {sorted(t.get_name() for t in pending)}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,21 +1,97 @@
-"""Wait for page state by polling: the test machine may be busy, so never a fixed sleep."""
+"""Wait for state by polling a condition: the test machine may be busy, so never a fixed sleep.
+
+Every wait in the suite goes through this module. The limits are generous on purpose: a wait that
+succeeds returns as soon as its condition holds, so a long limit costs nothing on a quiet machine
+and only turns a hang into a clear failure on a busy one.
+"""
 
 import asyncio
-from collections.abc import Callable
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui.testing import User
+
+#: How long any wait may take before the test fails (seconds).
+PATIENCE = 30.0
+#: How long a process may take to start serving (a cold start on a busy machine took 18 s).
+STARTUP_PATIENCE = 120.0
+#: How often a condition is evaluated (seconds).
+INTERVAL = 0.05
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait until a condition holds, or fail after `timeout` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
+async def until(
+    condition: Callable[[], bool], timeout: float = PATIENCE, what: str = "condition"
+) -> None:
+    """Wait on the event loop until a condition holds, or fail after `timeout` seconds.
+
+    :param condition: evaluated repeatedly; an element that is not there yet counts as false
+    :param timeout: seconds before the wait fails
+    :param what: named in the failure message
+    """
+    deadline = time.monotonic() + timeout
     while not holds(condition):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {timeout:g} s")
+        await asyncio.sleep(INTERVAL)
+
+
+def wait_for(
+    condition: Callable[[], bool], timeout: float = PATIENCE, what: str = "condition"
+) -> None:
+    """Block until a condition holds, or fail after `timeout` seconds (for code off the loop).
+
+    :param condition: evaluated repeatedly; an element that is not there yet counts as false
+    :param timeout: seconds before the wait fails
+    :param what: named in the failure message
+    """
+    deadline = time.monotonic() + timeout
+    while not holds(condition):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {timeout:g} s")
+        time.sleep(INTERVAL)
 
 
 def holds(condition: Callable[[], bool]) -> bool:
     """Evaluate a condition; an element that is not there yet counts as false."""
     try:
         return condition()
-    except (AssertionError, ValueError):
+    except (AssertionError, ValueError, LookupError):
         return False
+
+
+async def stays(condition: Callable[[], bool], seconds: float = 0.3) -> None:
+    """Check that a condition holds throughout a short window: for "nothing happens" checks.
+
+    A busy machine can only make such a check pass too easily, never fail wrongly; use it only
+    where no event signals that the thing that must not happen has had its chance.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert condition(), "condition stopped holding"
+        await asyncio.sleep(INTERVAL)
+    assert condition(), "condition stopped holding"
+
+
+def _patient(
+    method: Callable[..., Awaitable[None]], pause: float
+) -> Callable[..., Awaitable[None]]:
+    """Give a NiceGUI `User.should_*` check as many retries as PATIENCE allows."""
+
+    @functools.wraps(method)
+    async def patient(self: User, *args: Any, retries: int | None = None, **kwargs: Any) -> None:
+        await method(self, *args, retries=retries or round(PATIENCE / pause), **kwargs)
+
+    return patient
+
+
+def make_user_checks_patient() -> None:
+    """Let `user.should_see` / `should_not_see` wait up to PATIENCE instead of 0.3 s / 0.15 s.
+
+    NiceGUI retries three times 0.1 s (0.05 s for `should_not_see`): a first turn on a busy
+    machine takes longer, and such tests failed for no fault of the app.
+    """
+    if not getattr(User.should_see, "__wrapped__", None):
+        User.should_see = _patient(User.should_see, 0.1)  # type: ignore[method-assign]
+        User.should_not_see = _patient(User.should_not_see, 0.05)  # type: ignore[method-assign]

@@ -1,8 +1,10 @@
-"""The chat in a real Chromium: send, tick, markup as text, reload, and the README screenshot."""
+"""The chat in a real Chromium: send, tick, markup as text, reload.
+
+The README screenshot is refreshed on purpose, not by tests: `python -m tests.screenshot`.
+"""
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.polling import STARTUP_PATIENCE, wait_for
+
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
 
 pytestmark = pytest.mark.skipif(
@@ -34,19 +37,9 @@ def card_checkboxes(screen: Screen) -> list[WebElement]:
     return screen.selenium.find_elements(By.CSS_SELECTOR, ".thread-view .ck-widget .q-checkbox")
 
 
-def wait_for(condition: callable, timeout: float = 10) -> None:  # type: ignore[valid-type]
-    """Poll until a condition holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
 def test_send_tick_and_see_card_and_panel_agree(screen: Screen) -> None:
     screen.selenium.set_window_size(1280, 900)
-    screen.open("/", timeout=15)
+    screen.open("/", timeout=STARTUP_PATIENCE)
     send(screen, "Add three tasks: buy groceries, finish report, and call mom")
     screen.should_contain("3 pending")
     wait_for_reply(screen)
@@ -61,10 +54,6 @@ def test_send_tick_and_see_card_and_panel_agree(screen: Screen) -> None:
     assert "line-through" in title.value_of_css_property("text-decoration-line")
     panel_title = panel.find_element(By.XPATH, ".//*[normalize-space(text())='buy groceries']")
     assert "line-through" in panel_title.value_of_css_property("text-decoration-line")
-
-    screenshot = ROOT / "docs" / "screenshot.png"
-    screenshot.parent.mkdir(exist_ok=True)
-    screen.selenium.save_screenshot(str(screenshot))
 
 
 def wait_for_reply(screen: Screen) -> None:
@@ -81,7 +70,7 @@ def wait_for_reply(screen: Screen) -> None:
 
 
 def test_markup_in_a_title_shows_as_text_and_never_runs(screen: Screen) -> None:
-    screen.open("/", timeout=15)
+    screen.open("/", timeout=STARTUP_PATIENCE)
     send(screen, "Add <img src=x onerror=alert(1)> now")
     screen.should_contain("1 pending")
     screen.should_contain("<img src=x onerror=alert(1)> now")
@@ -91,7 +80,7 @@ def test_markup_in_a_title_shows_as_text_and_never_runs(screen: Screen) -> None:
 
 
 def test_reload_brings_the_conversation_back(screen: Screen) -> None:
-    screen.open("/", timeout=15)
+    screen.open("/", timeout=STARTUP_PATIENCE)
     send(screen, "Add renew passport")
     screen.should_contain("1 pending")
     wait_for(lambda: "thread=" in screen.selenium.current_url)
@@ -103,7 +92,7 @@ def test_reload_brings_the_conversation_back(screen: Screen) -> None:
 def test_many_commands_keep_one_usable_list_and_a_panel_delete_can_be_undone(
     screen: Screen,
 ) -> None:
-    screen.open("/", timeout=15)
+    screen.open("/", timeout=STARTUP_PATIENCE)
     send(screen, "Add buy milk")
     screen.should_contain("1 pending")
     wait_for_reply(screen)

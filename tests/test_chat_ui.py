@@ -1,6 +1,5 @@
 """The chat page with NiceGUI's simulated user: messages, the todo card, the panel, threads."""
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterator
 
@@ -9,20 +8,16 @@ from nicegui import ui
 from nicegui.testing import User
 
 from chatkit_bridge.ui.safe_markdown import SafeMarkdown
+from tests.chat_page import open_thread_id, send, todo_ids
 from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
-from tests.polling import until
+from tests.polling import stays, until
 
 
-async def send(user: User, text: str) -> None:
-    """Type a message and press Send."""
-    user.find(marker="composer").type(text)
-    user.find(marker="send").click()
-    await asyncio.sleep(0)
-
-
-async def settle(user: User, seconds: float = 0.3) -> None:
-    """Let streams, refreshes and timers run."""
-    await asyncio.sleep(seconds)
+async def one_todo(user: User) -> str:
+    """Return the id of the one todo the side panel shows, once it shows it."""
+    await until(lambda: len(todo_ids(user)) == 1, what="one todo in the panel")
+    (todo_id,) = todo_ids(user)
+    return todo_id
 
 
 async def shows(user: User, marker: str) -> None:
@@ -40,12 +35,6 @@ async def idle(user: User) -> None:
 def elements(user: User) -> list[ui.element]:
     """Return every element of the open page."""
     return list(user.client.layout.descendants())
-
-
-def todo_ids(user: User) -> list[str]:
-    """Return the todo ids shown in the panel, in order."""
-    markers = [marker for element in elements(user) for marker in element._markers]
-    return [m.removeprefix("panel-check-") for m in markers if m.startswith("panel-check-")]
 
 
 def checkbox(user: User, marker: str) -> ui.checkbox:
@@ -76,7 +65,7 @@ async def test_ticking_the_card_updates_card_and_panel(user: User) -> None:
     await user.open("/")
     await send(user, "Add buy milk to my list")
     await shows(user, "todo-card")
-    (todo_id,) = todo_ids(user)
+    todo_id = await one_todo(user)
 
     user.find(marker=f"todo-check-{todo_id}").click()
     await user.should_see("1 done")
@@ -88,7 +77,7 @@ async def test_delete_and_add_from_the_card(user: User) -> None:
     await user.open("/")
     await send(user, "Add walk the dog")
     await shows(user, "todo-card")
-    (todo_id,) = todo_ids(user)
+    todo_id = await one_todo(user)
 
     user.find(marker="todo-add-input").type("water plants 🌱")
     user.find(marker="todo-add-button").click()
@@ -125,8 +114,8 @@ async def test_the_pages_own_changes_are_not_redrawn_again(
     user.find(marker=f"todo-check-{todo_id}").click()
     await user.should_see("1 done")
     await idle(user)
-    await settle(user, 0.5)  # a refresh would follow within 0.1 s of the change
-    assert refreshes() == 0, "the turn and the click drew the card; nothing redraws it again"
+    # A refresh would follow within 0.1 s of the change; the turn and the click drew the card.
+    await stays(lambda: refreshes() == 0, 0.5)
 
     # A change made elsewhere (the panel) does refresh the card.
     checkbox(user, f"panel-check-{todo_id}").set_value(False)
@@ -138,7 +127,7 @@ async def test_panel_changes_reach_the_card(user: User) -> None:
     await user.open("/")
     await send(user, "Add call the bank")
     await shows(user, "todo-card")
-    (todo_id,) = todo_ids(user)
+    todo_id = await one_todo(user)
 
     checkbox(user, f"panel-check-{todo_id}").set_value(True)
     await until(lambda: bool(user.find("All caught up").elements))
@@ -155,22 +144,19 @@ async def test_threads_are_listed_renamed_reopened_and_deleted(user: User) -> No
     await user.open("/")
     await send(user, "Add buy stamps")
     await shows(user, "todo-card")
-    await user.should_see("Add buy stamps", kind=ui.item_label)
+    await user.should_see(kind=ui.item_label, content="Add buy stamps")
 
     user.find("New chat").click()
-    await settle(user)
     await user.should_see("What can you do?")  # starter prompts on an empty thread
     await user.should_not_see(marker="todo-card")
 
     user.find(marker="thread-item").click()
-    await settle(user)
     await shows(user, "todo-card")
 
     user.find(marker="rename-thread").click()
     user.find(marker="thread-title-input").clear().type("Errands")
     user.find(marker="thread-title-save").click()
-    await settle(user)
-    await user.should_see("Errands", kind=ui.item_label)
+    await user.should_see(kind=ui.item_label, content="Errands")
 
     user.find(marker="delete-thread").click()
     await user.should_see("Its messages are removed for good.")
@@ -183,16 +169,9 @@ async def test_history_comes_back_after_reopening_the_page(user: User) -> None:
     await user.open("/")
     await send(user, "Add renew passport")
     await shows(user, "todo-card")
-    await settle(user)
-    await user.open(f"/?thread={user_thread_id(user)}")
-    await user.should_see("Add renew passport", kind=ui.label)
+    await user.open(f"/?thread={open_thread_id(user)}")
+    await user.should_see(kind=ui.label, content="Add renew passport")
     await shows(user, "todo-card")
-
-
-def user_thread_id(user: User) -> str:
-    """Return the thread the chat page has open."""
-    page = next(element for element in user.find(marker="chat-page").elements)
-    return str(page.props["data-thread"])
 
 
 async def test_markup_in_messages_and_titles_shows_as_text(user: User) -> None:
@@ -200,7 +179,7 @@ async def test_markup_in_messages_and_titles_shows_as_text(user: User) -> None:
     attack = "<img src=x onerror=alert(1)> **bold** <script>alert(2)</script>"
     await send(user, f"Add {attack}")
     await shows(user, "todo-card")
-    await user.should_see(f"Add {attack}", kind=ui.label)
+    await user.should_see(kind=ui.label, content=f"Add {attack}")
     # Raw HTML elements only ever hold rendered markdown, in which typed HTML is text.
     html = [e for e in elements(user) if isinstance(e, ui.html)]
     assert all(isinstance(e, SafeMarkdown) for e in html)
@@ -226,7 +205,7 @@ async def test_a_change_in_one_tab_shows_in_the_other(user: User) -> None:
     await shows(user, "todo-card")
     user.client = first_tab
     await until(lambda: text_of(user, "panel-counts") == "1 pending · 0 done")
-    await user.should_see("shared task", kind=ui.label)
+    await user.should_see(kind=ui.label, content="shared task")
     assert text_of(user, "panel-counts") == "1 pending · 0 done"
 
 
@@ -258,11 +237,11 @@ async def test_stop_cancels_the_reply_and_keeps_what_was_said(
     await user.open("/")
     await send(user, "tell me a long story")
     await user.should_see(marker="stop")
-    await settle(user, 0.6)
+    await user.should_see("word5")  # part of the reply streamed
     user.find(marker="stop").click()
     await user.should_see("Stopped")
     assert user.find(marker="send").elements.pop().enabled
-    await user.open(f"/?thread={user_thread_id(user)}")
+    await user.open(f"/?thread={open_thread_id(user)}")
     await user.should_see("word1")
     await user.should_not_see("word59")
 
@@ -274,13 +253,16 @@ async def test_feedback_is_recorded(user: User) -> None:
     user.find(marker="feedback-positive").click()
     await user.should_see("Thanks for the feedback")
     await user.should_see(marker="feedback-positive-chosen")
+    await user.open(f"/?thread={open_thread_id(user)}")  # the page reads the vote back from disk
+    await user.should_see(kind=ui.label, content="help")
+    await user.should_see(marker="feedback-positive-chosen")
 
 
 async def test_a_very_long_message_shows_exactly_and_gets_an_answer(user: User) -> None:
     await user.open("/")
     long_text = ("éè 👋 שלום " * 5000)[:50_000]
     await send(user, long_text)
-    await user.should_see(long_text, kind=ui.label)
+    await user.should_see(kind=ui.label, content=long_text)
     await user.should_see(marker="feedback-positive")  # the reply arrived and finished
     await user.should_see(marker="send")
     assert todo_ids(user) == []

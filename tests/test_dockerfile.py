@@ -38,6 +38,9 @@ import pytest
 from chatkit_bridge.settings import Settings
 from tests.app_process import app_environment, free_port, wait_until_healthy
 
+# The first test here pays the replay: `pip install` into a fresh venv, minutes on a busy machine.
+pytestmark = pytest.mark.timeout(900)
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"

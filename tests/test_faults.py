@@ -1,7 +1,6 @@
 """Faults from outside, seen over real HTTP: a failing model service and a failing disk."""
 
 import errno
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from chatkit_bridge.model_input import STATE_HEADING
 from tests.app_process import running_app
 from tests.fake_openai import BreakStream, CallTool, Fail, FakeOpenAI, Hang, Say, Step
+from tests.polling import wait_for
 from tests.wire import (
     Event,
     add_todos,
@@ -36,15 +36,6 @@ from tests.wire import (
 
 SECRET = "faults-secret-at-least-32-characters"
 BROKEN_ARGUMENTS = CallTool("add_todos", '{"titles": ["broken')
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll until a condition holds, or fail after the timeout."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")

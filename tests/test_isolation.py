@@ -1,6 +1,5 @@
 """A second user who knows every id of the first can neither see nor change anything of theirs."""
 
-import asyncio
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,8 +11,9 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from tests import polling
 from tests.app_process import running_app
+from tests.chat_page import open_thread_id, todo_ids, turn
+from tests.polling import until
 from tests.wire import (
     call,
     done_items,
@@ -289,45 +289,15 @@ def test_alices_todos_are_not_bobs_through_the_api(alice: Alice, bob: httpx.Clie
 # -- the page -------------------------------------------------------------------------
 
 
-def panel_todo_ids(user: User) -> list[str]:
-    """Return the todo ids the side panel shows."""
-    markers = [m for element in user.client.layout.descendants() for m in element._markers]
-    return [m.removeprefix("panel-check-") for m in markers if m.startswith("panel-check-")]
-
-
-def open_thread_id(user: User) -> str:
-    """Return the thread the chat page has open."""
-    (page,) = user.find(marker="chat-page").elements
-    return str(page.props["data-thread"])
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll until a condition holds on a busy machine, or fail."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
-
-
-async def send(user: User, text: str) -> None:
-    """Type a message and press Send (shown again once the previous reply is done)."""
-    await polling.until(lambda: bool(user.find(marker="send").elements), timeout=60)
-    user.find(marker="composer").type(text)
-    user.find(marker="send").click()
-    await asyncio.sleep(0)
-
-
 async def test_the_page_does_not_open_alices_thread_for_bob(
     user: User, create_user: Callable[[], User]
 ) -> None:
     await user.open("/")
-    await send(user, "Add alice secret plan")
-    await user.should_see(marker="todo-card", retries=300)  # a turn takes seconds when busy
-    await until(lambda: open_thread_id(user).startswith("thr_"))
+    await turn(user, "Add alice secret plan")
+    await user.should_see(marker="todo-card")
     alice_thread = open_thread_id(user)
-    await until(lambda: len(panel_todo_ids(user)) == 1)  # the panel reads in the background
-    (alice_todo,) = panel_todo_ids(user)
+    await until(lambda: len(todo_ids(user)) == 1)  # the panel reads in the background
+    (alice_todo,) = todo_ids(user)
 
     bob = create_user()
     await bob.open(f"/?thread={alice_thread}")
@@ -336,17 +306,17 @@ async def test_the_page_does_not_open_alices_thread_for_bob(
     await bob.should_not_see(marker="todo-card")
     await bob.should_see("No chats yet")
     assert open_thread_id(bob) == "none"
-    assert panel_todo_ids(bob) == []
+    assert todo_ids(bob) == []
 
-    await send(bob, f"Delete {alice_todo}")
-    await until(lambda: open_thread_id(bob).startswith("thr_"))
+    await turn(bob, f"Delete {alice_todo}")
+    assert open_thread_id(bob).startswith("thr_")
     assert open_thread_id(bob) != alice_thread, "Bob's message starts his own thread"
-    await send(bob, "Delete the secret plan")
-    await bob.should_see("secret plan")  # his own words, shown back to him
-    assert panel_todo_ids(bob) == []
+    await turn(bob, "Delete the secret plan")
+    await bob.should_see(kind=ui.label, content="Delete the secret plan")  # his own words
+    assert todo_ids(bob) == []
 
     await user.open(f"/?thread={alice_thread}")
-    await user.should_see("Add alice secret plan", kind=ui.label)
+    await user.should_see(kind=ui.label, content="Add alice secret plan")
     await user.should_not_see(f"Delete {alice_todo}")
     await user.should_not_see("Delete the secret plan")
-    await until(lambda: panel_todo_ids(user) == [alice_todo])
+    await until(lambda: todo_ids(user) == [alice_todo])

@@ -22,6 +22,7 @@ from chatkit_bridge.ui.widget_actions import build_payload, nest_fields
 from chatkit_bridge.ui.widget_chart import chart_options
 from chatkit_bridge.ui.widget_content import material_icon
 from chatkit_bridge.ui.widget_style import box_styles, color, primitive_color, safe_css
+from tests.polling import stays, until
 
 RENDERER_LOGGER = "chatkit_bridge.ui.renderer"
 
@@ -34,21 +35,14 @@ class Recorder:
         self.release = asyncio.Event()
         self.release.set()
         self.during: Callable[[], None] | None = None
+        self.finished = 0
 
     async def __call__(self, action: ActionConfig, payload: dict[str, Any]) -> None:
         self.calls.append((action.type, payload))
         if self.during is not None:
             self.during()
         await self.release.wait()
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
-    """Let background tasks run until the condition holds."""
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
+        self.finished += 1
 
 
 def widget(data: dict[str, Any]) -> WidgetRoot:
@@ -252,7 +246,7 @@ async def test_button_click_sends_its_action_and_payload(user: User) -> None:
     await show(user, card(button, {"type": "Button", "label": "Inert"}), recorder)
     user.find("Inert").click()
     user.find("Go").click()
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     assert recorder.calls == [("go", {"id": 7})]
 
 
@@ -281,13 +275,13 @@ async def test_form_submit_merges_named_fields(user: User) -> None:
     user.find(marker="todo.title").type("Buy milk")
     user.find(kind=ui.checkbox).click()
     user.find("Add").click()
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     assert recorder.calls[0] == (
         "todo.add",
         {"source": "form", "todo": {"notes": "payload wins", "title": "Buy milk", "urgent": True}},
     )
     # The widget was not replaced: the form is reset for the next entry, other inputs are not.
-    await wait_until(lambda: not user.find(marker="todo.title").elements.pop().value)
+    await until(lambda: not user.find(marker="todo.title").elements.pop().value)
     await user.should_see("not in the form")
 
 
@@ -295,7 +289,7 @@ async def test_enter_in_an_input_submits_the_form(user: User) -> None:
     recorder = Recorder()
     await show(user, todo_form(), recorder)
     user.find(marker="todo.title").type("Via enter").trigger("keydown.enter")
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     assert recorder.calls[0][1]["todo"]["title"] == "Via enter"
 
 
@@ -308,8 +302,7 @@ async def test_form_is_not_reset_when_the_widget_was_replaced(user: User) -> Non
     recorder.during = lambda: view.update(replacement)
     user.find(marker="todo.title").type("x")
     user.find("Add").click()
-    await wait_until(lambda: len(recorder.calls) == 1)
-    await asyncio.sleep(0.05)
+    await until(lambda: recorder.finished == 1)
     with user:
         assert [i.value for i in ElementFilter(kind=ui.input)] == ["from server"]
 
@@ -326,13 +319,12 @@ async def test_required_fields_block_the_submit(user: User) -> None:
     }
     await show(user, card(form), recorder)
     user.find("Save").click()
-    await asyncio.sleep(0.1)
-    assert recorder.calls == []
     field = user.find(marker="title").elements.pop()
-    assert field.props["error"] is True
+    await until(lambda: field.props.get("error") is True)
+    assert recorder.calls == []
     user.find(marker="title").type("ok")
     user.find("Save").click()
-    await wait_until(lambda: recorder.calls == [("save", {"title": "ok"})])
+    await until(lambda: recorder.calls == [("save", {"title": "ok"})])
 
 
 async def test_card_as_form_confirm_and_cancel_carry_the_fields(user: User) -> None:
@@ -345,9 +337,9 @@ async def test_card_as_form_confirm_and_cancel_carry_the_fields(user: User) -> N
     )
     await show(user, root, recorder)
     user.find("Discard").click()
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     user.find("Save").click()
-    await wait_until(lambda: len(recorder.calls) == 2)
+    await until(lambda: len(recorder.calls) == 2)
     expected = {"id": "t1", "todo": {"title": "Draft"}}
     assert recorder.calls == [("discard", expected), ("save", expected)]
 
@@ -373,14 +365,14 @@ async def test_change_actions_send_the_control_value(user: User) -> None:
     )
     await show(user, root, recorder)
     user.find(kind=ui.checkbox).click()
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     assert recorder.calls[0] == ("toggle", {"id": "t1", "todo": {"done": True}})
     user.find(marker="due").type("2025-0")  # half-typed dates are not a change yet
     with user:
         next(iter(ElementFilter(kind=ui.select))).value = "b"
         next(iter(ElementFilter(kind=ui.radio))).value = "a"
         next(iter(ElementFilter(kind=ui.date))).value = "2025-02-03"  # picked in the calendar
-    await wait_until(lambda: len(recorder.calls) == 4)
+    await until(lambda: len(recorder.calls) == 4)
     assert recorder.calls[1:] == [
         ("pick", {"pick": "b"}),
         ("radio", {"radio": "a"}),
@@ -405,7 +397,7 @@ async def test_list_view_items_are_clickable_and_limited(user: User) -> None:
     user.find("Show 2 more").click()
     await user.should_see("item 3")
     user.find(marker="item-3").trigger("click")
-    await wait_until(lambda: recorder.calls == [("open", {"n": 3})])
+    await until(lambda: recorder.calls == [("open", {"n": 3})])
 
 
 async def test_client_actions_call_the_registered_handler(
@@ -429,12 +421,15 @@ async def test_client_actions_call_the_registered_handler(
     )
     user.find("Local").click()
     user.find("Unknown").click()
-    await wait_until(lambda: seen == [("open.url", {"k": 1})])
-    await asyncio.sleep(0.05)
-    assert recorder.calls == []
-    assert any(
-        "nobody.handles" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
+    await until(lambda: seen == [("open.url", {"k": 1})])
+    await until(
+        lambda: any(
+            "nobody.handles" in r.getMessage()
+            for r in caplog.records
+            if r.levelno == logging.WARNING
+        )
     )
+    assert recorder.calls == []
 
 
 async def test_double_click_sends_once_and_shows_loading(user: User) -> None:
@@ -445,14 +440,13 @@ async def test_double_click_sends_once_and_shows_loading(user: User) -> None:
     )
     button = user.find("Slow").elements.pop()
     user.find("Slow").click()
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     assert button.props.get("loading") is True and not button.enabled
     button.enable()  # a click racing the disable (e.g. from a stale browser) must still be ignored
     user.find("Slow").click()
-    await asyncio.sleep(0.1)
-    assert len(recorder.calls) == 1
+    await stays(lambda: len(recorder.calls) == 1)
     recorder.release.set()
-    await wait_until(lambda: "loading" not in button.props and button.enabled)
+    await until(lambda: "loading" not in button.props and button.enabled)
 
 
 async def test_container_loading_dims_the_widget_and_blocks_other_actions(user: User) -> None:
@@ -468,16 +462,15 @@ async def test_container_loading_dims_the_widget_and_blocks_other_actions(user: 
     )
     view = await show(user, root, recorder)
     user.find("Busy").click()
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     await user.should_see(kind=ui.spinner)
     assert view.root.default_slot.children[0].style["pointer-events"] == "none"
     user.find("Other").click()
-    await asyncio.sleep(0.1)
-    assert [c[0] for c in recorder.calls] == ["busy"]
+    await stays(lambda: [c[0] for c in recorder.calls] == ["busy"])
     recorder.release.set()
     await user.should_not_see(kind=ui.spinner)
     user.find("Other").click()
-    await wait_until(lambda: [c[0] for c in recorder.calls] == ["busy", "other"])
+    await until(lambda: [c[0] for c in recorder.calls] == ["busy", "other"])
 
 
 async def test_loading_none_leaves_the_control_alone(user: User) -> None:
@@ -490,7 +483,7 @@ async def test_loading_none_leaves_the_control_alone(user: User) -> None:
     }
     await show(user, card(quiet), recorder)
     user.find("Quiet").click()
-    await wait_until(lambda: len(recorder.calls) == 1)
+    await until(lambda: len(recorder.calls) == 1)
     button = user.find("Quiet").elements.pop()
     assert button.enabled and "loading" not in button.props
     recorder.release.set()
@@ -615,8 +608,7 @@ async def test_read_only_disables_controls_and_actions(user: User) -> None:
     user.find("Press").click()
     user.find("OK").click()
     user.find(kind=ui.checkbox).click()
-    await asyncio.sleep(0.1)
-    assert recorder.calls == []
+    await stays(lambda: recorder.calls == [])
 
 
 async def test_disabled_options_are_marked(user: User) -> None:
@@ -642,10 +634,9 @@ async def test_typed_fields_send_change_actions_on_blur(user: User) -> None:
         user, DynamicWidgetRoot.model_validate({"type": "Card", "children": [field]}), recorder
     )
     user.find(marker="q").type("bc")
-    await asyncio.sleep(0.05)
-    assert recorder.calls == []
+    await stays(lambda: recorder.calls == [])
     user.find(marker="q").trigger("blur").trigger("blur")
-    await wait_until(lambda: recorder.calls == [("search", {"q": "abc"})])
+    await until(lambda: recorder.calls == [("search", {"q": "abc"})])
 
 
 async def test_card_status_and_collapsed_body(user: User) -> None:
@@ -670,7 +661,7 @@ async def test_editable_text_is_a_form_field(user: User) -> None:
     await show(user, card({**form, "children": [editable]}), recorder)
     field = user.find(kind=ui.input)
     field.type(" (edited)").trigger("keydown.enter")
-    await wait_until(
+    await until(
         lambda: (
             recorder.calls == [("rename", {"id": "t1", "todo": {"title": "Old title (edited)"}})]
         )

@@ -1,6 +1,5 @@
 """Who a request speaks for: forged or tampered session cookies, and Azure easy auth."""
 
-import asyncio
 import base64
 import json
 import string
@@ -194,15 +193,6 @@ def test_the_session_cookie_is_httponly_lax_a_year_long_and_secure_behind_https(
 # -- the page with a tampered cookie --------------------------------------------------
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll until a condition holds on a busy machine, or fail."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
-
-
 def use_cookie(user: User, value: str, domain: str) -> None:
     """Make a simulated browser send this session cookie."""
     user.http_client.cookies.clear()
@@ -222,7 +212,7 @@ async def test_a_tampered_cookie_opens_an_empty_chat_page(
     twin = create_user()
     use_cookie(twin, genuine.value, genuine.domain)
     await twin.open("/")
-    await twin.should_see("Add owner's secret plan", kind=ui.item_label)
+    await twin.should_see(kind=ui.item_label, content="Add owner's secret plan")
 
     payload, timestamp, signature = genuine.value.split(".")
     for forged in (f"{payload}.{timestamp}.{flip(signature, 3)}", sign({"id": "x"}, "guess")):

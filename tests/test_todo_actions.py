@@ -19,6 +19,7 @@ from chatkit.types import (
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
 from chatkit_bridge.use_case import ActionRequest
+from tests.polling import stays
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import Todo
 from use_cases.todo.use_case import TodoUseCase
@@ -289,8 +290,7 @@ async def test_card_updates_of_a_thread_run_one_at_a_time(h: Harness) -> None:
     )
     stale = await anext(refresh)  # computed, not yet handed over: the thread is still locked
     toggle = asyncio.create_task(h.click("todo.toggle", {"id": todo_id, "checked": True}, card))
-    await asyncio.sleep(0.1)
-    assert not toggle.done() and not h.todo("buy groceries").completed
+    await stays(lambda: not toggle.done() and not h.todo("buy groceries").completed)
     assert [event async for event in refresh] == []
     events = await toggle
     assert component(stale.item.widget, "todo-done-count")["label"] == "0 done"

@@ -394,9 +394,12 @@ def test_split_due_keeps_dates_inside_titles() -> None:
     ],
 )
 def test_hostile_input_never_crashes_and_is_fast(text: str) -> None:
+    # parse(), not next_step(): next_step turns any exception into the fallback reply.
     started = time.perf_counter()
-    interpreter.next_step(Turn(user_text=text))
-    assert time.perf_counter() - started < 1.0
+    step = interpreter.parse(text)
+    assert isinstance(step, Reply | tuple)
+    # A guard against runaway regex backtracking (minutes), generous for a busy machine.
+    assert time.perf_counter() - started < 10.0
 
 
 HARMLESS_WORDS = [
@@ -417,5 +420,5 @@ def test_text_without_command_verbs_changes_no_data(words: list[str], separator:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_random_text_never_raises(text: str) -> None:
-    step = interpreter.next_step(Turn(user_text=text))
+    step = interpreter.parse(text)  # next_step would hide an exception behind its fallback reply
     assert isinstance(step, Reply | tuple)

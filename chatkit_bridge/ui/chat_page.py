@@ -1,7 +1,6 @@
 """The chat page: threads on the left, the conversation in the middle, a use case panel right."""
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -192,9 +191,13 @@ class ChatPage:
         self, item_id: str, config: ActionConfig, payload: dict[str, Any]
     ) -> None:
         """Send a widget action to the server and apply what comes back."""
-        if self.thread_id is None:
+        thread_id = self.thread_id
+        # A click during a reply or a refresh runs after it; dropping it lost ticks and adds.
+        while self.stream_task is not None and not self.stream_task.done():
+            await asyncio.wait([self.stream_task])
+        if thread_id is None or thread_id != self.thread_id:
             return
-        events = self.client.custom_action(self.thread_id, item_id, config.type, payload)
+        events = self.client.custom_action(thread_id, item_id, config.type, payload)
         await self._run(events)
 
     async def send_feedback(self, item_id: str, kind: FeedbackKind) -> None:
@@ -255,8 +258,7 @@ class ChatPage:
         self.composer.set_streaming(True)
         self.errors = []
         self.stream_task = asyncio.create_task(self._consume(events))
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.stream_task
+        await self._await_stream(self.stream_task)
         self.stream_task = None
         if self.gone:
             return
@@ -320,8 +322,21 @@ class ChatPage:
         if self.busy:
             assert self.stream_task is not None
             self.stream_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.stream_task
+            await self._await_stream(self.stream_task)
+
+    @staticmethod
+    async def _await_stream(task: asyncio.Task[None]) -> None:
+        """Wait for a stream; Stop cancelling it is normal, but our own cancellation propagates.
+
+        Swallowing our own cancellation (page closed, app shutting down) kept the caller running
+        and starting new streams, so shutdown waited on tasks that never ended.
+        """
+        try:
+            await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
 
     def _flush(self) -> None:
         """Send buffered streamed text at a bounded rate (the browser follows it down)."""
