@@ -14,7 +14,7 @@ from typing import Any
 from nicegui.testing import User
 
 #: How long any wait may take before the test fails (seconds).
-PATIENCE = 30.0
+PATIENCE = 60.0
 #: How long a process may take to start serving (a cold start on a busy machine took 18 s).
 STARTUP_PATIENCE = 120.0
 #: How often a condition is evaluated (seconds).

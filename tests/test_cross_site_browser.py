@@ -9,8 +9,7 @@ the app's `SameSite=Lax` cookie along. That page auto-submits forms and fires fe
 import json
 import os
 import shutil
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
@@ -23,6 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.app_process import running_app
+from tests.polling import wait_for
 from tests.wire import call, todos
 
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
@@ -113,15 +113,6 @@ class AttackerSite:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
-    """Poll until a condition holds on a busy machine, or fail."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.2)
 
 
 def thread_text(browser: webdriver.Chrome) -> str:

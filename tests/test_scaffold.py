@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.app_process import ROOT, app_environment, free_port
+from tests.polling import wait_for
 
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
 NAME = "desk_helper"
@@ -116,28 +116,25 @@ def test_the_new_use_case_chats_in_the_browser(
 
 def page_shows(driver: webdriver.Chrome, text: str, timeout: float = 30) -> None:
     """Wait until the page's visible text contains `text`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in driver.find_element(By.TAG_NAME, "body").text:
-            return
-        time.sleep(0.2)
-    raise AssertionError(
-        f"{text!r} not on the page:\n{driver.find_element(By.TAG_NAME, 'body').text}"
+    wait_for(
+        lambda: text in driver.find_element(By.TAG_NAME, "body").text,
+        timeout,
+        what=f"{text!r} on the page",
     )
 
 
 def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
     """Poll /healthz; a copied project starts cold (no bytecode yet), so allow more time."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"app.py exited with {process.returncode}"
+
+    def serving() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"app.py exited with {process.returncode}")
         try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
+            return httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"app.py did not answer /healthz in {timeout} s")
+            return False
+
+    wait_for(serving, timeout, what="app.py answering /healthz")
 
 
 def test_dev_mode_restarts_when_a_use_case_file_is_saved(scaffolded: Path) -> None:
@@ -171,9 +168,7 @@ def test_dev_mode_restarts_when_a_use_case_file_is_saved(scaffolded: Path) -> No
             page_title_becomes(base_url, "<title>Front desk</title>")
             widget = scaffolded / "use_cases" / NAME / f"{NAME}.widget"
             widget.write_text(widget.read_text().replace('"version"', ' "version"', 1))
-            deadline = time.monotonic() + 60
-            while f"{NAME}.widget" not in log_path.read_text() and time.monotonic() < deadline:
-                time.sleep(0.3)
+            wait_for(lambda: f"{NAME}.widget" in log_path.read_text(), what="reload logged")
             assert f"changes in 'use_cases/{NAME}/{NAME}.widget'" in log_path.read_text()
         finally:
             os.killpg(process.pid, signal.SIGTERM)
@@ -185,15 +180,14 @@ def test_dev_mode_restarts_when_a_use_case_file_is_saved(scaffolded: Path) -> No
 
 def page_title_becomes(base_url: str, title: str, timeout: float = 120) -> None:
     """Poll the page until the restarted app serves the new title."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def shows_title() -> bool:
         try:
-            if title in httpx.get(base_url, timeout=5).text:
-                return
+            return title in httpx.get(base_url, timeout=5).text
         except httpx.HTTPError:
-            pass  # restarting
-        time.sleep(0.5)
-    raise AssertionError(f"the page never showed {title}")
+            return False  # restarting
+
+    wait_for(shows_title, timeout, what=f"the page showing {title}")
 
 
 @pytest.mark.parametrize(
