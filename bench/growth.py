@@ -1,6 +1,6 @@
 """Time a full chat turn with an empty data folder and with 200,000 stored items.
 
-Run: /work/venv/bin/python bench/growth.py
+Run: python bench/growth.py
 
 The full folder holds 100 users x 100 threads x 20 items (user and assistant messages taking
 turns), written directly as shard files in the store's format, as bench/store.py does, and

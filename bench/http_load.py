@@ -1,6 +1,6 @@
 """Run 50 simulated users at once against `python app.py` over HTTP, then check their todos.
 
-Run: /work/venv/bin/python bench/http_load.py [--users 50] [--turns 20] [--think 0]
+Run: python bench/http_load.py [--users 50] [--turns 20] [--think 0]
 
 The app runs on 127.0.0.1 with the offline model and LOG_LEVEL=WARNING (tests/app_process.py).
 Each user has its own httpx.AsyncClient, so its own signed NiceGUI session cookie (set by the

@@ -1,6 +1,6 @@
 """Measure the RSS of `python app.py` idle and with 50 chat pages connected.
 
-Run: /work/venv/bin/python bench/memory.py [--pages 50]
+Run: python bench/memory.py [--pages 50]
 
 The app runs on 127.0.0.1 with the offline model (tests/app_process.py). Headless Chromium
 (/usr/bin/chromium, driven by /usr/bin/chromedriver through Selenium, its own temporary profile,

@@ -1,6 +1,6 @@
 """Count the page updates and bytes a 20,000-character streamed reply sends to the browser.
 
-Run: /work/venv/bin/python bench/streaming.py [--chunk-delay 0.002] [--runs 3]
+Run: python bench/streaming.py [--chunk-delay 0.002] [--runs 3]
 
 Our stack (TinyDBStore on a temp folder + BridgeServer) answers every message with one
 20,000-character markdown reply (paragraphs of about 400 characters) from an offline model that

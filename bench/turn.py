@@ -1,6 +1,6 @@
 """Time a full chat turn through our stack against the bare ChatKit floor.
 
-Run: /work/venv/bin/python bench/turn.py
+Run: python bench/turn.py
 
 One turn is "add buy milk" on the offline model, sent with `ChatKitClient.send_message` and
 read to the last event. Ours: TinyDBStore on a temp folder + BridgeServer + TodoUseCase. The
