@@ -1,5 +1,6 @@
 """Call a ChatKit server in process, with typed requests and typed answers."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,6 +23,8 @@ from chatkit.types import (
     ThreadDeleteParams,
     ThreadGetByIdParams,
     ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemUpdatedEvent,
     ThreadListParams,
     ThreadRetryAfterItemParams,
     ThreadsAddUserMessageReq,
@@ -39,13 +42,13 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter
 
+from chatkit_bridge.compat import stream_events
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.server import BridgeServer
 
-EVENT = TypeAdapter(ThreadStreamEvent)
 THREAD_PAGE = TypeAdapter(Page[Thread])
 ITEM_PAGE = TypeAdapter(Page[ThreadItem])
 THREAD = TypeAdapter(Thread)
-SSE_PREFIX = b"data: "
 
 
 class ChatKitClient:
@@ -56,12 +59,22 @@ class ChatKitClient:
         self.context = context
 
     async def stream(self, request: StreamingReq) -> AsyncIterator[ThreadStreamEvent]:
-        """Send a streaming request and yield its events as they arrive."""
-        result = await self.server.process(request.model_dump_json(), self.context)
-        assert isinstance(result, StreamingResult)
-        async for chunk in result:
-            if chunk.startswith(SSE_PREFIX):
-                yield EVENT.validate_json(chunk[len(SSE_PREFIX) :].strip())
+        """Send a streaming request and yield its typed events as they arrive.
+
+        No SSE round trip: POST /chatkit serialises the same events (tests/test_wire_events.py
+        checks that both agree), here they are handed over as the server made them.
+        """
+        if isinstance(self.server, BridgeServer):
+            events = self.server.stream_request(request, self.context)
+        else:
+            events = stream_events(self.server, request, self.context)
+        async with contextlib.aclosing(events) as inner:
+            async for event in inner:
+                # A snapshot, as the wire gives: while an item streams, the server goes on
+                # filling in objects it already yielded (the text of a content part). Done and
+                # replaced items are final; copying every event cost more than the JSON.
+                streaming = isinstance(event, ThreadItemAddedEvent | ThreadItemUpdatedEvent)
+                yield event.model_copy(deep=True) if streaming else event
 
     async def call(self, request: NonStreamingReq) -> bytes:
         """Send a non-streaming request and return the JSON answer."""

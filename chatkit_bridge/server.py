@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
@@ -14,6 +13,8 @@ from chatkit.store import Store
 from chatkit.types import (
     ChatKitReq,
     FeedbackKind,
+    StreamingReq,
+    ThreadCreatedEvent,
     ThreadItem,
     ThreadMetadata,
     ThreadsCreateReq,
@@ -27,7 +28,12 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter
 
-from chatkit_bridge.compat import answer_parsed, stream_parsed
+from chatkit_bridge.compat import (
+    answer_parsed,
+    close_merged_streams_cleanly,
+    sse_chunks,
+    stream_events,
+)
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.llm import ModelChoice
 from chatkit_bridge.text import clean_label
@@ -55,6 +61,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
 
     def __init__(self, store: Store[RequestContext], use_case: UseCase, model: ModelChoice) -> None:
         super().__init__(store)
+        close_merged_streams_cleanly()  # Stop left the agent stream's reads pending (compat.py)
         self.use_case = use_case
         self.model = model
         self.effects = TurnEffects(store, change_watch(use_case))
@@ -102,33 +109,36 @@ class BridgeServer(ChatKitServer[RequestContext]):
             if isinstance(request, ThreadsUpdateReq | ThreadsDeleteReq):
                 self.thread_events.publish(context.user_id)
             return result
-        chunks = stream_parsed(self, request, context)
+        return StreamingResult(sse_chunks(self, self.stream_request(request, context)))
+
+    def stream_request(
+        self, request: StreamingReq, context: RequestContext
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
+        """Run a parsed streaming request as typed events: the page's path, no JSON either way."""
+        events = stream_events(self, request, context)
         if isinstance(request, ThreadsCreateReq):
-            chunks = self._forget_thread_if_cut_empty(chunks, context)
-        return StreamingResult(chunks)
+            events = self._forget_thread_if_cut_empty(events, context)
+        return events
 
     async def _forget_thread_if_cut_empty(
-        self, chunks: AsyncGenerator[bytes, None], context: RequestContext
-    ) -> AsyncGenerator[bytes, None]:
+        self, events: AsyncGenerator[ThreadStreamEvent, None], context: RequestContext
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
         """Delete a new thread whose stream stopped before the user's message was kept."""
-        first = b""
+        created: str | None = None
         finished = False
         try:
-            async with contextlib.aclosing(chunks) as inner:
-                async for chunk in inner:
-                    first = first or chunk
-                    yield chunk
+            async with contextlib.aclosing(events) as inner:
+                async for event in inner:
+                    if created is None and isinstance(event, ThreadCreatedEvent):
+                        created = event.thread.id
+                    yield event
             finished = True
         finally:
-            if first and not finished:
-                await self._delete_if_empty(first, context)
+            if created is not None and not finished:
+                await self._delete_if_empty(created, context)
 
-    async def _delete_if_empty(self, first_chunk: bytes, context: RequestContext) -> None:
-        """Delete the thread a `thread.created` event names if it holds no item."""
-        event = json.loads(first_chunk.removeprefix(b"data: "))
-        if event.get("type") != "thread.created":
-            return
-        thread_id = event["thread"]["id"]
+    async def _delete_if_empty(self, thread_id: str, context: RequestContext) -> None:
+        """Delete a thread if it holds no item."""
         try:
             items = await self.store.load_thread_items(thread_id, None, 1, "asc", context)
             if not items.data:
