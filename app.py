@@ -2,8 +2,13 @@
 
 import asyncio
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING
+
+if __name__ == "__main__" and "NICEGUI_USER_SIMULATION" not in os.environ:
+    # Importing NiceGUI and the rest takes seconds (far more on a busy machine): say so first.
+    print("ChatKit Todo is starting…", flush=True)
 
 from nicegui import app, ui
 
