@@ -9,7 +9,7 @@ that knows the page's id (as if it had leaked) and sends the page's own "click d
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import socketio
 from selenium import webdriver
 
 from tests.app_process import running_app
+from tests.polling import wait_for
 
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
 
@@ -34,15 +35,6 @@ const click = element.events.find((e) => e.type === 'click');
 return {id: Number(id), client_id: window.clientId, listener_id: click.listener_id, args: []};
 """
 IS_DARK = "return document.body.classList.contains('body--dark')"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
-    """Poll until a condition holds on a busy machine, or fail."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
 
 
 @pytest.fixture
