@@ -45,7 +45,6 @@ class ThreadDrawer:
         self.current: str | None = None
         self._refreshing: asyncio.Task[None] | None = None
         self._again = False
-        self._refreshes = 0
         with ui.column().classes("w-full gap-2") as self.root:
             ui.button("New chat", icon="add", on_click=lambda: self.on_open(None)).props(
                 "unelevated"
@@ -71,17 +70,12 @@ class ThreadDrawer:
 
     async def refresh(self) -> None:
         """Reload the thread list, or the search results, from the server."""
-        self._refreshes += 1
-        this_refresh = self._refreshes
         if self.query:
             store = self.client.server.store
             hits = await search_threads(store, self.client.context, self.query)
-            if this_refresh == self._refreshes:  # else a later refresh has fresher results
-                await self._show_hits(hits)
+            await self._show_hits(hits)
             return
         threads = (await self.client.list_threads(limit=100)).data
-        if this_refresh != self._refreshes:
-            return  # a later refresh read a fresher list; this one would bring back a deleted chat
         self.list.clear()
         with self.list:
             if not threads:
