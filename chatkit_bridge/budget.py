@@ -19,6 +19,10 @@ from agents import FunctionTool, Tool, TResponseInputItem
 from chatkit_bridge.settings import Provider
 
 CHARS_PER_TOKEN = 3.0
+# JSON schemas are denser: SmolLM2's tokenizer gives 3.4 characters per token for the todo
+# tools (3.8 for the instructions), and chat templates add a preamble on how to call tools.
+SCHEMA_CHARS_PER_TOKEN = 2.5
+TOOLS_PREAMBLE_TOKENS = 100
 # Role markers and separators that chat templates wrap around every message.
 MESSAGE_OVERHEAD_TOKENS = 4
 REPLY_TOKENS = 1024
@@ -93,9 +97,10 @@ def tools_tokens(tools: Iterable[Tool]) -> int:
     for tool in tools:
         if isinstance(tool, FunctionTool):
             schema = json.dumps(tool.params_json_schema, ensure_ascii=False)
-            total += estimate_tokens(tool.name + (tool.description or "") + schema)
+            text = tool.name + (tool.description or "") + schema
+            total += math.ceil(len(text) / SCHEMA_CHARS_PER_TOKEN)
         total += MESSAGE_OVERHEAD_TOKENS
-    return total
+    return total + TOOLS_PREAMBLE_TOKENS if total else 0
 
 
 def fit_history(

@@ -92,8 +92,8 @@ async def test_a_transient_failure_then_success_answers(fake: FakeOpenAI, tmp_pa
 
 
 async def test_a_long_thread_keeps_fitting_a_small_context(tmp_path: Path) -> None:
-    with FakeOpenAI(context_tokens=2600).running() as fake:
-        stack = model_stack(fake, tmp_path, llm_context_tokens=2600)
+    with FakeOpenAI(context_tokens=3200).running() as fake:
+        stack = model_stack(fake, tmp_path, llm_context_tokens=3200)
         events = await collect(stack.client.create_thread("message number 0 " + "x" * 300))
         thread_id = thread_id_of(events)
         for n in range(1, 12):
@@ -110,7 +110,7 @@ async def test_a_long_thread_keeps_fitting_a_small_context(tmp_path: Path) -> No
 async def test_a_server_with_less_context_teaches_the_budget_and_retry_works(
     tmp_path: Path,
 ) -> None:
-    with FakeOpenAI(context_tokens=2300).running() as fake:
+    with FakeOpenAI(context_tokens=3000).running() as fake:
         stack = model_stack(fake, tmp_path, llm_context_tokens=8000)  # more than it has
         thread_id = thread_id_of(await collect(stack.client.create_thread("turn 0")))
         for n in range(1, 30):
@@ -119,7 +119,7 @@ async def test_a_server_with_less_context_teaches_the_budget_and_retry_works(
                 break
 
         (error,) = errors_in(events)
-        assert "LLM_CONTEXT_TOKENS=2300" in (error.message or ""), error.message
+        assert "LLM_CONTEXT_TOKENS=3000" in (error.message or ""), error.message
         assert error.allow_retry
         newest = (await stack.client.list_items(thread_id, limit=1, order="desc")).data[0]
         assert newest.type == "user_message"
