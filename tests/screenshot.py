@@ -63,7 +63,7 @@ def take(target: Path, width: int = 1280, height: int = 900) -> None:
     """
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
-        with running_app(data, STORAGE_SECRET="screenshot-secret") as url:
+        with running_app(data, STORAGE_SECRET="screenshot-secret-" + "x" * 32) as url:
             driver = browser(width, height)
             try:
                 driver.get(url)
