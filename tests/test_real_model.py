@@ -19,10 +19,6 @@ from tests.app_process import running_app
 from tests.wire import Event, call, say, start_thread, stream, thread_items
 
 REAL_MODEL_URL = os.environ.get("REAL_MODEL_URL", "")
-pytestmark = [
-    pytest.mark.real_model,
-    pytest.mark.skipif(not REAL_MODEL_URL, reason="set REAL_MODEL_URL to a /v1 address"),
-]
 TURN_SECONDS = 300
 MESSAGES = (
     "Add buy milk and walk the dog",
@@ -33,6 +29,12 @@ MESSAGES = (
     "Delete everything that is done",
     "What can you do?",
 )
+pytestmark = [
+    pytest.mark.real_model,
+    pytest.mark.skipif(not REAL_MODEL_URL, reason="set REAL_MODEL_URL to a /v1 address"),
+    # A small model on a CPU may take minutes per turn; each turn has its own bound.
+    pytest.mark.timeout(2 * len(MESSAGES) * TURN_SECONDS),
+]
 
 
 @pytest.fixture(scope="module")
