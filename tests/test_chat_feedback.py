@@ -10,6 +10,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from chatkit_bridge.ui import chat_page
+from tests.chat_page import turn
 from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
 from tests.polling import until
 from tests.stack import build_stack, collect
@@ -111,8 +112,9 @@ async def test_a_long_thread_opens_with_its_newest_items_and_can_show_all(
     monkeypatch.setattr(chat_page, "SHOWN_ITEMS", 4)  # two turns of "help" (message + reply)
     await user.open("/")
     for n in range(3):
-        await send(user, f"help {n}")
-        await until(lambda n=n: len(user.find(marker="feedback-positive").elements) == n + 1)
+        # Each reply must end before the next message: one sent during a reply is held back.
+        await turn(user, f"help {n}")
+    await until(lambda: len(user.find(marker="feedback-positive").elements) == 3)
     await user.open(f"/?thread={thread_shown(user)}")
     await user.should_see("help 2", retries=PATIENCE)
     await user.should_see("help 1")
