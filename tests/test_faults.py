@@ -53,6 +53,7 @@ def model_app(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Ite
         data,
         LLM_PROVIDER="openai",
         OPENAI_BASE_URL=fake.base_url,
+        LLM_CONTEXT_TOKENS="128000",  # the fake stands in for a large model: no budget trims
         LLM_MAX_RETRIES="0",
         LLM_TIMEOUT_SECONDS="2",
         STORAGE_SECRET=SECRET,
