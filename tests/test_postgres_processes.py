@@ -15,26 +15,9 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.app_process import running_app
 from tests.postgres import private_schema
-from tests.wire import add_todos, call, say, start_thread, thread_items, todos
+from tests.wire import add_todos, say, start_thread, thread_ids, todos, user_texts
 
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
-
-
-def thread_ids(client: httpx.Client) -> set[str]:
-    """Return the ids of the caller's threads."""
-    response = call(client, "threads.list", limit=100)
-    assert response.status_code == 200, response.text
-    return {thread["id"] for thread in response.json()["data"]}
-
-
-def user_texts(client: httpx.Client, thread_id: str) -> list[str]:
-    """Return the user messages of a thread, oldest first."""
-    return [
-        part["text"]
-        for item in thread_items(client, thread_id)
-        if item["type"] == "user_message"
-        for part in item["content"]
-    ]
 
 
 def test_two_processes_share_one_database_and_lose_nothing(tmp_path: Path) -> None:

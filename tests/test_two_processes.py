@@ -6,24 +6,7 @@ from pathlib import Path
 import httpx
 
 from tests.app_process import running_app
-from tests.wire import add_todos, call, say, start_thread, thread_items, todos
-
-
-def thread_ids(client: httpx.Client) -> set[str]:
-    """Return the ids of the caller's threads."""
-    response = call(client, "threads.list", limit=100)
-    assert response.status_code == 200, response.text
-    return {thread["id"] for thread in response.json()["data"]}
-
-
-def user_texts(client: httpx.Client, thread_id: str) -> list[str]:
-    """Return the user messages of a thread, oldest first."""
-    return [
-        part["text"]
-        for item in thread_items(client, thread_id)
-        if item["type"] == "user_message"
-        for part in item["content"]
-    ]
+from tests.wire import add_todos, say, start_thread, thread_ids, todos, user_texts
 
 
 def test_two_processes_on_one_folder_lose_nothing_and_see_each_other(tmp_path: Path) -> None:

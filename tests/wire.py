@@ -157,3 +157,20 @@ def tmpfs(folder: Path, size: str) -> Iterator[Path]:
 def remount(folder: Path, mode: str) -> None:
     """Switch a mounted tmpfs to `ro` or `rw`."""
     subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True)
+
+
+def thread_ids(client: httpx.Client) -> set[str]:
+    """Return the ids of the caller's threads."""
+    response = call(client, "threads.list", limit=100)
+    assert response.status_code == 200, response.text
+    return {thread["id"] for thread in response.json()["data"]}
+
+
+def user_texts(client: httpx.Client, thread_id: str) -> list[str]:
+    """Return the user messages of a thread, oldest first."""
+    return [
+        part["text"]
+        for item in thread_items(client, thread_id)
+        if item["type"] == "user_message"
+        for part in item["content"]
+    ]
