@@ -61,6 +61,9 @@ def _register_chat(
             ui.label("Sign in to use this app.").classes("text-lg p-8")
             return
         context = RequestContext(user_id=user_id)
+        # Read the user's threads before building anything: an unreadable data file is then a
+        # 503 page, not a page whose drawer and panel fail later, after the 200 was sent.
+        await server.store.load_threads(1, None, "desc", context)
         page = ChatPage(server, context, header_extra=switcher, dark=dark_preference(request))
         await page.open_thread(thread)
 
