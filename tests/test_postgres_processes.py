@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.app_process import running_app
 from tests.postgres import private_schema
-from tests.wire import add_todos, say, start_thread, thread_ids, todos, user_texts
+from tests.two_processes import write_through_both_and_check
+from tests.wire import add_todos, start_thread
 
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
 
@@ -30,39 +30,8 @@ def test_two_processes_share_one_database_and_lose_nothing(tmp_path: Path) -> No
         with (
             running_app(tmp_path / "a" / "data", **settings) as url_a,
             running_app(tmp_path / "b" / "data", **settings) as url_b,
-            httpx.Client(base_url=url_a, timeout=60) as a,
         ):
-            thread_id, _ = start_thread(a, "Add buy bread")
-            with httpx.Client(base_url=url_b, timeout=60, cookies=dict(a.cookies)) as b:
-                assert thread_ids(b) == {thread_id}, "B accepts A's session and sees its thread"
-                for n in range(4):
-                    add_todos(a if n % 2 else b, f"alternate {n}")
-                    say(b if n % 2 else a, thread_id, f"Add turn {n}")
-
-                def write(n: int) -> str:
-                    client = (a, b)[n % 2]
-                    if n % 3 == 0:
-                        return start_thread(client, f"Add parallel chat {n}")[0]
-                    add_todos(client, f"parallel {n}")
-                    return ""
-
-                with ThreadPoolExecutor(max_workers=6) as pool:
-                    made = {thread for thread in pool.map(write, range(18)) if thread}
-
-                expected = (
-                    {"buy bread"}
-                    | {f"alternate {n}" for n in range(4)}
-                    | {f"turn {n}" for n in range(4)}
-                    | {f"parallel {n}" for n in range(18) if n % 3}
-                    | {f"parallel chat {n}" for n in range(18) if n % 3 == 0}
-                )
-                for client in (a, b):
-                    assert {title for title, _ in todos(client)} == expected
-                    assert thread_ids(client) == {thread_id} | made
-                    assert user_texts(client, thread_id) == [
-                        "Add buy bread",
-                        *[f"Add turn {n}" for n in range(4)],
-                    ]
+            write_through_both_and_check(url_a, url_b)
 
 
 @pytest.mark.skipif(

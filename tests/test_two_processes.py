@@ -1,53 +1,12 @@
 """Two `python app.py` on one data folder (a rolling deploy): nothing is lost, both see all."""
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
-
 from tests.app_process import running_app
-from tests.wire import add_todos, say, start_thread, thread_ids, todos, user_texts
+from tests.two_processes import write_through_both_and_check
 
 
 def test_two_processes_on_one_folder_lose_nothing_and_see_each_other(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    with (
-        running_app(data) as url_a,
-        running_app(data) as url_b,
-        httpx.Client(base_url=url_a, timeout=60) as a,
-    ):
-        thread_id, _ = start_thread(a, "Add buy bread")
-        # The same browser session, served by the other process.
-        with httpx.Client(base_url=url_b, timeout=60, cookies=dict(a.cookies)) as b:
-            assert thread_ids(b) == {thread_id}, "B sees the thread A made"
-
-            # Alternately: every write goes through the process that did not make the last one.
-            for n in range(4):
-                add_todos(a if n % 2 else b, f"alternate {n}")
-                say(b if n % 2 else a, thread_id, f"Add turn {n}")
-
-            # At once: both processes write the same user's files concurrently.
-            def write(n: int) -> str:
-                client = (a, b)[n % 2]
-                if n % 3 == 0:
-                    return start_thread(client, f"Add parallel chat {n}")[0]
-                add_todos(client, f"parallel {n}")
-                return ""
-
-            with ThreadPoolExecutor(max_workers=6) as pool:
-                made = {thread for thread in pool.map(write, range(18)) if thread}
-
-            expected_todos = (
-                {"buy bread"}
-                | {f"alternate {n}" for n in range(4)}
-                | {f"turn {n}" for n in range(4)}
-                | {f"parallel {n}" for n in range(18) if n % 3}
-                | {f"parallel chat {n}" for n in range(18) if n % 3 == 0}
-            )
-            for client in (a, b):
-                assert sorted(title for title, _ in todos(client)) == sorted(expected_todos)
-                assert thread_ids(client) == {thread_id} | made
-                assert user_texts(client, thread_id) == [
-                    "Add buy bread",
-                    *(f"Add turn {n}" for n in range(4)),
-                ]
+    with running_app(data) as url_a, running_app(data) as url_b:
+        write_through_both_and_check(url_a, url_b)
