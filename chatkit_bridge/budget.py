@@ -123,7 +123,12 @@ def fit_history(
     turn_tokens = sum(sizes[keep_from:])
     room = budget.prompt_tokens - fixed_tokens - turn_tokens
     if room < 0:
-        raise ContextTooSmall(_too_small(budget, fixed_tokens, turn_tokens))
+        step_tokens = sum(
+            size
+            for item, size in zip(items[keep_from:], sizes[keep_from:], strict=True)
+            if _role(item) is None  # tool calls and their results carry no role
+        )
+        raise ContextTooSmall(_too_small(budget, fixed_tokens, turn_tokens, step_tokens))
     start = keep_from
     while start > 0 and sizes[start - 1] <= room:
         start -= 1
@@ -141,13 +146,20 @@ def _role(item: TResponseInputItem | Any) -> str | None:
     return getattr(item, "role", None)
 
 
-def _too_small(budget: ContextBudget, fixed_tokens: int, turn_tokens: int) -> str:
-    """Explain which setting to change when not even one turn fits."""
+def _too_small(budget: ContextBudget, fixed_tokens: int, turn_tokens: int, step_tokens: int) -> str:
+    """Explain what overflowed and which setting to change when not even one turn fits."""
     needed = fixed_tokens + turn_tokens + budget.reply_tokens
+    if step_tokens:
+        what = "This turn's tool calls and results do not fit the model's context"
+        parts = f"your message {turn_tokens - step_tokens:,}, tool steps {step_tokens:,}"
+        shorter = "ask for less at once"
+    else:
+        what = "This message does not fit the model's context"
+        parts = f"this turn {turn_tokens:,}"
+        shorter = "send a shorter message"
     return (
-        f"This message does not fit the model's context: it needs about {needed:,} tokens "
-        f"(instructions and tools {fixed_tokens:,}, this turn {turn_tokens:,}, reply "
-        f"{budget.reply_tokens:,}) but {SETTING}={budget.context_tokens:,}. "
+        f"{what}: it needs about {needed:,} tokens (instructions and tools {fixed_tokens:,}, "
+        f"{parts}, reply {budget.reply_tokens:,}) but {SETTING}={budget.context_tokens:,}. "
         f"Raise {SETTING} and the model server's context size (llama-server -c, "
-        "Ollama num_ctx, LM Studio context length), or send a shorter message."
+        f"Ollama num_ctx, LM Studio context length), or {shorter}."
     )

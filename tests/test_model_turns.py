@@ -141,6 +141,21 @@ async def test_when_not_even_one_turn_fits_the_message_names_the_setting(
     assert fake.requests == [], "nothing doomed was sent"
 
 
+async def test_when_tool_results_overflow_the_message_says_so_not_that_the_message_is_long(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    stack = model_stack(fake, tmp_path, llm_context_tokens=4096)
+    titles = [f"errand {n} " + "x" * 390 for n in range(12)]
+    fake.script = [CallTool("add_todos", json.dumps({"titles": titles})), Say("Added.")]
+    events = await collect(stack.client.create_thread("add my errands"))
+
+    (error,) = errors_in(events)
+    assert "tool calls and results do not fit" in (error.message or ""), error.message
+    assert "LLM_CONTEXT_TOKENS=4,096" in (error.message or "")
+    assert "shorter message" not in (error.message or "")
+    assert len(fake.requests) == 1, "the overflowing second request was never sent"
+
+
 # -- 3. prompt layout for caching -----------------------------------------------------------
 
 
