@@ -111,7 +111,7 @@ class PostgresStore(Store[RequestContext]):
             cursor = await conn.execute(query, args)
             return await cursor.fetchall() if cursor.description else []
 
-    def key(self, context: RequestContext) -> str:
+    def _key(self, context: RequestContext) -> str:
         """Return the key the caller's rows are stored under (the TinyDB folder name too)."""
         return user_key(context.user_id)
 
@@ -119,14 +119,14 @@ class PostgresStore(Store[RequestContext]):
         """Raise LimitError if a new thread (None) or a new message in a thread is refused."""
         if thread_id is None:
             rows = await self._fetch(
-                "SELECT count(*) FROM chatkit_threads WHERE user_key = %s", self.key(context)
+                "SELECT count(*) FROM chatkit_threads WHERE user_key = %s", self._key(context)
             )
             reason = thread_limit_reached(rows[0][0], self.max_threads)
         else:
             await self._own_thread(thread_id, context)
             rows = await self._fetch(
                 "SELECT count(*) FROM chatkit_items WHERE user_key = %s AND thread_id = %s",
-                self.key(context),
+                self._key(context),
                 thread_id,
             )
             reason = item_limit_reached(rows[0][0], self.max_items, self.max_items)
@@ -139,7 +139,7 @@ class PostgresStore(Store[RequestContext]):
         """Load a thread's metadata by id."""
         rows = await self._fetch(
             "SELECT data FROM chatkit_threads WHERE user_key = %s AND id = %s",
-            self.key(context),
+            self._key(context),
             thread_id,
         )
         if not rows:
@@ -151,7 +151,7 @@ class PostgresStore(Store[RequestContext]):
         if not SAFE_ID.fullmatch(thread.id):
             raise ValueError(f"Thread id {thread.id!r} may only contain letters, digits, _ and -")
         data = jsonb_safe(thread.model_dump(mode="json", exclude={"items"}))
-        key = self.key(context)
+        key = self._key(context)
         pool = await self._connection()
         async with pool.connection() as conn, conn.transaction():
             # One user's thread creations in turn, so two at once cannot pass the limit together.
@@ -176,7 +176,7 @@ class PostgresStore(Store[RequestContext]):
     ) -> Page[ThreadMetadata]:
         """Load a page of the user's threads sorted by creation time."""
         page = await load_page(
-            self._fetch, "chatkit_threads", self.key(context), None, after, limit, order
+            self._fetch, "chatkit_threads", self._key(context), None, after, limit, order
         )
         page.data = [ThreadMetadata.model_validate(data) for data in page.data]
         return page
@@ -187,11 +187,11 @@ class PostgresStore(Store[RequestContext]):
         async with pool.connection() as conn, conn.transaction():
             await conn.execute(
                 "DELETE FROM chatkit_threads WHERE user_key = %s AND id = %s",
-                (self.key(context), thread_id),
+                (self._key(context), thread_id),
             )
             await conn.execute(
                 "DELETE FROM chatkit_attachments WHERE user_key = %s AND thread_id = %s",
-                (self.key(context), thread_id),
+                (self._key(context), thread_id),
             )
 
     # -- items ------------------------------------------------------------
@@ -206,7 +206,7 @@ class PostgresStore(Store[RequestContext]):
     ) -> Page[ThreadItem]:
         """Load a page of a thread's items sorted by creation time."""
         page = await load_page(
-            self._fetch, "chatkit_items", self.key(context), thread_id, after, limit, order
+            self._fetch, "chatkit_items", self._key(context), thread_id, after, limit, order
         )
         if not page.data:
             await self._own_thread(thread_id, context)  # empty, or not the caller's thread?
@@ -221,7 +221,7 @@ class PostgresStore(Store[RequestContext]):
         A full thread refuses a new user message (LimitError); a turn under way may finish.
         """
         data = jsonb_safe(item.model_dump(mode="json"))
-        key = self.key(context)
+        key = self._key(context)
         pool = await self._connection()
         async with pool.connection() as conn, conn.transaction():
             await _lock_thread(conn, key, thread_id)
@@ -252,19 +252,19 @@ class PostgresStore(Store[RequestContext]):
         data = jsonb_safe(item.model_dump(mode="json"))
         pool = await self._connection()
         async with pool.connection() as conn, conn.transaction():
-            await _lock_thread(conn, self.key(context), thread_id)
+            await _lock_thread(conn, self._key(context), thread_id)
             await conn.execute(
                 "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
                 " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_key, thread_id, id) DO UPDATE"
                 " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
-                (self.key(context), thread_id, item.id, _utc(item.created_at), Jsonb(data)),
+                (self._key(context), thread_id, item.id, _utc(item.created_at), Jsonb(data)),
             )
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of a thread by id."""
         rows = await self._fetch(
             "SELECT data FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s",
-            self.key(context),
+            self._key(context),
             thread_id,
             item_id,
         )
@@ -278,7 +278,7 @@ class PostgresStore(Store[RequestContext]):
         """Delete one item of a thread; a missing item is not an error."""
         await self._fetch(
             "DELETE FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s",
-            self.key(context),
+            self._key(context),
             thread_id,
             item_id,
         )
@@ -292,7 +292,7 @@ class PostgresStore(Store[RequestContext]):
             "INSERT INTO chatkit_attachments (user_key, id, thread_id, data)"
             " VALUES (%s, %s, %s, %s) ON CONFLICT (user_key, id) DO UPDATE"
             " SET thread_id = EXCLUDED.thread_id, data = EXCLUDED.data",
-            self.key(context),
+            self._key(context),
             attachment.id,
             getattr(attachment, "thread_id", None),
             Jsonb(data),
@@ -302,7 +302,7 @@ class PostgresStore(Store[RequestContext]):
         """Load attachment metadata by id."""
         rows = await self._fetch(
             "SELECT data FROM chatkit_attachments WHERE user_key = %s AND id = %s",
-            self.key(context),
+            self._key(context),
             attachment_id,
         )
         if not rows:
@@ -313,7 +313,7 @@ class PostgresStore(Store[RequestContext]):
         """Delete attachment metadata by id; a missing one is not an error."""
         await self._fetch(
             "DELETE FROM chatkit_attachments WHERE user_key = %s AND id = %s",
-            self.key(context),
+            self._key(context),
             attachment_id,
         )
 
@@ -322,7 +322,7 @@ class PostgresStore(Store[RequestContext]):
     async def _own_thread(self, thread_id: str, context: RequestContext) -> None:
         rows = await self._fetch(
             "SELECT 1 FROM chatkit_threads WHERE user_key = %s AND id = %s",
-            self.key(context),
+            self._key(context),
             thread_id,
         )
         if not rows:
