@@ -4,13 +4,14 @@ import asyncio
 import inspect
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from nicegui.testing import Screen
 from selenium import webdriver
 
+from tests.fake_openai import FakeOpenAI
 from tests.polling import PATIENCE, make_user_checks_patient
 from tests.postgres import HOW_TO
 
@@ -65,6 +66,16 @@ def app_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("STORAGE_SECRET", "test-storage-secret-at-least-32-chars")
     monkeypatch.setenv("LOG_LEVEL", "INFO")
     return data
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """Serve the app from a scripted OpenAI-compatible server instead of the offline model."""
+    with FakeOpenAI().running() as fake:
+        monkeypatch.setenv("LLM_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
+        yield fake
 
 
 @pytest.fixture(scope="session")

@@ -47,10 +47,15 @@ class Hang:
 
 @dataclass
 class SlowSay:
-    """Stream assistant text word by word, pausing between words."""
+    """Stream assistant text word by word, pausing between words.
+
+    With a `gate`, the reply stops after its first word until the test sets the gate (or
+    `GATE_PATIENCE` passes): a test that acts during a reply then never races its end.
+    """
 
     text: str
     delay: float = 0.2
+    gate: threading.Event | None = None
 
 
 @dataclass
@@ -75,6 +80,7 @@ OVERFLOW_MESSAGE = (
     "request ({used} tokens) exceeds the available context size ({size} tokens), try increasing it"
 )
 CHARS_PER_TOKEN = 4  # about what real tokenizers give for English and JSON
+GATE_PATIENCE = 60.0  # seconds a gated reply waits for its test
 
 
 @dataclass
@@ -247,6 +253,8 @@ def stream(handler: BaseHTTPRequestHandler, step: Step) -> None:
         }
         write_chunk(handler, f"data: {json.dumps(chunk)}\n\n".encode())
         if isinstance(step, SlowSay):
+            if index == 0 and step.gate is not None:
+                step.gate.wait(GATE_PATIENCE)
             time.sleep(step.delay)
     if isinstance(step, BreakStream):
         # Drop the connection mid-body: no closing chunk, so the client sees a broken stream.

@@ -1,5 +1,6 @@
 """The chat as a reader sees it in Chromium: layout, scrolling, markdown, feedback, a11y, theme."""
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,16 +33,6 @@ print("{"x" * 300}")
 | milk | open |
 
 <b>not bold</b> ![far](http://elsewhere.invalid/p.png?leak=1) ![near](data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==)"""  # noqa: E501
-
-
-@pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    """Serve the app from a scripted OpenAI-compatible server instead of the offline model."""
-    with FakeOpenAI().running() as fake:
-        monkeypatch.setenv("LLM_PROVIDER", "openai")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
-        yield fake
 
 
 @pytest.fixture(autouse=True)
@@ -219,7 +210,8 @@ def test_opening_a_long_thread_shows_its_end_without_a_jump(screen: Screen) -> N
 def test_own_message_shows_at_once_with_progress_and_focus_stays(
     fake_model: FakeOpenAI, screen: Screen
 ) -> None:
-    fake_model.script = [SlowSay("one two three four five six seven eight", delay=0.3)]
+    reply_may_end = threading.Event()
+    fake_model.script = [SlowSay("one two three four", delay=0.1, gate=reply_may_end)]
     screen.open("/", timeout=40)
     assert js(screen, "return document.activeElement.getAttribute('aria-label')") == "Message"
     width = screen.selenium.find_element(By.CSS_SELECTOR, ".composer textarea").size["width"]
@@ -236,6 +228,8 @@ def test_own_message_shows_at_once_with_progress_and_focus_stays(
     note = screen.selenium.find_element(By.CSS_SELECTOR, ".composer-note:not(.offline-note)")
     wait_for(note.is_displayed)
     assert "reply is still coming" in note.text
+    assert progress.is_displayed()
+    reply_may_end.set()
     wait_for(lambda: replies_done(screen, 1), timeout=30)
     assert not progress.is_displayed()
     composer = screen.selenium.find_element(By.CSS_SELECTOR, ".composer textarea")

@@ -1,7 +1,7 @@
 """Feedback while a turn runs and errors that stay: progress steps, refused sends, stored errors."""
 
 import asyncio
-from collections.abc import Iterator
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,16 +16,6 @@ from tests.polling import until
 from tests.stack import build_stack, collect
 
 PATIENCE = 100  # should_see retries of 0.1 s: a turn can take seconds on a busy machine
-
-
-@pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    """Serve the app from a scripted OpenAI-compatible server instead of the offline model."""
-    with FakeOpenAI().running() as fake:
-        monkeypatch.setenv("LLM_PROVIDER", "openai")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
-        yield fake
 
 
 async def send(user: User, text: str) -> None:
@@ -91,7 +81,8 @@ async def test_a_refused_key_says_what_to_fix_and_offers_no_retry(
 async def test_enter_during_a_reply_keeps_the_draft_and_says_why(
     fake_model: FakeOpenAI, user: User
 ) -> None:
-    fake_model.script = [SlowSay("one two three four five six", delay=0.3), Say("Second.")]
+    reply_may_end = threading.Event()
+    fake_model.script = [SlowSay("one two three", delay=0.1, gate=reply_may_end), Say("Second.")]
     await user.open("/")
     await send(user, "first")
     await user.should_see(marker="stop", retries=PATIENCE)
@@ -100,6 +91,7 @@ async def test_enter_during_a_reply_keeps_the_draft_and_says_why(
     assert "shown" in note.classes and "reply is still coming" in note.text
     (composer,) = user.find(marker="composer").elements
     assert composer.value == "second"
+    reply_may_end.set()
     await user.should_see(marker="feedback-positive", retries=PATIENCE)  # the reply ended
     user.find(marker="composer").trigger("keydown.enter.exact.prevent")
     await user.should_see("Second.", retries=PATIENCE)

@@ -1,7 +1,7 @@
 """The chat page with NiceGUI's simulated user: messages, the todo card, the panel, threads."""
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from nicegui import ui
@@ -207,16 +207,6 @@ async def test_a_change_in_one_tab_shows_in_the_other(user: User) -> None:
     await until(lambda: text_of(user, "panel-counts") == "1 pending · 0 done")
     await user.should_see(kind=ui.label, content="shared task")
     assert text_of(user, "panel-counts") == "1 pending · 0 done"
-
-
-@pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    """Serve the app from a scripted OpenAI-compatible server instead of the offline model."""
-    with FakeOpenAI().running() as fake:
-        monkeypatch.setenv("LLM_PROVIDER", "openai")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
-        yield fake
 
 
 async def test_an_error_offers_retry_that_works(fake_model: FakeOpenAI, user: User) -> None:

@@ -2,31 +2,14 @@
 
 import asyncio
 import logging
-from collections.abc import Iterator
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from tests.chat_page import send
 from tests.fake_openai import Delay, FakeOpenAI, Say, SlowSay
 from tests.polling import holds, until
-
-
-@pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    """Serve the app from the scripted OpenAI-compatible server."""
-    with FakeOpenAI().running() as fake:
-        monkeypatch.setenv("LLM_PROVIDER", "openai")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
-        yield fake
-
-
-async def send(user: User, text: str) -> None:
-    """Type a message and press Send."""
-    user.find(marker="composer").type(text)
-    user.find(marker="send").click()
-    await asyncio.sleep(0)
 
 
 def texts(user: User, marker: str) -> list[str]:
