@@ -31,6 +31,7 @@ from pydantic import TypeAdapter
 from chatkit_bridge.compat import (
     answer_parsed,
     close_merged_streams_cleanly,
+    serialize_widgets_once,
     sse_chunks,
     stream_events,
 )
@@ -62,6 +63,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
     def __init__(self, store: Store[RequestContext], use_case: UseCase, model: ModelChoice) -> None:
         super().__init__(store)
         close_merged_streams_cleanly()  # Stop left the agent stream's reads pending (compat.py)
+        serialize_widgets_once()  # ChatKit's widget serializer walked each card ~depth times
         self.use_case = use_case
         self.model = model
         self.effects = TurnEffects(store, change_watch(use_case))

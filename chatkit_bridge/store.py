@@ -31,7 +31,7 @@ from chatkit_bridge.context import RequestContext
 from chatkit_bridge.durable import deferred_folder_sync
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
 from chatkit_bridge.store_tables import ATTACHMENT, check_threads_file, find, page_of, upsert
-from chatkit_bridge.thread_items import ITEM, SortedChunks, ThreadItemFiles
+from chatkit_bridge.thread_items import SortedChunks, ThreadItemFiles
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,10 @@ class TinyDBStore(Store[RequestContext]):
 
         def work(folder: Path) -> None:
             threads = self._threads(folder)
-            if find(threads, thread.id) is None:
+            existing = find(threads, thread.id)
+            if existing == data:
+                return  # ChatKit saves the thread again after every change we already saved
+            if existing is None:
                 reason = self._thread_limit_reached(folder)
                 if reason is not None:
                     raise LimitError(reason)
@@ -254,7 +257,7 @@ class TinyDBStore(Store[RequestContext]):
 
         def work(folder: Path) -> Page[ThreadItem]:
             records, has_more = self._items(folder, thread_id).page(after, limit, order)
-            data = [ITEM.validate_python(record) for record in records]
+            data = [self._sorted.model(record) for record in records]
             return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
 
         return await self._run(context, work)
@@ -310,7 +313,7 @@ class TinyDBStore(Store[RequestContext]):
                 found = None
             if found is None:
                 raise NotFoundError(f"Item {item_id} not found")
-            return ITEM.validate_python(found[2])
+            return self._sorted.model(found[2])
 
         return await self._run(context, work)
 

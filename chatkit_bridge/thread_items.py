@@ -14,6 +14,10 @@ places.
 
 Each chunk's items are sorted once per version of its file; listing merges the
 sorted chunks lazily, so a page of the newest items does not sort the thread.
+Records keep their identity across writes of their file (TinyDB rewrites the
+same dicts; only `replace` changes one in place, and it says so), so an item's
+sort key and its validated model are computed once, not again after each write
+of its chunk.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from chatkit.types import ThreadItem
+from chatkit.types import AssistantMessageItem, ThreadItem, UserMessageItem, WidgetItem
 from pydantic import TypeAdapter
 
 from chatkit_bridge.jsonfiles import JsonFiles, StorageError
@@ -43,6 +47,9 @@ LEGACY = -1
 """The chunk number of a thread file of the one-file layout; it sorts first."""
 
 ITEM: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
+SHARED_ITEMS = (UserMessageItem, AssistantMessageItem, WidgetItem)
+"""Item types served from the model cache: the SDK never changes them in place (it does change
+workflow, client tool call and structured input items it loaded), and nor does this app."""
 
 Record = dict[str, Any]
 Entry = tuple[datetime, int, int, Record]
@@ -64,13 +71,15 @@ class _Sorted:
 
 
 class SortedChunks:
-    """Per-process cache of each chunk's items sorted by time, keyed by file version."""
+    """Per-process cache of each chunk's items sorted by time, and of validated item models."""
 
-    def __init__(self, max_chunks: int = 2048) -> None:
-        """Keep the sorted view of at most `max_chunks` chunk files."""
+    def __init__(self, max_chunks: int = 2048, max_models: int = 4096) -> None:
+        """Keep the sorted view of at most `max_chunks` chunk files, `max_models` models."""
         self.max_chunks = max_chunks
+        self.max_models = max_models
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, _Sorted] = OrderedDict()
+        self._models: OrderedDict[str, tuple[Record, ThreadItem]] = OrderedDict()
 
     def get(self, path: Path, number: int, version: int, table: dict[str, Record]) -> _Sorted:
         """Return the sorted view of one chunk's table, computing it if the file changed."""
@@ -80,8 +89,10 @@ class SortedChunks:
             if cached is not None and cached.version == version:
                 self._cache.move_to_end(key)
                 return cached
+        known = cached.index if cached is not None else {}
         entries = sorted(
-            (created_at(record), number, int(doc_id), record) for doc_id, record in table.items()
+            (_time_of(known.get(record["id"]), record), number, int(doc_id), record)
+            for doc_id, record in table.items()
         )
         view = _Sorted(version, entries, {entry[3]["id"]: entry for entry in entries})
         with self._lock:
@@ -89,6 +100,42 @@ class SortedChunks:
             while len(self._cache) > self.max_chunks:
                 self._cache.popitem(last=False)
         return view
+
+    def model(self, record: Record) -> ThreadItem:
+        """Return a record's item, validated once for as long as the record is unchanged.
+
+        Messages and widgets come from the cache and are shared between callers: change them
+        with `model_copy(update=...)` and save the copy, never in place. Other items are
+        validated anew on every call (the SDK changes them in place before saving them).
+        """
+        item_id = record["id"]
+        with self._lock:
+            cached = self._models.get(item_id)
+            if cached is not None and cached[0] is record:
+                self._models.move_to_end(item_id)
+                return cached[1]
+        item = ITEM.validate_python(record)
+        if isinstance(item, SHARED_ITEMS):
+            with self._lock:
+                self._models[item_id] = (record, item)
+                while len(self._models) > self.max_models:
+                    self._models.popitem(last=False)
+        return item
+
+    def changing(self, path: Path, item_id: str) -> None:
+        """Forget what was derived from one record, which is about to change in place."""
+        with self._lock:
+            self._models.pop(item_id, None)
+            cached = self._cache.get(str(path))
+            if cached is not None:
+                cached.index.pop(item_id, None)
+
+
+def _time_of(known: Entry | None, record: Record) -> datetime:
+    """Return a record's sort time, reusing the one computed for the very same record."""
+    if known is not None and known[3] is record:
+        return known[0]
+    return created_at(record)
 
 
 class ThreadItemFiles:
@@ -184,6 +231,7 @@ class ThreadItemFiles:
             doc.update(record)
 
         self._loaded = None
+        self._sorted.changing(path, record["id"])
         self._files.table(path, TABLE, _check).update(transform, doc_ids=[doc_id])
 
     def remove(self, path: Path, doc_id: int) -> None:

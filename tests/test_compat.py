@@ -1,10 +1,36 @@
 """The private internals chatkit_bridge/compat.py relies on still exist in the pinned versions."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from chatkit.actions import ActionConfig
 from chatkit.server import ChatKitServer
+from chatkit.types import WidgetItem
+from chatkit.widgets import (
+    Button,
+    Card,
+    DynamicWidgetComponent,
+    DynamicWidgetRoot,
+    Row,
+    Text,
+    WidgetComponentBase,
+    WidgetRoot,
+)
 from nicegui import core
 from nicegui.elements.choice_element import ChoiceElement
 
-from chatkit_bridge.compat import PAGE_EVENTS
+from chatkit_bridge import widget_files
+from chatkit_bridge.compat import PAGE_EVENTS, SDK_WIDGET_SERIALIZER, serialize_widgets_once
+from chatkit_bridge.thread_items import ITEM
+from chatkit_bridge.ui.gallery import GALLERY
+from use_cases.todo.changes import Undo, change_card
+from use_cases.todo.models import Todo, TodoPage
+from use_cases.todo.widgets import build_todo_card
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_private_names_compat_uses_exist() -> None:
@@ -15,3 +41,84 @@ def test_the_private_names_compat_uses_exist() -> None:
     # The page-event handlers are wrapped in place; python-socketio keeps them here.
     assert all(callable(core.sio.handlers["/"][name]) for name in PAGE_EVENTS)
     assert callable(core.sio.rooms)
+    # The widget serializer's code is swapped; it must still be a plain function.
+    assert WidgetComponentBase.serialize.__code__.co_freevars == ()
+
+
+@contextmanager
+def sdk_widget_serializer() -> Iterator[None]:
+    """Serialize widgets with ChatKit's own code for the duration of the block."""
+    target = WidgetComponentBase.serialize
+    current = target.__code__
+    target.__code__ = SDK_WIDGET_SERIALIZER
+    try:
+        yield
+    finally:
+        target.__code__ = current
+
+
+def todo_card() -> WidgetRoot:
+    created = datetime(2026, 11, 1, tzinfo=UTC)
+    todos = [
+        Todo(id=f"t{n}", title=f"errand {n}", completed=n % 3 == 0, created_at=created)
+        for n in range(25)
+    ]
+    todos[1].due = date(2026, 11, 20)
+    page = TodoPage(todos=todos[:20], total=25, done=8)
+    undo = ("Deleted errand 4", Undo(remove=["t4"]).action())
+    return build_todo_card(page, date(2026, 11, 26), draft="milk", undo=undo)
+
+
+def none_in_payloads() -> WidgetRoot:
+    # None inside an action payload (not a widget) must go, as ChatKit drops it.
+    action = ActionConfig(type="x", payload={"keep": 1, "gone": None, "list": [None, {"a": None}]})
+    return Card(children=[Row(children=[Text(value="a"), Button(label="b", onClickAction=action)])])
+
+
+def dynamic_without_children() -> WidgetRoot:
+    # A dynamic component keeps "children": null, as ChatKit keeps it.
+    leaf = DynamicWidgetComponent(type="Text", value="x", extra={"gone": None})
+    return DynamicWidgetRoot(type="Card", children=[leaf])
+
+
+def template_widgets() -> list[WidgetRoot]:
+    found = sorted((ROOT / "use_cases").glob("*/*.widget"))
+    assert found, "no .widget file to check"
+    return [widget_files.load(path).preview_widget() for path in found]
+
+
+def every_widget() -> list[WidgetRoot]:
+    widgets = [example.widget for example in GALLERY]
+    widgets += [todo_card(), change_card("add", "Added x", Undo(remove=["t1"])), none_in_payloads()]
+    widgets.append(dynamic_without_children())
+    widgets += template_widgets()
+    # Reloaded from storage, widgets come back as other classes (dynamic components).
+    reloaded = []
+    for widget in widgets:
+        item = WidgetItem(id="w", thread_id="t", created_at=datetime(2026, 1, 1), widget=widget)
+        reloaded.append(ITEM.validate_python(item.model_dump(mode="json")).widget)
+    return widgets + reloaded
+
+
+def dumps(widget: WidgetRoot) -> tuple[object, ...]:
+    item = WidgetItem(id="w", thread_id="t", created_at=datetime(2026, 1, 1), widget=widget)
+    return (
+        widget.model_dump(mode="json"),
+        widget.model_dump(),
+        widget.model_dump(mode="json", exclude_none=True),
+        widget.model_dump_json(),
+        item.model_dump(mode="json"),
+        item.model_dump_json(),
+    )
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_widgets_serialize_exactly_as_chatkit_serializes_them() -> None:
+    serialize_widgets_once()
+    widgets = every_widget()
+    ours = [dumps(widget) for widget in widgets]
+    with sdk_widget_serializer():
+        sdk = [dumps(widget) for widget in widgets]
+    assert len(widgets) > 40
+    for widget, mine, theirs in zip(widgets, ours, sdk, strict=True):
+        assert mine == theirs, widget
