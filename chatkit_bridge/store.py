@@ -285,7 +285,7 @@ class TinyDBStore(Store[RequestContext]):
             reason = self._item_limit_reached(items, allowance)
             if reason is not None:
                 raise LimitError(reason)
-            items.insert(data)
+            items.insert(data, item)
 
         await self._run(context, work, deferred=_may_defer(item))
 
@@ -297,9 +297,9 @@ class TinyDBStore(Store[RequestContext]):
             items = self._items(folder, thread_id)
             existing = items.find(item.id)
             if existing is None:
-                items.insert(data)
+                items.insert(data, item)
             else:
-                items.replace(existing[0], existing[1], data)
+                items.replace(existing[0], existing[1], data, item)
 
         await self._run(context, work, deferred=_may_defer(item))
 

@@ -13,11 +13,8 @@ it: nothing has to be converted, and a crash can never leave an item in two
 places.
 
 Each chunk's items are sorted once per version of its file; listing merges the
-sorted chunks lazily, so a page of the newest items does not sort the thread.
-Records keep their identity across writes of their file (TinyDB rewrites the
-same dicts; only `replace` changes one in place, and it says so), so an item's
-sort key and its validated model are computed once, not again after each write
-of its chunk.
+sorted chunks lazily, so a page of the newest items does not sort the thread
+(`chatkit_bridge.item_cache` keeps the sorted views and the validated items).
 """
 
 from __future__ import annotations
@@ -26,17 +23,12 @@ import heapq
 import itertools
 import os
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from chatkit.types import AssistantMessageItem, ThreadItem, UserMessageItem, WidgetItem
-from pydantic import TypeAdapter
+from chatkit.types import ThreadItem
 
+from chatkit_bridge.item_cache import ITEM, ChunkView, Entry, Record, SortedChunks, created_at
 from chatkit_bridge.jsonfiles import JsonFiles, StorageError
 
 CHUNK_ITEMS = 64
@@ -45,97 +37,6 @@ TABLE = "items"
 _CHUNK_NAME = re.compile(r"(\d{6})\.json")
 LEGACY = -1
 """The chunk number of a thread file of the one-file layout; it sorts first."""
-
-ITEM: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
-SHARED_ITEMS = (UserMessageItem, AssistantMessageItem, WidgetItem)
-"""Item types served from the model cache: the SDK never changes them in place (it does change
-workflow, client tool call and structured input items it loaded), and nor does this app."""
-
-Record = dict[str, Any]
-Entry = tuple[datetime, int, int, Record]
-"""(created_at in UTC, chunk number, document id, record): the sort order of items."""
-
-
-def created_at(record: Record) -> datetime:
-    """Return an item's creation time in UTC (raises if it has none or a bad one)."""
-    # Naive times come from datetime.now(): read them as local time so they
-    # compare with aware ones.
-    return datetime.fromisoformat(record["created_at"]).astimezone(UTC)
-
-
-@dataclass
-class _Sorted:
-    version: int
-    entries: list[Entry]
-    index: dict[str, Entry]  # item id -> its entry
-
-
-class SortedChunks:
-    """Per-process cache of each chunk's items sorted by time, and of validated item models."""
-
-    def __init__(self, max_chunks: int = 2048, max_models: int = 4096) -> None:
-        """Keep the sorted view of at most `max_chunks` chunk files, `max_models` models."""
-        self.max_chunks = max_chunks
-        self.max_models = max_models
-        self._lock = threading.Lock()
-        self._cache: OrderedDict[str, _Sorted] = OrderedDict()
-        self._models: OrderedDict[str, tuple[Record, ThreadItem]] = OrderedDict()
-
-    def get(self, path: Path, number: int, version: int, table: dict[str, Record]) -> _Sorted:
-        """Return the sorted view of one chunk's table, computing it if the file changed."""
-        key = str(path)
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and cached.version == version:
-                self._cache.move_to_end(key)
-                return cached
-        known = cached.index if cached is not None else {}
-        entries = sorted(
-            (_time_of(known.get(record["id"]), record), number, int(doc_id), record)
-            for doc_id, record in table.items()
-        )
-        view = _Sorted(version, entries, {entry[3]["id"]: entry for entry in entries})
-        with self._lock:
-            self._cache[key] = view
-            while len(self._cache) > self.max_chunks:
-                self._cache.popitem(last=False)
-        return view
-
-    def model(self, record: Record) -> ThreadItem:
-        """Return a record's item, validated once for as long as the record is unchanged.
-
-        Messages and widgets come from the cache and are shared between callers: change them
-        with `model_copy(update=...)` and save the copy, never in place. Other items are
-        validated anew on every call (the SDK changes them in place before saving them).
-        """
-        item_id = record["id"]
-        with self._lock:
-            cached = self._models.get(item_id)
-            if cached is not None and cached[0] is record:
-                self._models.move_to_end(item_id)
-                return cached[1]
-        item = ITEM.validate_python(record)
-        if isinstance(item, SHARED_ITEMS):
-            with self._lock:
-                self._models[item_id] = (record, item)
-                while len(self._models) > self.max_models:
-                    self._models.popitem(last=False)
-        return item
-
-    def changing(self, path: Path, item_id: str) -> None:
-        """Forget what was derived from one record, which is about to change in place."""
-        with self._lock:
-            self._models.pop(item_id, None)
-            cached = self._cache.get(str(path))
-            if cached is not None:
-                cached.index.pop(item_id, None)
-
-
-def _time_of(known: Entry | None, record: Record) -> datetime:
-    """Return a record's sort time, reusing the one computed for the very same record."""
-    if known is not None and known[3] is record:
-        return known[0]
-    return created_at(record)
 
 
 class ThreadItemFiles:
@@ -156,7 +57,7 @@ class ThreadItemFiles:
         self.folder = threads / thread_id
         self.legacy = threads / f"{thread_id}.json"
         # Read once per operation (the caller holds the lock); a write resets it.
-        self._loaded: list[tuple[int, Path, _Sorted]] | None = None
+        self._loaded: list[tuple[int, Path, ChunkView]] | None = None
 
     # -- reading ----------------------------------------------------------
 
@@ -210,8 +111,11 @@ class ThreadItemFiles:
 
     # -- writing ----------------------------------------------------------
 
-    def insert(self, record: Record) -> None:
-        """Add a new item to the newest chunk, starting a new chunk when it is full."""
+    def insert(self, record: Record, item: ThreadItem | None = None) -> None:
+        """Add a new item to the newest chunk, starting a new chunk when it is full.
+
+        :param item: the model `record` was dumped from, kept as the record's model.
+        """
         chunks = [(n, path, view) for n, path, view in self._views() if n != LEGACY]
         if chunks:
             number, path, view = chunks[-1]
@@ -220,19 +124,30 @@ class ThreadItemFiles:
         else:
             path = self.folder / f"{0:06d}.json"
         self._loaded = None
-        self._files.table(path, TABLE, _check).insert(record)
+        doc_id = self._files.table(path, TABLE, _check).insert(record)
+        if item is not None:
+            # TinyDB stored a copy of `record`: that copy is what later reads return.
+            stored = (self._files.open(path, _check).storage.read() or {})[TABLE][str(doc_id)]
+            self._sorted.keep(stored, item)
 
-    def replace(self, path: Path, doc_id: int, record: Record) -> None:
-        """Replace one item in its chunk, keeping its place."""
+    def replace(
+        self, path: Path, doc_id: int, record: Record, item: ThreadItem | None = None
+    ) -> None:
+        """Replace one item in its chunk, keeping its place (`item` as for `insert`)."""
+        stored: Record | None = None
 
         def transform(doc: Record) -> None:
+            nonlocal stored
             # TinyDB's own update merges fields; a saved item must lose removed ones.
             doc.clear()
             doc.update(record)
+            stored = doc
 
         self._loaded = None
         self._sorted.changing(path, record["id"])
         self._files.table(path, TABLE, _check).update(transform, doc_ids=[doc_id])
+        if item is not None and stored is not None:
+            self._sorted.keep(stored, item)
 
     def remove(self, path: Path, doc_id: int) -> None:
         """Remove one item from its chunk."""
@@ -263,7 +178,7 @@ class ThreadItemFiles:
 
     # -- plumbing ---------------------------------------------------------
 
-    def _views(self) -> list[tuple[int, Path, _Sorted]]:
+    def _views(self) -> list[tuple[int, Path, ChunkView]]:
         if self._loaded is None:
             self._loaded = []
             for number, path in self.chunks():
