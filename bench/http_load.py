@@ -1,15 +1,22 @@
 """Run 50 simulated users at once against `python app.py` over HTTP, then check their todos.
 
-Run: python bench/http_load.py [--users 50] [--turns 20] [--think 0]
+Run: python bench/http_load.py [--users 50] [--turns 20] [--pace 2.5] [--no-in-process]
 
 The app runs on 127.0.0.1 with the offline model and LOG_LEVEL=WARNING (tests/app_process.py).
 Each user has its own httpx.AsyncClient, so its own signed NiceGUI session cookie (set by the
-first request, GET /api/todos). All users start together; each sends its turns back to back
-(or, with `--think T`, a random 0-2T seconds apart after a random 0-T start, so users do not
-move in lockstep) through POST /chatkit: threads.create with the first command, then
-threads.add_user_message on that thread, reading each SSE stream to the end. Commands cycle
-through adding, finishing, showing and deleting todos named after the user, so at the end
-every user's GET /api/todos must equal the list the script expects.
+first request, GET /api/todos). All users start together. Closed loop (default): each user
+sends its turns back to back. Paced (`--pace P`): each user starts after a random 0-P s and
+then sends one turn every P s on a fixed schedule; a turn that is due while the previous one
+still runs goes out at once, and its latency counts from when it was due (so a server that
+falls behind shows in the figures). Turns go through POST /chatkit: threads.create with the
+first command, then threads.add_user_message on that thread, each stream read to its end.
+Commands cycle through adding, finishing, showing and deleting todos named after the user, so
+at the end every user's GET /api/todos must equal the list the script expects.
+
+First (unless `--no-in-process`), the same users play the same scripts at the same time in
+this process through `ChatKitClient` against servers wired as app.py wires them: the
+in-process CPU per turn that HTTP is compared with. CPU figures are utime+stime from /proc
+(app process) and `time.process_time()` (this process), so a busy machine moves them little.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +40,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.app_process import app_process
+
+ERROR_EVENT = b'"type":"error"'
+DONE_EVENT = b'"type":"thread.item.done"'
+CREATED_EVENT = b'data: {"type":"thread.created"'
 
 
 @dataclass
@@ -79,61 +91,81 @@ def user_input(text: str) -> dict[str, Any]:
 
 @dataclass
 class Outcome:
-    """What one user saw."""
+    """What one user saw: latencies, failed turns, and turns that went out late (paced)."""
 
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    late: int = 0
 
 
-async def turn(client: httpx.AsyncClient, body: dict[str, Any]) -> tuple[float, list[dict]]:
-    """Send one streaming request, read the stream to its end; return the time and events."""
-    started = time.perf_counter()
-    events = []
-    async with client.stream("POST", "/chatkit", json=body) as response:
-        if response.status_code != 200:
-            await response.aread()
-            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
-        async for line in response.aiter_lines():
-            if line.startswith("data: "):
-                events.append(json.loads(line[len("data: ") :]))
-    return time.perf_counter() - started, events
+def check_stream(text: str, body: bytes, thread_id: str | None) -> tuple[str | None, str | None]:
+    """Check a whole SSE body cheaply; return the thread id and what went wrong, if anything.
+
+    The SDK writes compact JSON, and a quote inside a string is escaped, so searching the bytes
+    for `"type":"error"` finds exactly the error events without parsing every event.
+    """
+    problem = None
+    if ERROR_EVENT in body:
+        start = body.index(ERROR_EVENT)
+        problem = f"{text!r}: error event {body[max(0, start - 10) : start + 200]!r}"
+    elif DONE_EVENT not in body:
+        problem = f"{text!r}: no reply"
+    if thread_id is None and CREATED_EVENT in body:
+        line = body[body.index(CREATED_EVENT) + len(b"data: ") :].split(b"\n", 1)[0]
+        thread_id = json.loads(line)["thread"]["id"]
+    return thread_id, problem
+
+
+async def turn(client: httpx.AsyncClient, body: dict[str, Any]) -> bytes:
+    """Send one streaming request and read the stream to its end."""
+    response = await client.post("/chatkit", json=body)
+    if response.status_code != 200:
+        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+    return response.content
+
+
+def request_body(text: str, thread_id: str | None) -> dict[str, Any]:
+    """Build the request of one turn: a new thread, or a message on the user's thread."""
+    if thread_id is None:
+        return {"type": "threads.create", "params": {"input": user_input(text)}}
+    params = {"thread_id": thread_id, "input": user_input(text)}
+    return {"type": "threads.add_user_message", "params": params}
 
 
 async def run_user(
-    base_url: str, script: Script, start: asyncio.Event, think: float, seed: int
+    base_url: str,
+    script: Script,
+    start: asyncio.Event,
+    seed: int,
+    pace: float = 0.0,
 ) -> tuple[Outcome, list[tuple[str, bool]] | None]:
-    """Play one user's script, then read back its todos."""
+    """Play one user's script (closed loop, or one turn every `pace` s), then read its todos."""
     outcome = Outcome()
-    rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base_url, timeout=120) as client:
         first = await client.get("/api/todos")  # sets the session cookie
         if first.status_code != 200 or first.json()["todos"]:
             outcome.errors.append(f"first GET /api/todos: {first.status_code} {first.text[:80]}")
         await start.wait()
-        if think:
-            await asyncio.sleep(rng.uniform(0, think))  # users do not all type at once
+        due = time.perf_counter() + random.Random(seed).uniform(0, pace)
         thread_id = None
         for text in script.commands:
-            if thread_id is None:
-                body = {"type": "threads.create", "params": {"input": user_input(text)}}
-            else:
-                params = {"thread_id": thread_id, "input": user_input(text)}
-                body = {"type": "threads.add_user_message", "params": params}
+            now = time.perf_counter()
+            if pace and now < due:
+                await asyncio.sleep(due - now)
+            elif pace and now > due + 0.001:
+                outcome.late += 1
+            started = due if pace else time.perf_counter()
             try:
-                elapsed, events = await turn(client, body)
+                body = await turn(client, request_body(text, thread_id))
             except (httpx.HTTPError, RuntimeError) as error:
                 outcome.errors.append(f"{text!r}: {error!r}")
                 continue
-            outcome.latencies.append(elapsed)
-            errors = [e for e in events if e["type"] == "error"]
-            if errors:
-                outcome.errors.append(f"{text!r}: error event {errors[0]}")
-            if not any(e["type"] == "thread.item.done" for e in events):
-                outcome.errors.append(f"{text!r}: no reply")
-            created = [e["thread"]["id"] for e in events if e["type"] == "thread.created"]
-            thread_id = created[0] if created else thread_id
-            if think:
-                await asyncio.sleep(rng.uniform(0, 2 * think))
+            finally:
+                due += pace
+            outcome.latencies.append(time.perf_counter() - started)
+            thread_id, problem = check_stream(text, body, thread_id)
+            if problem:
+                outcome.errors.append(problem)
         response = await client.get("/api/todos")
         if response.status_code != 200:
             outcome.errors.append(f"final GET /api/todos: HTTP {response.status_code}")
@@ -147,21 +179,62 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def load(base_url: str, pid: int, users: int, turns: int, think: float) -> bool:
-    """Run all users at once; print the figures; return whether the targets are met."""
+def app_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """Return the event loop uvicorn gives the app: uvloop's where it is installed."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Return a percentile (0.95 for p95) of the samples."""
+    return statistics.quantiles(samples, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
+async def in_process_cpu(folder: Path, users: int, turns: int) -> float:
+    """Play the same scripts in this process, all users at once; return CPU seconds per turn."""
+    import app as app_module
+    from bench.harness import consume
+    from chatkit_bridge.backends import open_backend
+    from chatkit_bridge.client import ChatKitClient
+    from chatkit_bridge.context import RequestContext
+    from chatkit_bridge.settings import Settings
+
+    settings = Settings(_env_file=None, data_store_path=folder, llm_provider="offline")
+    server = app_module.build_servers(settings, open_backend(folder))[0]
+
+    async def play(user: int) -> int:
+        client = ChatKitClient(server, RequestContext(user_id=f"browser:in-process-{user}"))
+        thread_id = None
+        for text in script_for(user, turns).commands:
+            if thread_id is None:
+                thread_id = await consume(client.create_thread(text))
+            else:
+                await consume(client.send_message(thread_id, text))
+        return turns
+
+    cpu = time.process_time()
+    done = sum(await asyncio.gather(*(play(user) for user in range(users))))
+    return (time.process_time() - cpu) / done
+
+
+async def load(base_url: str, pid: int, users: int, turns: int, pace: float) -> dict[str, Any]:
+    """Run all users at once over HTTP; print the figures and return them."""
     scripts = [script_for(user, turns) for user in range(users)]
     start = asyncio.Event()
     tasks = [
-        asyncio.create_task(run_user(base_url, script, start, think, seed))
+        asyncio.create_task(run_user(base_url, script, start, seed, pace))
         for seed, script in enumerate(scripts)
     ]
     await asyncio.sleep(1.0)  # let every user get its session cookie first
-    cpu_before = cpu_seconds(pid)
+    cpu_before, own_before = cpu_seconds(pid), time.process_time()
     started = time.perf_counter()
     start.set()
     results = await asyncio.gather(*tasks)
     wall = time.perf_counter() - started  # includes each user's final GET /api/todos
-    cpu = cpu_seconds(pid) - cpu_before
+    cpu, own = cpu_seconds(pid) - cpu_before, time.process_time() - own_before
 
     latencies = [x for outcome, _ in results for x in outcome.latencies]
     errors = [e for outcome, _ in results for e in outcome.errors]
@@ -170,39 +243,65 @@ async def load(base_url: str, pid: int, users: int, turns: int, think: float) ->
         for user, ((_, todos), script) in enumerate(zip(results, scripts, strict=True))
         if todos != script.expected
     ]
-    p50 = statistics.median(latencies)
-    p95 = statistics.quantiles(latencies, n=20, method="inclusive")[18]
-    print(f"users {users}, turns per user {turns}, think time {think} s")
+    done = max(len(latencies), 1)
+    figures = {
+        "throughput": len(latencies) / wall,
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+        "cpu_per_turn": cpu / done,
+        "errors": len(errors),
+        "wrong_todos": len(wrong),
+    }
+    mode = f"one turn every {pace} s per user" if pace else "closed loop"
+    print(f"users {users}, turns per user {turns}, {mode}")
     print(f"turns completed:   {len(latencies)} of {users * turns} in {wall:.1f} s")
-    print(f"throughput:        {len(latencies) / wall:.1f} turns/s")
-    print(f"latency p50:       {p50 * 1000:.0f} ms")
-    print(f"latency p95:       {p95 * 1000:.0f} ms (target < 250 ms)")
-    print(f"latency max:       {max(latencies) * 1000:.0f} ms")
-    print(f"server CPU:        {cpu:.1f} s, {cpu / max(len(latencies), 1) * 1000:.1f} ms per turn")
-    print(f"errors:            {len(errors)} (target 0)")
+    print(f"throughput:        {figures['throughput']:.1f} turns/s")
+    print(f"latency p50:       {figures['p50'] * 1000:.0f} ms")
+    print(f"latency p95:       {figures['p95'] * 1000:.0f} ms")
+    print(f"latency p99:       {figures['p99'] * 1000:.0f} ms (max {max(latencies) * 1000:.0f})")
+    if pace:
+        print(f"turns sent late:   {sum(outcome.late for outcome, _ in results)}")
+    print(f"server CPU:        {cpu:.1f} s, {cpu / done * 1000:.1f} ms per turn")
+    print(f"load generator:    {own:.1f} s CPU, {own / done * 1000:.1f} ms per turn")
+    print(f"errors:            {len(errors)}")
     for error in errors[:5]:
         print(f"  {error}")
     print(f"todos exact:       {users - len(wrong)} of {users} users")
     for user, todos, expected in wrong[:3]:
         print(f"  user {user}: got {todos}, expected {expected}")
-    return not errors and not wrong and p95 < 0.250
+    return figures
 
 
 def main() -> None:
-    """Start the app, run the load and report."""
+    """Measure in process, start the app, run the load and report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--turns", type=int, default=20)
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between turns")
+    parser.add_argument("--pace", type=float, default=0.0, help="seconds between a user's turns")
+    parser.add_argument("--no-in-process", action="store_true", help="skip the in-process run")
     args = parser.parse_args()
     load_avg = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load_avg} (app and users share them)")
-    with (
-        tempfile.TemporaryDirectory(dir=Path.cwd()) as folder,
-        app_process(Path(folder) / "data", LOG_LEVEL="WARNING") as (base_url, process),
-    ):
-        met = asyncio.run(load(base_url, process.pid, args.users, args.turns, args.think))
-    print(f"targets met:       {'yes' if met else 'no'}")
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        in_process = None
+        if not args.no_in_process:
+            with asyncio.Runner(loop_factory=app_loop()) as runner:
+                in_process = runner.run(in_process_cpu(Path(folder) / "in", args.users, args.turns))
+            print(f"in process:        {in_process * 1000:.1f} ms CPU per turn (same scripts)")
+        with app_process(Path(folder) / "data", LOG_LEVEL="WARNING") as (base_url, process):
+            figures = asyncio.run(load(base_url, process.pid, args.users, args.turns, args.pace))
+    targets = {"errors 0": figures["errors"] == 0, "todos exact": figures["wrong_todos"] == 0}
+    if in_process:
+        ratio = figures["cpu_per_turn"] / in_process
+        print(f"HTTP / in process: {ratio:.2f}x CPU per turn (target <= 1.3)")
+        targets["CPU ratio <= 1.3"] = ratio <= 1.3
+    if args.pace:
+        targets["p95 < 250 ms"] = figures["p95"] < 0.250
+    else:
+        targets["throughput >= 19 turns/s"] = figures["throughput"] >= 19
+    verdicts = ", ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets.items())
+    print(f"targets:           {verdicts}")
 
 
 if __name__ == "__main__":

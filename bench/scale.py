@@ -1,13 +1,14 @@
 """Scale-out: HTTP load on 1 process with TinyDB, 1 with PostgreSQL and 2 with PostgreSQL.
 
-Run: python bench/scale.py [--users 40] [--turns 10] [--rounds 2] [--paced 2.5]
+Run: python bench/scale.py [--users 40] [--turns 10] [--rounds 2] [--pace 2.5]
 Needs a PostgreSQL server: `eval "$(bash .ci/start-postgres)"` (sets TEST_DATABASE_URL).
 
 Every variant plays the same scripted users as bench/http_load.py (add, finish, show, delete
 todos through POST /chatkit with the offline model, each user with its own session) and then
 checks every user's todos. With two processes each user sticks to one of them (user i goes to
 process i mod 2), as Container Apps' sticky sessions do. Closed loop: users send turns back to
-back. Paced: each user sends one turn every `--paced` seconds on average. Variants run in
+back. Paced: each user sends one turn every `--pace` seconds on a fixed schedule (latency counts
+from when a turn was due, see bench/http_load.py). Variants run in
 interleaved rounds (A B C, then C B A, ...) so a busy moment of the machine hits all of them;
 each PostgreSQL run gets a fresh schema. Target: 2 processes give at least 1.7x the closed-loop
 throughput of 1 (PostgreSQL both).
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,14 +36,22 @@ from tests.postgres import private_schema
 VARIANTS = {"1 x TinyDB": (1, False), "1 x PostgreSQL": (1, True), "2 x PostgreSQL": (2, True)}
 
 
-async def play(
-    urls: list[str], users: int, turns: int, think: float
-) -> tuple[float, list[float], int]:
-    """Run every user against its process; return throughput, latencies and failures."""
+@dataclass
+class Run:
+    """One variant's run: throughput, latencies, failed turns, and users whose todos differ."""
+
+    throughput: float
+    latencies: list[float]
+    errors: list[str]
+    wrong_todos: list[str]
+
+
+async def play(urls: list[str], users: int, turns: int, pace: float) -> Run:
+    """Run every user against its process; return what happened."""
     scripts = [script_for(user, turns) for user in range(users)]
     start = asyncio.Event()
     tasks = [
-        asyncio.create_task(run_user(urls[user % len(urls)], script, start, think, user))
+        asyncio.create_task(run_user(urls[user % len(urls)], script, start, user, pace))
         for user, script in enumerate(scripts)
     ]
     await asyncio.sleep(1.0)  # every user has its session cookie before the clock starts
@@ -50,13 +60,16 @@ async def play(
     results = await asyncio.gather(*tasks)
     wall = time.perf_counter() - started
     latencies = [x for outcome, _ in results for x in outcome.latencies]
-    failures = sum(len(outcome.errors) for outcome, _ in results) + sum(
-        todos != script.expected for (_, todos), script in zip(results, scripts, strict=True)
-    )
-    return len(latencies) / wall, latencies, failures
+    errors = [f"user {user}: {error}" for user, (o, _) in enumerate(results) for error in o.errors]
+    wrong = [
+        f"user {user} ({urls[user % len(urls)]}): got {todos}, expected {script.expected}"
+        for user, ((_, todos), script) in enumerate(zip(results, scripts, strict=True))
+        if todos != script.expected
+    ]
+    return Run(len(latencies) / wall, latencies, errors, wrong)
 
 
-def run_variant(name: str, users: int, turns: int, think: float) -> tuple[float, list[float], int]:
+def run_variant(name: str, users: int, turns: int, pace: float) -> Run:
     """Start the variant's processes, play the load, stop them."""
     processes, postgres = VARIANTS[name]
     with ExitStack() as stack:
@@ -69,7 +82,7 @@ def run_variant(name: str, users: int, turns: int, think: float) -> tuple[float,
             (folder / str(n)).mkdir()
             url, _ = stack.enter_context(app_process(folder / str(n) / "data", **env))
             urls.append(url)
-        return asyncio.run(play(urls, users, turns, think))
+        return asyncio.run(play(urls, users, turns, pace))
 
 
 def main() -> None:
@@ -78,32 +91,38 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--turns", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--paced", type=float, default=2.5, help="mean seconds between turns")
+    parser.add_argument("--pace", type=float, default=2.5, help="seconds between a user's turns")
     args = parser.parse_args()
     load_avg = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load_avg}")
     print(f"{args.users} users x {args.turns} turns per variant and round")
-    for mode, think in (
+    for mode, pace in (
         ("closed loop", 0.0),
-        (f"paced (a turn every {args.paced} s per user)", args.paced),
+        (f"paced (a turn every {args.pace} s per user)", args.pace),
     ):
-        figures: dict[str, list[tuple[float, list[float], int]]] = {name: [] for name in VARIANTS}
+        figures: dict[str, list[Run]] = {name: [] for name in VARIANTS}
         for round_ in range(args.rounds):
             order = list(VARIANTS) if round_ % 2 == 0 else list(reversed(VARIANTS))
             for name in order:
-                figures[name].append(run_variant(name, args.users, args.turns, think))
+                figures[name].append(run_variant(name, args.users, args.turns, pace))
         print(f"\n{mode}:")
-        print(f"{'variant':<16} {'turns/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'failures':>8}")
+        print(
+            f"{'variant':<16} {'turns/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'errors':>7}"
+            f" {'wrong todo lists':>16}"
+        )
         medians = {}
         for name, runs in figures.items():
-            throughput = statistics.median(t for t, _, _ in runs)
-            latencies = [x for _, lat, _ in runs for x in lat]
+            throughput = statistics.median(run.throughput for run in runs)
+            latencies = [x for run in runs for x in run.latencies]
             p95 = statistics.quantiles(latencies, n=20, method="inclusive")[18]
             medians[name] = throughput
             print(
                 f"{name:<16} {throughput:>8.1f} {statistics.median(latencies) * 1000:>7.0f}"
-                f" {p95 * 1000:>7.0f} {sum(f for _, _, f in runs):>8}"
+                f" {p95 * 1000:>7.0f} {sum(len(run.errors) for run in runs):>7}"
+                f" {sum(len(run.wrong_todos) for run in runs):>16}"
             )
+            for problem in [p for run in runs for p in run.errors + run.wrong_todos][:5]:
+                print(f"    {problem[:300]}")
         ratio = medians["2 x PostgreSQL"] / medians["1 x PostgreSQL"]
         print(f"2 processes / 1 process (PostgreSQL): {ratio:.2f}x (target >= 1.7x closed loop)")
 

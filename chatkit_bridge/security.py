@@ -20,7 +20,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chatkit_bridge.compat import accept_page_events_only_from_their_socket, add_session_middleware
+from chatkit_bridge.compat import (
+    accept_page_events_only_from_their_socket,
+    add_session_middleware,
+    use_plain_asgi_middlewares,
+)
 from chatkit_bridge.settings import Settings, parse_origins
 
 MAX_BODY_BYTES = 1_000_000
@@ -263,3 +267,4 @@ def install_edge(app: FastAPI, settings: Settings) -> None:
             allow_headers=["content-type", "authorization"],
         )
     accept_page_events_only_from_their_socket()
+    use_plain_asgi_middlewares()
