@@ -24,8 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tinydb.storages import Storage
-
+from chatkit_bridge.document_chunks import DocumentChunks
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
 
 logger = logging.getLogger(__name__)
@@ -133,7 +132,7 @@ class UserDocuments(ABC):
 
 
 class TinyDBDocuments(UserDocuments):
-    """Documents as TinyDB files: `users/<hash>/<kind>.json`, table `<kind>`, under a folder."""
+    """Documents as TinyDB chunk files `users/<hash>/<kind>/NNNNNN.json`, table `<kind>`."""
 
     def __init__(
         self,
@@ -147,7 +146,8 @@ class TinyDBDocuments(UserDocuments):
         :param folder: the app's data folder (shared with the chat store).
         :param kind: the name of the data, also the file and table name.
         :param files: the file registry; by default the one the chat store shares.
-        :param validate: as for `UserDocuments`; invalid records go to `<kind>.json.invalid`.
+        :param validate: as for `UserDocuments`; invalid records go to a side file beside
+            the chunk file that held them (`<kind>/000000.json.invalid`).
         """
         super().__init__(kind, validate)
         # Absolute, so the folder locks shared with the chat store match whatever
@@ -159,41 +159,26 @@ class TinyDBDocuments(UserDocuments):
         """Return the user's records in stored order."""
         folder = self.folder_of(user_id)
         with self._files.lock(folder):
-            return [dict(record) for record in self._records(folder)]
+            chunks = self._chunks(folder).load()
+            return [copy for _, _, chunk in chunks for copy in map(dict, chunk)]
 
     def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
         folder = self.folder_of(user_id)
         with self._files.lock(folder):
-            before = self._records(folder)
-            records = [dict(record) for record in before]
+            chunks = self._chunks(folder)
+            before = chunks.load()
+            records = [copy for _, _, chunk in before for copy in map(dict, chunk)]
             result = change(records)
-            if records == before:
-                return result, False
-            storage = self._storage(folder)
-            data = dict(storage.read() or {})
-            # TinyDB numbers documents from 1; rewriting the table keeps the list order
-            # in the ids, which is how TinyDB itself orders a table.
-            data[self.kind] = {str(n): record for n, record in enumerate(records, start=1)}
-            storage.write(data)
-            return result, True
+            # Only the chunk files holding changed records are written (document_chunks.py).
+            return result, chunks.save(before, records)
 
     def folder_of(self, user_id: str) -> Path:
         """Return the folder of a user's files (the migration addresses users by key)."""
         return user_folder(self.root, user_id)
 
-    def _storage(self, folder: Path) -> Storage:
-        return self._files.open(folder / f"{self.kind}.json", self._check).storage
+    def _chunks(self, folder: Path) -> DocumentChunks:
+        return DocumentChunks(self._files, folder, self.kind, self._check)
 
     def _check(self, table: str, record: Record) -> None:
         if table == self.kind and self.validate is not None:
             self.validate(record)
-
-    def _records(self, folder: Path) -> list[Record]:
-        data = self._storage(folder).read() or {}
-        table = data.get(self.kind, {})
-        # Keys are TinyDB document ids; order by them as TinyDB does.
-        return [table[key] for key in sorted(table, key=_doc_id)]
-
-
-def _doc_id(key: str) -> int:
-    return int(key) if key.isdigit() else 0

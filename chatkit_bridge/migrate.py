@@ -33,6 +33,7 @@ from chatkit_bridge.store import TinyDBStore
 
 PAGE = 100
 _KIND_FILE = re.compile(r"([a-z][a-z0-9_]{0,63})\.json")
+_KIND = re.compile(r"([a-z][a-z0-9_]{0,63})")
 _KEY = re.compile(r"[0-9a-f]{32}")
 SECRET_FILE = ".storage_secret"
 
@@ -93,8 +94,12 @@ class FolderSide(Side):
         )
 
     def kinds(self, key: str) -> list[str]:
-        found = (_KIND_FILE.fullmatch(p.name) for p in (self.folder / "users" / key).iterdir())
-        return sorted(m.group(1) for m in found if m and m.group(1) != "threads")
+        # A kind is a folder of chunk files, an older one-file `<kind>.json`, or both.
+        found = (
+            _KIND_FILE.fullmatch(p.name) or (_KIND.fullmatch(p.name) if p.is_dir() else None)
+            for p in (self.folder / "users" / key).iterdir()
+        )
+        return sorted({m.group(1) for m in found if m and m.group(1) != "threads"})
 
     def documents(self, kind: str) -> UserDocuments:
         return _KeyedTinyDBDocuments(self.folder, kind)

@@ -134,7 +134,7 @@ def test_invalid_todos_are_set_aside_and_the_rest_loads(
 ) -> None:
     todos = TodoRepository(tmp_path, files=JsonFiles())
     todos.add("alice", ["buy milk", "pay rent"])
-    path = user_folder(tmp_path, "alice") / "todos.json"
+    path = user_folder(tmp_path, "alice") / "todos" / "000000.json"
     inject(path, "todos", BAD_TODOS)
 
     restarted = TodoRepository(tmp_path, files=JsonFiles())
@@ -150,7 +150,7 @@ def test_invalid_todos_are_set_aside_and_the_rest_loads(
 def test_setting_aside_twice_keeps_both_versions(tmp_path: Path) -> None:
     todos = TodoRepository(tmp_path, files=JsonFiles())
     todos.add("alice", ["buy milk"])
-    path = user_folder(tmp_path, "alice") / "todos.json"
+    path = user_folder(tmp_path, "alice") / "todos" / "000000.json"
     first = {"todo_x": {"id": "todo_x", "title": 1, "created_at": T0.isoformat()}}
     second = {"todo_x": {"id": "todo_x", "title": 2, "created_at": T0.isoformat()}}
 
@@ -160,7 +160,7 @@ def test_setting_aside_twice_keeps_both_versions(tmp_path: Path) -> None:
             "buy milk"
         ]
 
-    kept = json.loads(path.with_name("todos.json.invalid").read_text())["todos"]
+    kept = json.loads(path.with_name(f"{path.name}.invalid").read_text())["todos"]
     assert sorted(record["title"] for record in kept.values()) == [1, 2]
 
 
@@ -174,7 +174,7 @@ def test_the_app_keeps_serving_an_account_with_invalid_records(tmp_path: Path) -
         folder = folder_of(alice, data)
         inject(folder / "threads.json", "threads", BAD_THREADS)
         inject(file_holding(folder, thread_id, "items"), "items", {"msg_bad": BAD_ITEM})
-        inject(folder / "todos.json", "todos", BAD_TODOS)
+        inject(folder / "todos" / "000000.json", "todos", BAD_TODOS)
 
         assert alice.get("/").status_code == 200
         assert todos(alice) == [("buy milk", False)]
@@ -195,7 +195,7 @@ def test_a_folder_where_a_data_file_should_be_answers_503_everywhere(tmp_path: P
         thread_id, _ = start_thread(alice, "Add buy milk")
         start_thread(bob, "Add walk the dog")
         folder = folder_of(alice, data)
-        for name in ("todos.json", "threads.json"):
+        for name in ("todos/000000.json", "threads.json"):
             (folder / name).unlink()
             (folder / name / "oops").mkdir(parents=True)
 

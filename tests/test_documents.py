@@ -39,6 +39,7 @@ def test_a_new_user_has_an_empty_document_and_nothing_is_written(
     assert docs.update("alice", len) == 0
     if isinstance(docs, TinyDBDocuments):
         assert not (user_folder(tmp_path, "alice") / "notes.json").exists()
+        assert not (user_folder(tmp_path, "alice") / "notes").exists()
 
 
 def test_updates_are_saved_in_order_per_user_and_survive_restart(notes: OpenNotes) -> None:
@@ -140,11 +141,24 @@ def test_files_are_plain_tinydb_files_and_other_tables_are_kept(tmp_path: Path) 
     docs = TinyDBDocuments(tmp_path, "notes", files=JsonFiles())
     assert docs.read("alice") == [{"n": 1}, {"n": 3}]
     docs.update("alice", lambda records: records.append({"n": 4}))
+    # An add goes to a chunk file beside the old file, which is read as it is.
+    chunk = path.with_suffix("") / "000000.json"
+    with TinyDB(chunk) as db:
+        assert [dict(doc) for doc in db.table("notes").all()] == [{"n": 4}]
+    assert json.loads(path.read_text())["notes"] == {"1": {"n": 1}, "3": {"n": 3}}
 
+    # The first change inside the old file moves its records into chunks; other tables stay.
+    docs.update("alice", lambda records: records.__setitem__(0, {"n": 0}))
+    with TinyDB(chunk) as db:
+        assert [dict(doc) for doc in db.table("notes").all()] == [{"n": 0}, {"n": 3}, {"n": 4}]
     with TinyDB(path) as db:
-        assert [dict(doc) for doc in db.table("notes").all()] == [{"n": 1}, {"n": 3}, {"n": 4}]
+        assert db.tables() == {"other"}
         assert [dict(doc) for doc in db.table("other").all()] == [{"keep": True}]
-    assert json.loads(path.read_text())["notes"] == {"1": {"n": 1}, "2": {"n": 3}, "3": {"n": 4}}
+    assert TinyDBDocuments(tmp_path, "notes", files=JsonFiles()).read("alice") == [
+        {"n": 0},
+        {"n": 3},
+        {"n": 4},
+    ]
 
 
 @pytest.mark.parametrize("kind", ["", "Todos", "../x", "a b", "threads"])

@@ -414,7 +414,7 @@ def test_a_corrupt_user_file_is_set_aside_logged_and_others_unaffected(
         alice_folder, bob_folder = folder_of(alice, data), folder_of(bob, data)
     bob_files = file_hashes(bob_folder)
     broken = {
-        alice_folder / "todos.json": b'{"todos": {"1": {"id": "todo_1", "tit',
+        alice_folder / "todos" / "000000.json": b'{"todos": {"1": {"id": "todo_1", "tit',
         alice_folder / "threads.json": b"\xff\xfe not even text",
     }
     for path, content in broken.items():

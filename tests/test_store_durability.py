@@ -167,7 +167,7 @@ async def test_a_corrupt_user_file_is_moved_aside_and_reported(
     alice, carol_folder = user_folder(tmp_path, "alice"), user_folder(tmp_path, "carol")
     broken = {
         alice / "threads" / "thr_a" / "000000.json": b"\xff\xfe not utf-8",
-        alice / "todos.json": b"[1, 2, 3]",
+        alice / "todos" / "000000.json": b"[1, 2, 3]",
         carol_folder / "threads.json": b'{"threads": {"1": {"id": "thr_a", "crea',
     }
     for path, content in broken.items():

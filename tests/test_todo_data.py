@@ -61,7 +61,7 @@ def test_users_have_separate_lists(repo: TodoRepository, tmp_path: Path) -> None
     todo_id = repo.list("alice")[0].id
     with pytest.raises(TodoNotFoundError):
         repo.get("bob", todo_id)
-    assert (user_folder(tmp_path, "alice") / "todos.json").is_file()
+    assert (user_folder(tmp_path, "alice") / "todos" / "000000.json").is_file()
 
 
 def test_titles_are_stripped_and_kept_exactly(repo: TodoRepository, tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Each user's todo list, kept as the "todos" documents of `chatkit_bridge.documents`.
 
-With a data folder that is `users/<hash>/todos.json` beside the chat store's
-`threads.json` and `threads/`; with another backend, whatever it uses. This
+With a data folder that is `users/<hash>/todos/` (numbered chunk files) beside the chat
+store's `threads.json` and `threads/`; with another backend, whatever it uses. This
 module knows only records: any backend of `UserDocuments` serves it.
 """
 

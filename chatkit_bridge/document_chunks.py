@@ -1,0 +1,277 @@
+"""One user's documents of one kind in bounded chunk files, so a change rewrites little.
+
+Layout inside a user folder, for the kind "todos":
+
+    todos/000000.json, 000001.json, ...   table "todos", at most `CHUNK_RECORDS` records each
+    todos/journal.json                    only while a change of several files is applied
+    todos.json                            the older one-file layout, read as the first chunk
+
+The document is the records of every chunk in chunk order, each chunk in TinyDB's document
+id order. A change is compared with the records it started from: only the chunks that hold
+the records it touched are written (a tick, an edit or a delete rewrites one chunk; an add
+rewrites the newest chunk or starts one). A change of one file is one atomic write, as
+before. A change of several files (clearing done records across chunks, the first change of
+a one-file document, which splits it) is first written whole to `journal.json`; once that
+is on disk it is applied file by file and the journal removed. A journal found on the next
+access (a crash in between) is applied again, so readers never see half a change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import weakref
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from chatkit_bridge.durable import (
+    StorageError,
+    atomic_write_text,
+    deferred_folder_sync,
+    fsync_folder,
+)
+from chatkit_bridge.jsonfiles import JsonFiles
+from chatkit_bridge.setaside import Check
+
+CHUNK_RECORDS = 200
+"""Records per chunk file: a tick of a 10,000-record list rewrites ~40 KB, not ~2 MB."""
+JOURNAL = "journal.json"
+LEGACY = -1
+"""The chunk number of the one-file layout's file; it comes first."""
+_STEP = 64
+_CHUNK_NAME = re.compile(r"(\d{6})\.json")
+
+Record = dict[str, Any]
+Chunk = tuple[int, Path, list[Record]]
+"""(chunk number, file, its records in order)."""
+
+_ordered: weakref.WeakKeyDictionary[Storage, tuple[int, list[Record]]] = weakref.WeakKeyDictionary()
+_ordered_lock = threading.Lock()
+
+
+class DocumentChunks:
+    """The chunk files of one user's document of one kind; use only under the folder's lock."""
+
+    def __init__(self, files: JsonFiles, user_folder: Path, kind: str, check: Check) -> None:
+        """Address the document `kind` in a user's folder.
+
+        :param files: the shared file registry (parsed copies, revalidated on each read).
+        :param user_folder: the user's folder, whose lock the caller holds.
+        :param kind: the document kind, also the table name and the chunk folder's name.
+        :param check: validates records on load; failing ones are set aside per file.
+        """
+        self._files = files
+        self.kind = kind
+        self._check = check
+        self.folder = user_folder / kind
+        self.legacy = user_folder / f"{kind}.json"
+
+    # -- reading ----------------------------------------------------------
+
+    def load(self) -> list[Chunk]:
+        """Return every chunk with its records (the cached ones: do not change them)."""
+        if os.path.lexists(self.folder / JOURNAL):
+            self._apply(self._read_journal())
+        return [(number, path, self._records_of(path)) for number, path in self._chunk_files()]
+
+    def _chunk_files(self) -> list[tuple[int, Path]]:
+        found: list[tuple[int, Path]] = []
+        if os.path.lexists(self.legacy):
+            found.append((LEGACY, self.legacy))
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            return found
+        except OSError as exc:
+            raise StorageError(f"Could not read {self.folder}: {exc.strerror or exc}") from exc
+        numbered = sorted(int(m.group(1)) for name in names if (m := _CHUNK_NAME.fullmatch(name)))
+        found.extend((number, self._path(number)) for number in numbered)
+        return found
+
+    def _records_of(self, path: Path) -> list[Record]:
+        storage = self._files.open(path, self._check).storage
+        data = storage.read() or {}
+        version = getattr(storage, "version", None)
+        with _ordered_lock:
+            cached = _ordered.get(storage)
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+        table = data.get(self.kind, {})
+        # Keys are TinyDB document ids; the document's order is theirs, as in TinyDB.
+        records = [table[key] for key in sorted(table, key=_doc_id)]
+        if version is not None:
+            with _ordered_lock:
+                _ordered[storage] = (version, records)
+        return records
+
+    # -- writing ----------------------------------------------------------
+
+    def save(self, chunks: list[Chunk], after: list[Record]) -> bool:
+        """Write the records `after` over what `chunks` held; return whether anything changed.
+
+        :param chunks: what `load` returned before the change.
+        :param after: the whole document after the change.
+        """
+        before = [record for _, _, records in chunks for record in records]
+        start = _common_prefix(before, after)
+        if start == len(before) == len(after):
+            return False
+        end = len(before) - _common_suffix(before, after, min(len(before), len(after)) - start)
+        first, last = _span(chunks, start, end)
+        if any(number == LEGACY for number, _, _ in chunks[first:last]):
+            # The one-file layout is split on its first change, never rewritten whole again.
+            last = len(chunks)
+        numbers, content = _share(chunks, first, last, after)
+        if -(-len(content) // CHUNK_RECORDS) > len(numbers) and last < len(chunks):
+            # Records inserted mid-document outgrew their chunks: renumber up to the end.
+            last = len(chunks)
+            numbers, content = _share(chunks, first, last, after)
+        if last == len(chunks):
+            newest = max((number for number, _, _ in chunks), default=LEGACY)
+            more = -(-len(content) // CHUNK_RECORDS) - len(numbers)
+            numbers += range(newest + 1, newest + 1 + max(more, 0))
+        writes = {
+            self._path(number): content[i * CHUNK_RECORDS : (i + 1) * CHUNK_RECORDS]
+            for i, number in enumerate(numbers)
+            if i * CHUNK_RECORDS < len(content)
+        }
+        deletes = [path for _, path, _ in chunks[first:last] if path not in writes]
+        if len(writes) + len(deletes) == 1:
+            for path, records in writes.items():
+                self._store(path, records)
+            for path in deletes:
+                self._remove(path)
+                fsync_folder(path.parent)
+            return True
+        change = {
+            "write": {path.name: records for path, records in writes.items()},
+            "delete": [self._name(path) for path in deletes],
+        }
+        atomic_write_text(self.folder / JOURNAL, json.dumps(change, separators=(",", ":")))
+        self._apply(change)
+        return True
+
+    def _apply(self, change: dict[str, Any]) -> None:
+        with deferred_folder_sync():
+            for name, records in change["write"].items():
+                self._store(self.folder / name, records)
+            for name in change["delete"]:
+                self._remove(self._resolve(name))
+        # Every file of the change is on disk before the journal goes, and the journal's
+        # removal is on disk before a later change could be overwritten by replaying it.
+        fsync_folder(self.folder)
+        if any(name.startswith("../") for name in change["delete"]):
+            fsync_folder(self.legacy.parent)
+        os.unlink(self.folder / JOURNAL)
+        fsync_folder(self.folder)
+
+    def _remove(self, path: Path) -> None:
+        if path == self.legacy and os.path.lexists(path):
+            # Tables of other kinds in a one-file document stay where they were.
+            storage = self._files.open(path, self._check).storage
+            others = {t: docs for t, docs in (storage.read() or {}).items() if t != self.kind}
+            if others:
+                storage.write(others)
+                return
+        self._files.drop(path)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
+
+    def _store(self, path: Path, records: list[Record]) -> None:
+        storage = self._files.open(path, self._check).storage
+        storage.write({self.kind: {str(n): record for n, record in enumerate(records, start=1)}})
+
+    def _read_journal(self) -> dict[str, Any]:
+        path = self.folder / JOURNAL
+        try:
+            change = json.loads(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            # Written atomically, so it is whole; anything else is not ours to guess at.
+            raise StorageError(f"Could not read the change journal {path}: {exc}") from exc
+        return change
+
+    # -- plumbing ---------------------------------------------------------
+
+    def _path(self, number: int) -> Path:
+        return self.folder / f"{number:06d}.json"
+
+    def _resolve(self, name: str) -> Path:
+        return self.legacy if name == f"../{self.legacy.name}" else self.folder / name
+
+    def _name(self, path: Path) -> str:
+        return f"../{path.name}" if path == self.legacy else path.name
+
+
+def _share(
+    chunks: list[Chunk], first: int, last: int, after: list[Record]
+) -> tuple[list[int], list[Record]]:
+    """Return the numbered chunks `first` to `last` (exclusive) and their records in `after`."""
+    kept_before = sum(len(records) for _, _, records in chunks[:first])
+    kept_after = sum(len(records) for _, _, records in chunks[last:])
+    numbers = [number for number, _, _ in chunks[first:last] if number != LEGACY]
+    return numbers, after[kept_before : len(after) - kept_after]
+
+
+def _common_prefix(a: list[Record], b: list[Record]) -> int:
+    """Return how many records the two lists share from the start."""
+    limit = min(len(a), len(b))
+    n = 0
+    # Whole slices compare in C (identity first, then dict equality): a step at a time until
+    # one differs, then record by record inside it.
+    while n + _STEP <= limit and a[n : n + _STEP] == b[n : n + _STEP]:
+        n += _STEP
+    while n < limit and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _common_suffix(a: list[Record], b: list[Record], limit: int) -> int:
+    """Return how many records the two lists share at the end, at most `limit`."""
+    n = 0
+    while (
+        n + _STEP <= limit
+        and a[len(a) - n - _STEP : len(a) - n] == b[len(b) - n - _STEP : len(b) - n]
+    ):
+        n += _STEP
+    while n < limit and a[len(a) - n - 1] == b[len(b) - n - 1]:
+        n += 1
+    return n
+
+
+def _span(chunks: list[Chunk], start: int, end: int) -> tuple[int, int]:
+    """Return the chunks (first, last exclusive) holding old positions `start` to `end`.
+
+    With nothing removed (`start == end`, records inserted at `start`), the chunk that
+    takes them: the one ending there if it is the newest numbered chunk with room (an add),
+    else the one starting there, else a new chunk after the newest.
+    """
+    offsets = []
+    position = 0
+    for _, _, records in chunks:
+        offsets.append((position, position + len(records)))
+        position += len(records)
+    if start == end:
+        if chunks and start == position:
+            number, _, records = chunks[-1]
+            if number != LEGACY and len(records) < CHUNK_RECORDS:
+                return len(chunks) - 1, len(chunks)
+            return len(chunks), len(chunks)
+        for index, (low, high) in enumerate(offsets):
+            if low <= start < high:
+                return index, index + 1
+        return len(chunks), len(chunks)
+    first = next(i for i, (low, high) in enumerate(offsets) if low <= start < high)
+    last = next(i for i, (low, high) in enumerate(offsets) if low < end <= high)
+    return first, last + 1
+
+
+def _doc_id(key: str) -> int:
+    return int(key) if key.isdigit() else 0
