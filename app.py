@@ -1,6 +1,7 @@
 """ChatKit Todo: wiring only. Run with `python app.py` (`--dev` reloads on save)."""
 
 import asyncio
+import importlib
 import logging
 import os
 import sys
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from chatkit_bridge.backends import Backend
     from chatkit_bridge.server import BridgeServer
 
+# Imported by the worker thread that loads the chat (so the event loop never does).
+CHAT_MODULES = ("chatkit_bridge.http", "chatkit_bridge.ui.pages")
 # `--dev`: restart when a .py or .widget file under these folders is saved.
 DEV_WATCHED = "use_cases,chatkit_bridge"
 DEV_FILES = "*.py,*.widget"
@@ -58,15 +61,15 @@ def build_servers(settings: Settings, backend: "Backend") -> "list[BridgeServer]
 
 
 def main() -> None:
-    """Build the servers, register pages and routes, and serve."""
+    """Open the storage, install the edge and /healthz, and serve; the chat loads meanwhile."""
     settings = settings_or_exit()
     dev = "--dev" in sys.argv[1:]
     # Imported after the settings check: the chatkit package reads LOG_LEVEL when imported.
+    # None of these loads the Agents SDK, openai or ChatKit's server (chatkit_bridge/startup.py).
     from chatkit_bridge.backends import open_backend
     from chatkit_bridge.health import health_router
-    from chatkit_bridge.http import chatkit_router
     from chatkit_bridge.security import install_edge
-    from chatkit_bridge.ui.pages import register_pages
+    from chatkit_bridge.startup import Startup, StartupGate
     from chatkit_bridge.unavailable import register_storage_errors
 
     logging.basicConfig(
@@ -81,10 +84,46 @@ def main() -> None:
     )
     if backend.shared_secret is not None and not settings.storage_secret:
         settings.storage_secret = backend.shared_secret()
-    servers = build_servers(settings, backend)
-    model = servers[0].model
+    servers: list[BridgeServer] = []
+    app.include_router(health_router(backend.ready_problem, lambda: servers[0].model.label))
 
-    app.include_router(health_router(backend.ready_problem, model))
+    def install(built: "list[BridgeServer]") -> None:
+        servers.extend(built)
+        install_chat(settings, backend, built)
+
+    if "NICEGUI_USER_SIMULATION" in os.environ:
+        install(load_chat(settings, backend))  # tests open pages without a server listening
+    else:
+        startup = Startup(lambda: load_chat(settings, backend), install)
+        app.add_middleware(StartupGate, startup=startup)
+        app.on_startup(startup.begin)
+    register_storage_errors(app)
+    install_edge(app, settings)
+    ui.run(
+        host=settings.app_host,
+        port=settings.app_port,
+        storage_secret=settings.storage_secret,
+        title="ChatKit Todo",
+        favicon="✅",
+        reload=dev,
+        uvicorn_reload_dirs=DEV_WATCHED,
+        uvicorn_reload_includes=DEV_FILES,
+        show=False,
+    )
+
+
+def load_chat(settings: Settings, backend: "Backend") -> "list[BridgeServer]":
+    """Import the chat stack and build its servers: the slow part, run off the event loop."""
+    for module in CHAT_MODULES:
+        importlib.import_module(module)
+    return build_servers(settings, backend)
+
+
+def install_chat(settings: Settings, backend: "Backend", servers: "list[BridgeServer]") -> None:
+    """Add the chat routes, the use cases' routes and the pages (quick: on the event loop)."""
+    from chatkit_bridge.http import chatkit_router
+    from chatkit_bridge.ui.pages import register_pages
+
     # `/chatkit` serves the first use case; with several, each also has `/chatkit/<name>`.
     app.include_router(chatkit_router(servers[0], settings.auth_mode))
     for server in servers if len(servers) > 1 else ():
@@ -106,23 +145,12 @@ def main() -> None:
             for server in servers:
                 server.thread_events.relay_through(relay(f"threads:{server.use_case.name}"))
 
-        app.on_startup(share_thread_lists)
+        if app.is_started:
+            share_thread_lists()
+        else:
+            app.on_startup(share_thread_lists)
     register_pages(servers, settings.auth_mode)
-    register_storage_errors(app)
-    install_edge(app, settings)
-
-    logging.getLogger(__name__).info("model: %s", model.label)
-    ui.run(
-        host=settings.app_host,
-        port=settings.app_port,
-        storage_secret=settings.storage_secret,
-        title="ChatKit Todo",
-        favicon="✅",
-        reload=dev,
-        uvicorn_reload_dirs=DEV_WATCHED,
-        uvicorn_reload_includes=DEV_FILES,
-        show=False,
-    )
+    logging.getLogger(__name__).info("model: %s", servers[0].model.label)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

@@ -6,17 +6,16 @@ tests/test_compat.py fails first if a name used here is gone; read the dependenc
 adapt this module only.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import logging
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chatkit import agents as chatkit_agents
 from chatkit import widgets as chatkit_widgets
-from chatkit.server import ChatKitServer
-from chatkit.types import NonStreamingReq, StreamingReq, ThreadStreamEvent
 from chatkit.widgets import WidgetComponentBase, _drop_none
 from fastapi import FastAPI
 from nicegui import core, storage, ui_run
@@ -27,7 +26,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chatkit_bridge.context import RequestContext
+if TYPE_CHECKING:
+    # Importing chatkit.server loads the Agents SDK (seconds): app.py installs the session
+    # middleware from here before that, and the rest of this module runs after it.
+    from chatkit.server import ChatKitServer
+    from chatkit.types import NonStreamingReq, StreamingReq, ThreadStreamEvent
+
+    from chatkit_bridge.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +293,8 @@ def close_merged_streams_cleanly() -> None:
     and drops them, still pending, when its reader stops (Stop, a closed page, a test that
     ends): "Task was destroyed but it is pending!" and "Task exception was never retrieved".
     """
+    from chatkit import agents as chatkit_agents
+
     chatkit_agents._merge_generators = _merge_generators_closing
 
 

@@ -8,14 +8,15 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from chatkit_bridge.llm import ModelChoice
 
-
-def health_router(ready_problem: Callable[[], str | None], model: ModelChoice) -> APIRouter:
+def health_router(
+    ready_problem: Callable[[], str | None], model_label: Callable[[], str]
+) -> APIRouter:
     """Build the router for the health and readiness probes.
 
     :param ready_problem: blocking check of the storage: None when it takes writes, else why not.
-    :param model: the model in use, named in the ready answer.
+    :param model_label: names the model in use in the ready answer (asked for only once the
+        app is built: /readyz waits for that, see chatkit_bridge/startup.py).
     """
     router = APIRouter()
 
@@ -30,7 +31,7 @@ def health_router(ready_problem: Callable[[], str | None], model: ModelChoice) -
         problem = await asyncio.to_thread(ready_problem)
         if problem is not None:
             return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
-        return JSONResponse({"status": "ready", "model": model.label})
+        return JSONResponse({"status": "ready", "model": model_label()})
 
     return router
 

@@ -11,7 +11,6 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from chatkit_bridge.http import STORAGE_FAILED, storage_error_response
 from chatkit_bridge.jsonfiles import StorageError
 
 logger = logging.getLogger(__name__)
@@ -46,6 +45,9 @@ a {{ color: #0b57d0; }}
 def storage_unavailable(request: Request, error: Exception) -> Response:
     """Answer a request that failed on storage: a 503 page for pages, 503 JSON otherwise."""
     assert isinstance(error, StorageError)
+    # Imported here: the handler is registered before the chat stack loads (app.py).
+    from chatkit_bridge.http import STORAGE_FAILED, storage_error_response
+
     if not request.scope.get("nicegui_page_path"):
         return storage_error_response(error)
     logger.error("storage failed while building %s: %s", request.url.path, error)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from chatkit_bridge.startup import STARTING
 from tests.polling import STARTUP_PATIENCE, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,18 +72,30 @@ def app_environment() -> dict[str, str]:
     }
 
 
+def loaded(base_url: str) -> bool:
+    """Whether the app answers /healthz and has loaded its chat (see chatkit_bridge/startup.py).
+
+    It listens before it has loaded the chat; meanwhile pages and the API wait, and /readyz
+    answers 503 with the reason STARTING. Tests start once that is over.
+    """
+    try:
+        if httpx.get(f"{base_url}/healthz", timeout=5).status_code != 200:
+            return False
+        ready = httpx.get(f"{base_url}/readyz", timeout=30)
+    except httpx.HTTPError:
+        return False
+    return not (ready.status_code == 503 and ready.json().get("reason") == STARTING)
+
+
 def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    """Poll /healthz until the app answers, or fail with its exit code."""
+    """Poll until the app answers and has loaded, or fail with its exit code."""
 
     def healthy() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"app.py exited with {process.returncode}")
-        try:
-            return httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
-        except httpx.HTTPError:
-            return False
+        return loaded(base_url)
 
     try:
-        wait_for(healthy, timeout=STARTUP_PATIENCE, what="app.py answering /healthz")
+        wait_for(healthy, timeout=STARTUP_PATIENCE, what="app.py answering and loaded")
     except AssertionError as error:
         raise RuntimeError(str(error)) from None

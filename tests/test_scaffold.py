@@ -16,7 +16,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.app_process import ROOT, app_environment, free_port
+from tests.app_process import ROOT, app_environment, free_port, loaded
 from tests.polling import wait_for
 
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
@@ -129,12 +129,9 @@ def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], timeout:
     def serving() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"app.py exited with {process.returncode}")
-        try:
-            return httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
+        return loaded(base_url)
 
-    wait_for(serving, timeout, what="app.py answering /healthz")
+    wait_for(serving, timeout, what="app.py answering and loaded")
 
 
 def test_dev_mode_restarts_when_a_use_case_file_is_saved(scaffolded: Path) -> None:
