@@ -1,6 +1,6 @@
 """Measure the chat's speed where a user feels it: in Chromium, against a real `python app.py`.
 
-Run: /work/venv/bin/python bench/browser.py [--sends 10] [--ticks 10] [--reloads 5]
+Run (from the repository root): python bench/browser.py [--sends 10] [--ticks 10] [--reloads 5]
 
 Starts `python app.py` (offline model) on a free port with a temp data folder and drives a
 headless Chromium through Selenium. Every time is taken inside the page with
@@ -8,8 +8,9 @@ headless Chromium through Selenium. Every time is taken inside the page with
 
 - Enter -> own bubble: keydown of Enter in the composer -> the user's bubble with that text is
   in the page. Target < 50 ms.
-- Tick -> card and panel: click on an unticked checkbox in the todo card -> both the card's and
-  the side panel's checkbox show it ticked. Target < 150 ms.
+- Tick -> card and panel: click on a todo's checkbox in the card -> the card draws that todo
+  struck through and the side panel shows one more ticked box. Ticks follow each other at once;
+  a tick not shown within 10 s counts as lost (reported as "n of count"). Target < 150 ms.
 - Reload of a thread with 20 cards -> content at the bottom: navigation start -> the first
   frame in which all 20 cards are on the page and the window is scrolled to its end.
   Target < 1 s.
@@ -52,20 +53,23 @@ const check = () => {
 requestAnimationFrame(check);
 """
 
-# Clicks the first unticked card checkbox and times until card and panel both show it ticked.
+# Clicks the card checkbox of one todo (named "Completed: <title>") and times until the card
+# shows the todo struck through (the server's redraw, not just the box the click toggled) and the
+# side panel shows one more ticked box.
 TICK = """
-const done = arguments[arguments.length - 1];
-const card = [...document.querySelectorAll('.thread-view .ck-widget [role=checkbox]')]
-  .filter((c) => c.getAttribute('aria-checked') === 'false').pop();
+const [title, done] = [arguments[0], arguments[arguments.length - 1]];
+const name = JSON.stringify('Completed: ' + title);
+const card = document.querySelector(`.thread-view .ck-widget [role=checkbox][aria-label=${name}]`);
+const struck = () => [...document.querySelectorAll('.thread-view .ck-widget .ck-text')].some(
+  (t) => t.textContent.trim() === title
+    && getComputedStyle(t).textDecorationLine.includes('line-through'));
 const panelTicked = () => document.querySelectorAll(
   '.todo-panel [role=checkbox][aria-checked=true]').length;
 const before = panelTicked();
 const start = performance.now();
 card.click();
 const check = () => {
-  const cards = [...document.querySelectorAll('.thread-view .ck-widget [role=checkbox]')];
-  const cardTicked = cards.filter((c) => c.getAttribute('aria-checked') === 'true').length;
-  if (cardTicked > 0 && panelTicked() > before) done(performance.now() - start);
+  if (struck() && panelTicked() > before) done(performance.now() - start);
   else if (performance.now() - start > 10000) done(null);
   else requestAnimationFrame(check);
 };
@@ -166,9 +170,10 @@ def measure_ticks(driver: webdriver.Chrome, base_url: str, count: int) -> list[f
         lambda d: len(d.find_elements(By.CSS_SELECTOR, card_boxes)) >= count
     )
     times = []
-    for _ in range(count):
-        composer_ready(driver)
-        elapsed = driver.execute_async_script(TICK)
+    # One tick right after another, as a user ticks down a list: each click follows the
+    # previous one as soon as card and panel show it.
+    for n in range(count):
+        elapsed = driver.execute_async_script(TICK, f"tick task {n}")
         if elapsed is not None:
             times.append(elapsed)
     return times
@@ -198,14 +203,17 @@ def measure_reloads(driver: webdriver.Chrome, base_url: str, cards: int, count: 
     return times
 
 
-def report(name: str, times: list[float]) -> None:
-    """Print median, worst and the target of one measurement."""
+def report(name: str, times: list[float], tries: int) -> None:
+    """Print median, worst and the target of one measurement; `tries` counts lost ones too."""
     target = TARGETS_MS[name]
+    if not times:
+        print(f"{name:24} 0 of {tries} shown")
+        return
     median = statistics.median(times)
-    verdict = "ok" if median < target else "OVER TARGET"
+    verdict = "ok" if median < target and len(times) == tries else "OVER TARGET"
     print(
-        f"{name:24} n={len(times):2}  median {median:7.1f} ms  max {max(times):7.1f} ms  "
-        f"target < {target} ms: {verdict}"
+        f"{name:24} {len(times):2} of {tries:2}  median {median:7.1f} ms  "
+        f"max {max(times):7.1f} ms  target < {target} ms: {verdict}"
     )
 
 
@@ -220,9 +228,12 @@ def main() -> None:
     with app_process(data) as (base_url, _):
         driver = chromium()
         try:
-            report("enter_to_bubble", measure_sends(driver, base_url, args.sends))
-            report("tick_to_card_and_panel", measure_ticks(driver, base_url, args.ticks))
-            report("reload_to_bottom", measure_reloads(driver, base_url, 20, args.reloads))
+            sends = measure_sends(driver, base_url, args.sends)
+            report("enter_to_bubble", sends, args.sends)
+            ticks = measure_ticks(driver, base_url, args.ticks)
+            report("tick_to_card_and_panel", ticks, args.ticks)
+            reloads = measure_reloads(driver, base_url, 20, args.reloads)
+            report("reload_to_bottom", reloads, args.reloads)
         finally:
             driver.quit()
 

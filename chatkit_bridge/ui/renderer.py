@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from chatkit.actions import ActionConfig
@@ -28,8 +27,17 @@ from . import (  # noqa: F401
 )
 from .safe_markdown import SafeMarkdown
 from .widget_actions import BUSY_STYLE, as_action, build_payload, set_busy
-from .widget_core import FormScope, Node, RenderContext, child_nodes, render_node, to_plain
+from .widget_core import (
+    FormScope,
+    Node,
+    RenderContext,
+    Rendered,
+    child_nodes,
+    render_node,
+    to_plain,
+)
 from .widget_palette import ensure_palette
+from .widget_patch import patch
 
 __all__ = ["ActionHandler", "ClientActionHandler", "WidgetView"]
 
@@ -37,13 +45,6 @@ logger = logging.getLogger("chatkit_bridge.ui.renderer")
 
 ActionHandler = Callable[[ActionConfig, dict[str, Any]], Awaitable[None]]
 """Server action handler: (action config, payload after the form merge)."""
-
-
-@dataclass
-class _Rendered:
-    node: Node
-    element: ui.element
-    ctx: RenderContext
 
 
 class WidgetView:
@@ -61,10 +62,11 @@ class WidgetView:
         self.read_only = read_only
         self._on_action = on_action
         self._client_actions = dict(client_actions or {})
-        self._components: dict[str, _Rendered] = {}
+        self._components: dict[str, Rendered] = {}
         self._in_flight: set[int] = set()
         self._container_busy = False
         self._generation = 0  # bumped on every re-render so late callbacks know they are stale
+        self._changes = 0  # bumped when an update really changed what the widget shows
         ensure_palette()
         self.root: ui.element = ui.element("div").classes("ck-widget")
         self.root.style("position: relative; width: 100%")  # anchors the container spinner
@@ -88,8 +90,13 @@ class WidgetView:
             # typed, but count it as a replacement so a pending form reset does not clear it.
             self._generation += 1
             return
-        self._tree = tree
-        self._render()
+        old, self._tree = self._tree, tree
+        self._changes += 1
+        # Redraw only the components that changed: the others keep their elements, so a
+        # click on another row while this update is on its way still lands (a full redraw
+        # deleted the element under the pointer and the click was lost), and less is sent.
+        if not old or not patch(self, old, tree):
+            self._render()
 
     def _render(self) -> None:
         theme = self._tree.get("theme")
@@ -131,23 +138,39 @@ class WidgetView:
         if not component_id or not _replace_in_tree(self._tree, component_id, node):
             logger.warning("Widget component %r not found; ignoring update", component_id)
             return
-        entry = self._components.get(component_id)
-        slot = entry.element.parent_slot if entry and not entry.element.is_deleted else None
-        if entry is None or slot is None:
+        entry = self.rendered(component_id)
+        if entry is None or not self.swap(node, entry):
             self._render()
-            return
-        index = slot.children.index(entry.element)
-        self._generation += 1
-        with slot:
-            new_element = render_node(node, entry.ctx)
-        new_element.move(slot.parent, index, target_slot=slot.name)
-        entry.element.delete()
 
     # ----- actions -------------------------------------------------------------------------
 
     def register(self, node: Node, element: ui.element, ctx: RenderContext) -> None:
         """Remember a rendered component with an id for later in-place updates."""
-        self._components[str(node["id"])] = _Rendered(node, element, ctx)
+        self._components[str(node["id"])] = Rendered(node, element, ctx)
+
+    def rendered(self, component_id: str) -> Rendered | None:
+        """Return what was rendered for a component id, if it is still on the page."""
+        entry = self._components.get(component_id)
+        return entry if entry is not None and not entry.element.is_deleted else None
+
+    def forget(self, component_id: str) -> None:
+        """Drop a component's record (it is about to be redrawn or removed)."""
+        self._components.pop(component_id, None)
+
+    def swap(self, node: Node, entry: Rendered) -> bool:
+        """Render `node` where `entry`'s element is and delete that element; False if unable."""
+        slot = entry.element.parent_slot
+        if slot is None or entry.element not in slot.children:
+            return False
+        index = slot.children.index(entry.element)
+        self._generation += 1
+        with slot:
+            new_element = render_node(node, entry.ctx)
+        new_element.move(slot.parent, index, target_slot=slot.name)
+        if not entry.element.visible:
+            new_element.set_visibility(False)  # e.g. a ListView row beyond its `limit`
+        entry.element.delete()
+        return True
 
     async def run_action(
         self,
@@ -174,7 +197,7 @@ class WidgetView:
         if config.handler == "client":
             await self._run_client(config, payload)
             return
-        generation = self._generation
+        generation, changes = self._generation, self._changes
         self._in_flight.add(key)
         restore = self._show_loading(config.loadingBehavior, control)
         try:
@@ -187,8 +210,14 @@ class WidgetView:
         finally:
             self._in_flight.discard(key)
             restore()
-        if submit and form is not None and generation == self._generation:
-            form.reset()  # the server kept this widget: clear the form for the next entry
+        if (
+            submit
+            and form is not None
+            and (generation == self._generation or changes != self._changes)
+        ):
+            # The server kept this widget, or changed it and kept this form's fields: either
+            # way they start afresh (fields it redrew already show their new defaults).
+            form.reset()
 
     async def _run_client(self, config: ActionConfig, payload: dict[str, Any]) -> None:
         handler = self._client_actions.get(config.type)

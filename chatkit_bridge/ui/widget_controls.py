@@ -146,8 +146,9 @@ def _bind_field(
         element.props["for"] = field_id(ctx, name)  # Quasar gives the native control this id
     if node.get("disabled") or ctx.host.read_only:
         element.disable()
+    element._ck_default = default  # type: ignore[attr-defined]  # patching may move it on
     if ctx.form is not None and name:
-        reset = lambda: _set_silently(element, default)  # noqa: E731
+        reset = lambda: _set_silently(element, element._ck_default)  # type: ignore[attr-defined]  # noqa: E731
         ctx.form.fields.append(
             FormField(name, element, lambda: element.value, reset, validator(element, node))
         )
@@ -308,8 +309,11 @@ def render_checkbox(node: Node, ctx: RenderContext) -> ui.element:
     default = bool(node.get("defaultChecked"))
     field = ui.checkbox(str(node.get("label") or ""), value=default).classes("ck-checkbox")
     field.props("dense")
-    if not node.get("label") and node.get("name"):  # screen readers need a name
-        field.props["aria-label"] = str(node["name"]).replace("_", " ").capitalize()
+    if not node.get("label"):  # screen readers need a name: its field name and its row's text
+        name = str(node.get("name") or "").replace("_", " ").capitalize()
+        label = ": ".join(part for part in (name, ctx.subject) if part)
+        if label:
+            field.props["aria-label"] = label
     _bind_field(field, node, ctx, default)
     return field
 

@@ -96,6 +96,15 @@ class FormScope:
             f.reset()
 
 
+@dataclass
+class Rendered:
+    """A component with an id as last rendered: its node, its element and where it sits."""
+
+    node: Node
+    element: ui.element
+    ctx: RenderContext
+
+
 @dataclass(frozen=True)
 class RenderContext:
     """Where a component renders: its host, enclosing form and parent flex direction."""
@@ -104,6 +113,11 @@ class RenderContext:
     form: FormScope | None = None
     direction: str = "col"
     header: bool = False  # inside a Table.Row with `header`: cells render as <th>
+    subject: str | None = None  # the text beside an unlabeled checkbox, which names it
+
+    def with_subject(self, subject: str | None) -> RenderContext:
+        """Return a copy whose unlabeled checkboxes are about `subject`."""
+        return replace(self, subject=subject)
 
     def with_form(self, form: FormScope) -> RenderContext:
         """Return a copy whose named fields register in `form`."""
@@ -177,8 +191,29 @@ def render_node(raw: Any, ctx: RenderContext) -> ui.element:
 
 def render_children(node: Node, ctx: RenderContext) -> None:
     """Render every child of a container node into the current slot."""
-    for child in child_nodes(node):
+    children = child_nodes(node)
+    if any(_unlabeled_checkbox(child) for child in children):
+        # A checkbox beside a text (a todo row) is about that text: name it after it, so a
+        # screen reader says "Completed: buy milk" rather than "Completed" for every row.
+        ctx = ctx.with_subject(next(filter(None, map(_first_text, children)), None))
+    for child in children:
         render_node(child, ctx)
+
+
+_SUBJECT_TYPES = {"Text", "Title", "Markdown"}
+
+
+def _unlabeled_checkbox(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("type") == "Checkbox" and not node.get("label")
+
+
+def _first_text(node: Any) -> str | None:
+    """Return the first Text, Title or Markdown value in a subtree."""
+    if not isinstance(node, dict):
+        return None
+    if node.get("type") in _SUBJECT_TYPES and str(node.get("value") or "").strip():
+        return str(node["value"]).strip()
+    return next(filter(None, map(_first_text, child_nodes(node))), None)
 
 
 def field_id(ctx: RenderContext, name: str) -> str:
