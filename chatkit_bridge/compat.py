@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from chatkit import widgets as chatkit_widgets
 from chatkit.widgets import WidgetComponentBase, _drop_none
 from fastapi import FastAPI
-from nicegui import core, storage, ui_run
+from nicegui import core, storage, ui, ui_run
 from nicegui.elements.choice_element import ChoiceElement
 from nicegui.version import __version__ as nicegui_version
 from starlette.datastructures import Headers, MutableHeaders
@@ -250,6 +250,34 @@ def _from_own_socket(handler: Callable[[str, Any], Any]) -> Callable[[str, Any],
 
     checked.checks_socket = True  # type: ignore[attr-defined]
     return checked
+
+
+# How long a browser may take to say whether a drawer is open; NiceGUI 3.18 waits 1 s and logs
+# an ERROR with a traceback when a slow phone or a busy machine answers later.
+DRAWER_STATE_PATIENCE = 10.0
+
+
+def wait_patiently_for_drawer_state(drawer: ui.drawer) -> None:
+    """Ask the browser whether a drawer opened (width >= 1024 px), tolerating a slow answer.
+
+    nicegui 3.18 `Drawer.__init__` with `value=None` (open on wide screens) registers one
+    `client.on_connect` handler that asks with `run_javascript`'s default 1 s timeout. It is
+    replaced by the same question with a longer timeout; an answer that never comes leaves the
+    value `None`, with which `toggle()` still works (it toggles in the browser).
+    """
+    client = drawer.client
+    asked = client.connect_handlers.pop()
+    assert "_request_value" in getattr(asked, "__qualname__", repr(asked)), asked
+    expression = (
+        f"!getHtmlElement({drawer.id}).parentElement.classList.contains("
+        '"q-layout--prevent-focus")  // __IS_DRAWER_OPEN__'
+    )
+
+    async def request_value() -> None:
+        with contextlib.suppress(TimeoutError):
+            drawer.value = await client.run_javascript(expression, timeout=DRAWER_STATE_PATIENCE)
+
+    client.on_connect(request_value)
 
 
 async def _merge_generators_closing(

@@ -12,7 +12,7 @@ from nicegui.testing import Screen
 from selenium import webdriver
 
 from tests.fake_openai import FakeOpenAI
-from tests.polling import PATIENCE, make_user_checks_patient
+from tests.polling import PATIENCE, make_screen_checks_patient, make_user_checks_patient
 from tests.postgres import HOW_TO
 
 pytest_plugins = ["nicegui.testing.plugin"]
@@ -21,6 +21,7 @@ os.environ.setdefault("SE_OFFLINE", "true")
 os.environ.setdefault("CHROME_BINARY_LOCATION", "/usr/bin/chromium")
 
 make_user_checks_patient()
+make_screen_checks_patient()
 
 
 @pytest.hookimpl(trylast=True)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui.testing import User
+from nicegui.testing import Screen, User
 
 #: How long any wait may take before the test fails (seconds).
 PATIENCE = 60.0
@@ -95,3 +95,20 @@ def make_user_checks_patient() -> None:
     if not getattr(User.should_see, "__wrapped__", None):
         User.should_see = _patient(User.should_see, 0.1)  # type: ignore[method-assign]
         User.should_not_see = _patient(User.should_not_see, 0.05)  # type: ignore[method-assign]
+
+
+def make_screen_checks_patient() -> None:
+    """Let `screen.should_contain` wait up to PATIENCE instead of about 5 s.
+
+    NiceGUI's Screen finds text with Selenium's implicit wait (4 s) and 5 more tries of 0.2 s;
+    on a busy machine a first turn's card took longer (tests/test_browser.py failed under load).
+    """
+    if getattr(Screen.should_contain, "__wrapped__", None):
+        return
+    should_contain = Screen.should_contain
+
+    @functools.wraps(should_contain)
+    def patient(self: Screen, text: str) -> None:
+        wait_for(lambda: should_contain(self, text) is None, what=f"page shows {text!r}")
+
+    Screen.should_contain = patient  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ from chatkit.types import (
 from nicegui import background_tasks, core, ui
 
 from chatkit_bridge.client import ChatKitClient
+from chatkit_bridge.compat import wait_patiently_for_drawer_state
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.server import BridgeServer, feedback_of
 from chatkit_bridge.ui.chat_header import chat_header
@@ -75,6 +76,7 @@ class ChatPage:
             .props('aria-label="Chats"') as threads_drawer
         ):
             self.drawer = ThreadDrawer(self.client, self.open_thread, self.server.thread_events)
+        wait_patiently_for_drawer_state(threads_drawer)
         panel_drawer: ui.right_drawer | None = None
         if self.use_case.has_panel:
             with (
@@ -83,6 +85,7 @@ class ChatPage:
                 .props('aria-label="Side panel"') as panel_drawer
             ):
                 self.use_case.render_panel(self.context)
+            wait_patiently_for_drawer_state(panel_drawer)
         chat_header(
             self.use_case.title,
             self.server.model.label,
