@@ -32,7 +32,7 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -51,26 +51,23 @@ def user_input(text: str) -> dict[str, Any]:
             "inference_options": {}}  # fmt: skip
 
 
-async def turn(client: httpx.AsyncClient, thread: str | None, text: str) -> tuple[str, int]:
+async def turn(client: aiohttp.ClientSession, thread: str | None, text: str) -> tuple[str, int]:
     """Send one chat turn, read its stream to the end; return the thread id and its size."""
     if thread is None:
         body = {"type": "threads.create", "params": {"input": user_input(text)}}
     else:
         params = {"thread_id": thread, "input": user_input(text)}
         body = {"type": "threads.add_user_message", "params": params}
-    size = 0
-    async with client.stream("POST", "/chatkit", json=body) as response:
+    async with client.post("/chatkit", json=body) as response:
         response.raise_for_status()
-        async for line in response.aiter_lines():
-            size += len(line)
-            if line.startswith("data: "):
-                event = json.loads(line[6:])
-                if event["type"] == "error":
-                    raise RuntimeError(f"error event: {event}")
-                if event["type"] == "thread.created":
-                    thread = event["thread"]["id"]
+        content = await response.read()
+    for line in content.split(b"\n"):
+        if line.startswith(b'data: {"type":"error"'):
+            raise RuntimeError(f"error event: {line!r}")
+        if thread is None and line.startswith(b'data: {"type":"thread.created"'):
+            thread = json.loads(line[6:])["thread"]["id"]
     assert thread is not None
-    return thread, size
+    return thread, len(content)
 
 
 async def timed(samples: list[float], call: Awaitable[Any]) -> Any:
@@ -81,17 +78,31 @@ async def timed(samples: list[float], call: Awaitable[Any]) -> Any:
     return result
 
 
+async def request(
+    client: aiohttp.ClientSession, method: str, path: str, **kwargs: Any
+) -> tuple[int, bytes]:
+    """Send a request, read the whole answer; fail on a status that is not 2xx."""
+    async with client.request(method, path, **kwargs) as response:
+        response.raise_for_status()
+        return response.status, await response.read()
+
+
+def session(base_url: str, headers: dict[str, str]) -> aiohttp.ClientSession:
+    """Open a client for one user (named by its easy auth header)."""
+    timeout = aiohttp.ClientTimeout(total=120)
+    return aiohttp.ClientSession(base_url=base_url, headers=headers, timeout=timeout)
+
+
 async def light_user(base_url: str, seconds: float) -> tuple[list[float], list[float]]:
     """Probe /healthz 5 times a second and chat every 0.5 s for `seconds`."""
     health: list[float] = []
     turns: list[float] = []
     deadline = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=base_url, headers=LIGHT, timeout=60) as client:
+    async with session(base_url, LIGHT) as client:
 
         async def probe() -> None:
             while time.perf_counter() < deadline:
-                response = await timed(health, client.get("/healthz"))
-                response.raise_for_status()
+                await timed(health, request(client, "GET", "/healthz"))
                 await asyncio.sleep(0.2)
 
         async def chat() -> None:
@@ -113,23 +124,19 @@ async def busy_user(
     """Loop over a user's page, list, tick and API page until told to stop."""
     took: dict[str, list[float]] = {"page": [], "show": [], "tick": [], "api": []}
     sizes: list[int] = []
-    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=120) as client:
-        first = (await client.get("/api/todos", params={"limit": 1})).json()["todos"][0]["id"]
+    async with session(base_url, headers) as client:
+        _, listing = await request(client, "GET", "/api/todos", params={"limit": 1})
+        first = json.loads(listing)["todos"][0]["id"]
         thread = None
         done = False
         while not stop.is_set():
-            page = await timed(took["page"], client.get("/"))
-            page.raise_for_status()
+            await timed(took["page"], request(client, "GET", "/"))
             thread, size = await timed(took["show"], turn(client, thread, "show my todos"))
             sizes.append(size)
             done = not done
-            tick = await timed(
-                took["tick"],
-                client.patch(f"/api/todos/{first}", json={"completed": done}),
-            )
-            tick.raise_for_status()
-            listing = await timed(took["api"], client.get("/api/todos"))
-            listing.raise_for_status()
+            patch = request(client, "PATCH", f"/api/todos/{first}", json={"completed": done})
+            await timed(took["tick"], patch)
+            await timed(took["api"], request(client, "GET", "/api/todos"))
     took["stream bytes"] = [float(s) for s in sizes]
     return took
 

@@ -3,8 +3,9 @@
 Run: python bench/http_load.py [--users 50] [--turns 20] [--pace 2.5] [--no-in-process]
 
 The app runs on 127.0.0.1 with the offline model and LOG_LEVEL=WARNING (tests/app_process.py).
-Each user has its own httpx.AsyncClient, so its own signed NiceGUI session cookie (set by the
-first request, GET /api/todos). All users start together. Closed loop (default): each user
+Each user has its own aiohttp session (a quarter of httpx's CPU per turn: the load generator
+shares the cores with the app), so its own signed NiceGUI session cookie (set by the first
+request, GET /api/todos). All users start together. Closed loop (default): each user
 sends its turns back to back. Paced (`--pace P`): each user starts after a random 0-P s and
 then sends one turn every P s on a fixed schedule; a turn that is due while the previous one
 still runs goes out at once, and its latency counts from when it was due (so a server that
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -116,12 +117,28 @@ def check_stream(text: str, body: bytes, thread_id: str | None) -> tuple[str | N
     return thread_id, problem
 
 
-async def turn(client: httpx.AsyncClient, body: dict[str, Any]) -> bytes:
+async def turn(client: aiohttp.ClientSession, body: dict[str, Any]) -> bytes:
     """Send one streaming request and read the stream to its end."""
-    response = await client.post("/chatkit", json=body)
-    if response.status_code != 200:
-        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
-    return response.content
+    async with client.post("/chatkit", json=body) as response:
+        content = await response.read()
+    if response.status != 200:
+        raise RuntimeError(f"HTTP {response.status}: {content[:200]!r}")
+    return content
+
+
+def session(base_url: str) -> aiohttp.ClientSession:
+    """Open one user's HTTP session; it keeps the app's cookie (127.0.0.1 is an IP address)."""
+    return aiohttp.ClientSession(
+        base_url=base_url,
+        cookie_jar=aiohttp.CookieJar(unsafe=True),
+        timeout=aiohttp.ClientTimeout(total=120),
+    )
+
+
+async def get_todos(client: aiohttp.ClientSession) -> tuple[int, Any]:
+    """Read the user's todos: the status and the decoded answer (None unless 200)."""
+    async with client.get("/api/todos") as response:
+        return response.status, await response.json() if response.status == 200 else None
 
 
 def request_body(text: str, thread_id: str | None) -> dict[str, Any]:
@@ -141,10 +158,10 @@ async def run_user(
 ) -> tuple[Outcome, list[tuple[str, bool]] | None]:
     """Play one user's script (closed loop, or one turn every `pace` s), then read its todos."""
     outcome = Outcome()
-    async with httpx.AsyncClient(base_url=base_url, timeout=120) as client:
-        first = await client.get("/api/todos")  # sets the session cookie
-        if first.status_code != 200 or first.json()["todos"]:
-            outcome.errors.append(f"first GET /api/todos: {first.status_code} {first.text[:80]}")
+    async with session(base_url) as client:
+        status, first = await get_todos(client)  # sets the session cookie
+        if status != 200 or first["todos"]:
+            outcome.errors.append(f"first GET /api/todos: {status} {first}")
         await start.wait()
         due = time.perf_counter() + random.Random(seed).uniform(0, pace)
         thread_id = None
@@ -157,7 +174,7 @@ async def run_user(
             started = due if pace else time.perf_counter()
             try:
                 body = await turn(client, request_body(text, thread_id))
-            except (httpx.HTTPError, RuntimeError) as error:
+            except (aiohttp.ClientError, TimeoutError, RuntimeError) as error:
                 outcome.errors.append(f"{text!r}: {error!r}")
                 continue
             finally:
@@ -166,11 +183,11 @@ async def run_user(
             thread_id, problem = check_stream(text, body, thread_id)
             if problem:
                 outcome.errors.append(problem)
-        response = await client.get("/api/todos")
-        if response.status_code != 200:
-            outcome.errors.append(f"final GET /api/todos: HTTP {response.status_code}")
+        status, final = await get_todos(client)
+        if status != 200:
+            outcome.errors.append(f"final GET /api/todos: HTTP {status}")
             return outcome, None
-        return outcome, [(t["title"], t["completed"]) for t in response.json()["todos"]]
+        return outcome, [(t["title"], t["completed"]) for t in final["todos"]]
 
 
 def cpu_seconds(pid: int) -> float:

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,6 +44,7 @@ class Run:
     latencies: list[float]
     errors: list[str]
     wrong_todos: list[str]
+    log_problems: list[str] = field(default_factory=list)
 
 
 async def play(urls: list[str], users: int, turns: int, pace: float) -> Run:
@@ -70,19 +71,24 @@ async def play(urls: list[str], users: int, turns: int, pace: float) -> Run:
 
 
 def run_variant(name: str, users: int, turns: int, pace: float) -> Run:
-    """Start the variant's processes, play the load, stop them."""
+    """Start the variant's processes, play the load, stop them; keep their logged errors."""
     processes, postgres = VARIANTS[name]
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=Path.cwd())))
-        env = {"LOG_LEVEL": "WARNING"}
-        if postgres:
-            env["DATABASE_URL"] = stack.enter_context(private_schema())
-        urls = []
-        for n in range(processes):
-            (folder / str(n)).mkdir()
-            url, _ = stack.enter_context(app_process(folder / str(n) / "data", **env))
-            urls.append(url)
-        return asyncio.run(play(urls, users, turns, pace))
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as temp:
+        folder = Path(temp)
+        with ExitStack() as stack:
+            env = {"LOG_LEVEL": "WARNING"}
+            if postgres:
+                env["DATABASE_URL"] = stack.enter_context(private_schema())
+            urls = []
+            for n in range(processes):
+                (folder / str(n)).mkdir()
+                url, _ = stack.enter_context(app_process(folder / str(n) / "data", **env))
+                urls.append(url)
+            run = asyncio.run(play(urls, users, turns, pace))
+        for log in sorted(folder.glob("*/app-*.log")):
+            lines = log.read_text(errors="replace").splitlines()
+            run.log_problems += [f"{log.name}: {line}" for line in lines if "ERROR" in line]
+        return run
 
 
 def main() -> None:
@@ -121,7 +127,8 @@ def main() -> None:
                 f" {p95 * 1000:>7.0f} {sum(len(run.errors) for run in runs):>7}"
                 f" {sum(len(run.wrong_todos) for run in runs):>16}"
             )
-            for problem in [p for run in runs for p in run.errors + run.wrong_todos][:5]:
+            problems = [p for run in runs for p in run.errors + run.wrong_todos + run.log_problems]
+            for problem in problems[:8]:
                 print(f"    {problem[:300]}")
         ratio = medians["2 x PostgreSQL"] / medians["1 x PostgreSQL"]
         print(f"2 processes / 1 process (PostgreSQL): {ratio:.2f}x (target >= 1.7x closed loop)")
