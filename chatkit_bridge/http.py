@@ -112,11 +112,15 @@ async def check_request(server: BridgeServer, request: ChatKitReq, context: Requ
     if thread_id is not None:
         await store.load_thread(thread_id, context)
     check_room = getattr(store, "check_room", None)
-    if check_room is not None and isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+    checked_room = check_room is not None and isinstance(
+        request, ThreadsCreateReq | ThreadsAddUserMessageReq
+    )
+    if checked_room:
         await check_room(thread_id, context)  # a full store answers 409 saying which limit
-    if is_streaming_req(request):
+    if is_streaming_req(request) and not checked_room:
         # Read what the turn will write while a 503 can still be answered: once the stream
         # has started, a data file that cannot be read only shows as an error event.
+        # (check_room has read the same: the user's threads, or the thread's items.)
         if thread_id is None:
             await store.load_threads(1, None, "desc", context)
         else:

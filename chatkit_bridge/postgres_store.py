@@ -16,6 +16,7 @@ from typing import Any
 from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
 from psycopg import sql
+from psycopg.errors import ForeignKeyViolation
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 from pydantic import TypeAdapter
@@ -123,13 +124,16 @@ class PostgresStore(Store[RequestContext]):
             )
             reason = thread_limit_reached(rows[0][0], self.max_threads)
         else:
-            await self._own_thread(thread_id, context)
+            key = self._key(context)
             rows = await self._fetch(
-                "SELECT count(*) FROM chatkit_items WHERE user_key = %s AND thread_id = %s",
-                self._key(context),
-                thread_id,
+                "SELECT EXISTS (SELECT 1 FROM chatkit_threads WHERE user_key = %s AND id = %s),"
+                " (SELECT count(*) FROM chatkit_items WHERE user_key = %s AND thread_id = %s)",
+                *(key, thread_id, key, thread_id),
             )
-            reason = item_limit_reached(rows[0][0], self.max_items, self.max_items)
+            owned, count = rows[0]
+            if not owned:
+                raise NotFoundError(f"Thread {thread_id} not found")
+            reason = item_limit_reached(count, self.max_items, self.max_items)
         if reason is not None:
             raise LimitError(reason)
 
@@ -152,6 +156,14 @@ class PostgresStore(Store[RequestContext]):
             raise ValueError(f"Thread id {thread.id!r} may only contain letters, digits, _ and -")
         data = jsonb_safe(thread.model_dump(mode="json", exclude={"items"}))
         key = self._key(context)
+        # Most saves change a thread that exists (title, status): one statement, no limit to check.
+        updated = await self._fetch(
+            "UPDATE chatkit_threads SET created_at = %s, data = %s"
+            " WHERE user_key = %s AND id = %s RETURNING 1",
+            *(_utc(thread.created_at), Jsonb(data), key, thread.id),
+        )
+        if updated:
+            return
         pool = await self._connection()
         async with pool.connection() as conn, conn.transaction():
             # One user's thread creations in turn, so two at once cannot pass the limit together.
@@ -221,44 +233,45 @@ class PostgresStore(Store[RequestContext]):
         A full thread refuses a new user message (LimitError); a turn under way may finish.
         """
         data = jsonb_safe(item.model_dump(mode="json"))
+        room = self.max_items + (0 if isinstance(item, UserMessageItem) else TURN_ALLOWANCE)
         key = self._key(context)
+        params = {"key": key, "thread": thread_id, "id": item.id, "room": room}
+        params |= {"created_at": _utc(item.created_at), "data": Jsonb(data)}
         pool = await self._connection()
-        async with pool.connection() as conn, conn.transaction():
-            await _lock_thread(conn, key, thread_id)
-            cursor = await conn.execute(
-                "SELECT data FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s",
-                (key, thread_id, item.id),
-            )
-            if (row := await cursor.fetchone()) is not None:
-                if row[0] != data:
-                    raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
-                return
-            cursor = await conn.execute(
-                "SELECT count(*) FROM chatkit_items WHERE user_key = %s AND thread_id = %s",
-                (key, thread_id),
-            )
-            (count,) = await cursor.fetchone()  # type: ignore[misc]
-            room = self.max_items + (0 if isinstance(item, UserMessageItem) else TURN_ALLOWANCE)
-            if reason := item_limit_reached(count, room, self.max_items):
-                raise LimitError(reason)
-            await conn.execute(
-                "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                (key, thread_id, item.id, _utc(item.created_at), Jsonb(data)),
-            )
+        owned, existing, count = True, None, 0
+        try:
+            async with pool.connection() as conn:
+                cursor = await conn.execute(_ADD_ITEM, params)
+                owned, existing, count, inserted = await cursor.fetchone()  # type: ignore[misc]
+                if inserted:
+                    return
+                if owned and existing is None and count < room:
+                    # The same id went in at the same moment from elsewhere: compare with it.
+                    cursor = await conn.execute(_ITEM_DATA, (key, thread_id, item.id))
+                    existing = (await cursor.fetchone() or (None,))[0]
+        except ForeignKeyViolation:
+            owned = False  # the thread was deleted between the check and the insert
+        if not owned:
+            raise NotFoundError(f"Thread {thread_id} not found")
+        if existing is not None:
+            if existing != data:
+                raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
+            return
+        if reason := item_limit_reached(count, room, self.max_items):
+            raise LimitError(reason)
+        raise DuplicateItemError(f"Item {item.id} changed in thread {thread_id} while being added")
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert an item or replace the one with the same id, keeping its place."""
         data = jsonb_safe(item.model_dump(mode="json"))
-        pool = await self._connection()
-        async with pool.connection() as conn, conn.transaction():
-            await _lock_thread(conn, self._key(context), thread_id)
-            await conn.execute(
-                "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
-                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_key, thread_id, id) DO UPDATE"
-                " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data",
-                (self._key(context), thread_id, item.id, _utc(item.created_at), Jsonb(data)),
-            )
+        key = self._key(context)
+        try:
+            row = (key, thread_id, item.id, _utc(item.created_at), Jsonb(data))
+            saved = await self._fetch(_SAVE_ITEM, *row, key, thread_id)
+        except ForeignKeyViolation:
+            saved = []  # the thread was deleted meanwhile
+        if not saved:
+            raise NotFoundError(f"Thread {thread_id} not found")
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of a thread by id."""
@@ -329,14 +342,33 @@ class PostgresStore(Store[RequestContext]):
             raise NotFoundError(f"Thread {thread_id} not found")
 
 
-async def _lock_thread(conn: AsyncConnection[Any], key: str, thread_id: str) -> None:
-    """Check the thread is the user's and hold it until commit (items need their thread)."""
-    cursor = await conn.execute(
-        "SELECT 1 FROM chatkit_threads WHERE user_key = %s AND id = %s FOR SHARE",
-        (key, thread_id),
-    )
-    if await cursor.fetchone() is None:
-        raise NotFoundError(f"Thread {thread_id} not found")
+# An item's write needs its thread (the user's own: user_key is part of every key).
+_ADD_ITEM = """
+WITH state AS (
+    SELECT
+        EXISTS (SELECT 1 FROM chatkit_threads WHERE user_key = %(key)s AND id = %(thread)s)
+            AS owned,
+        (SELECT data FROM chatkit_items
+            WHERE user_key = %(key)s AND thread_id = %(thread)s AND id = %(id)s) AS existing,
+        (SELECT count(*) FROM chatkit_items WHERE user_key = %(key)s AND thread_id = %(thread)s)
+            AS count
+), inserted AS (
+    INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)
+    SELECT %(key)s, %(thread)s, %(id)s, %(created_at)s, %(data)s FROM state
+    WHERE owned AND existing IS NULL AND count < %(room)s
+    ON CONFLICT (user_key, thread_id, id) DO NOTHING
+    RETURNING 1
+)
+SELECT owned, existing, count, EXISTS (SELECT 1 FROM inserted) FROM state
+"""
+_ITEM_DATA = "SELECT data FROM chatkit_items WHERE user_key = %s AND thread_id = %s AND id = %s"
+_SAVE_ITEM = (
+    "INSERT INTO chatkit_items (user_key, thread_id, id, created_at, data)"
+    " SELECT %s, %s, %s, %s, %s"
+    " WHERE EXISTS (SELECT 1 FROM chatkit_threads WHERE user_key = %s AND id = %s)"
+    " ON CONFLICT (user_key, thread_id, id) DO UPDATE"
+    " SET created_at = EXCLUDED.created_at, data = EXCLUDED.data RETURNING 1"
+)
 
 
 __all__ = ["PostgresStore"]
