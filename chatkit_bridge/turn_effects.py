@@ -137,6 +137,12 @@ def record_undo(action: ActionConfig) -> None:
         steps.append(action)
 
 
+def answered_message_id() -> str | None:
+    """Return the id of the user message the running reply answers (None outside a reply)."""
+    scope = _SCOPE.get()
+    return scope.record.turn if scope is not None else None
+
+
 def _comparable(moment: datetime) -> datetime:
     """Return a time as naive UTC: stores differ in whether their times carry a zone."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -18,7 +18,7 @@ from chatkit_bridge.llm import build_model
 from chatkit_bridge.server import BridgeServer, message_text
 from chatkit_bridge.settings import Settings
 from chatkit_bridge.store import TinyDBStore
-from chatkit_bridge.turn_effects import record_undo
+from chatkit_bridge.turn_effects import EFFECTS_KEY, record_undo
 from chatkit_bridge.use_case import ActionRequest, UseCase
 from tests.fake_openai import CallTool, Fail, FakeOpenAI, Say
 from tests.stack import Stack, assistant_texts, build_stack, collect, errors_in, thread_id_of
@@ -97,6 +97,23 @@ async def test_regenerating_an_add_leaves_one_todo_offline(offline: Stack) -> No
     assert offline.titles() == [("buy milk", False)]
     items = (await offline.client.list_items(thread_id)).data
     assert len(assistant_texts(items)) == 1, "the regenerated reply replaces the old one"
+
+
+async def test_a_retry_whose_change_record_was_lost_still_adds_nothing_twice(
+    offline: Stack,
+) -> None:
+    # A crash between the todo write and the record of the change loses the record; the todo
+    # itself carries the turn it came from, so answering that message again finds it.
+    thread_id, message = await start(offline, "add buy milk")
+    context = offline.client.context
+    thread = await offline.store.load_thread(thread_id, context)
+    thread.metadata = {key: value for key, value in thread.metadata.items() if key != EFFECTS_KEY}
+    await offline.store.save_thread(thread, context)
+
+    events = await collect(offline.client.retry(thread_id, message))
+
+    assert not errors_in(events)
+    assert offline.titles() == [("buy milk", False)]
 
 
 async def test_regenerating_an_older_reply_keeps_later_changes_once(offline: Stack) -> None:

@@ -12,6 +12,7 @@ from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent, UserMess
 from chatkit.widgets import WidgetRoot
 
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.turn_effects import answered_message_id
 from use_cases.todo.changes import ChangeKind, Undo, change_card
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.live_card import find_live_card, retire_live_cards
@@ -103,6 +104,9 @@ class TodoCardPresenter:
 
 async def turn_origin(context: AgentContext[RequestContext]) -> str | None:
     """Name the turn being answered by its user message, the same on a retry of that turn."""
+    message_id = answered_message_id()  # known inside a reply; actions read the thread
+    if message_id is not None:
+        return f"{context.thread.id}/{message_id}"
     page = await context.store.load_thread_items(
         context.thread.id, None, _ORIGIN_LOOKBACK, "desc", context.request_context
     )
