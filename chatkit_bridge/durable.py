@@ -15,7 +15,6 @@ import atexit
 import errno
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -65,13 +64,23 @@ def make_folder(folder: Path) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace a file's content so that a crash leaves the old or the new version."""
-    make_folder(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # One temporary name per process and thread: a thread writes one file at a time, and
+    # no random name has to be drawn (tempfile.mkstemp cost ~0.1 ms per write).
+    tmp_name = f"{path.parent}/.{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd = os.open(tmp_name, flags, 0o600)
+    except FileNotFoundError:
+        make_folder(path.parent)
+        fd = os.open(tmp_name, flags, 0o600)
+    try:
+        try:
+            data = memoryview(text.encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp_name, path)
     except BaseException:
         with suppress(OSError):

@@ -128,7 +128,7 @@ class DurableJSONStorage(Storage):
         """Write the data atomically; on failure keep the old file and forget the copy."""
         self.version += 1
         try:
-            atomic_write_text(self.path, json.dumps(data, separators=(",", ":")))
+            atomic_write_text(self.path, self.encode(data))
         except BaseException as exc:
             # TinyDB already changed the cached dict in place: drop it so the next
             # read reloads what is really on disk.
@@ -143,6 +143,10 @@ class DurableJSONStorage(Storage):
         self._data = data
         self._loaded = True
         self._seen = _signature(self.path)
+
+    def encode(self, data: Data) -> str:
+        """Return the file's text for `data`: compact JSON."""
+        return json.dumps(data, separators=(",", ":"))
 
     def _load(self) -> Data | None:
         try:
@@ -203,12 +207,18 @@ class JsonFiles:
                 lock = self._locks[key] = FolderLock(Path(key))
             return lock
 
-    def open(self, path: Path, check: Check | None = None) -> TinyDB:
+    def open(
+        self,
+        path: Path,
+        check: Check | None = None,
+        storage: type[DurableJSONStorage] = DurableJSONStorage,
+    ) -> TinyDB:
         """Return the TinyDB handle of a file, opening it if needed.
 
         :param path: the JSON file.
         :param check: validates each record when the file is loaded (pass the same one
             for a path every time); records that fail are set aside.
+        :param storage: the storage class (the same for a path every time).
         """
         key = os.path.abspath(path)
         with self._registry_lock:
@@ -216,7 +226,7 @@ class JsonFiles:
             if db is not None:
                 self._open.move_to_end(key)
                 return db
-            db = TinyDB(key, storage=DurableJSONStorage, check=check)
+            db = TinyDB(key, storage=storage, check=check)
             self._open[key] = db
             while len(self._open) > self.max_open:
                 self._open.popitem(last=False)
@@ -226,11 +236,17 @@ class JsonFiles:
             _remove_stale_temp_files(Path(key).parent)
         return db
 
-    def table(self, path: Path, name: str, check: Check | None = None) -> Table:
-        """Return one table of a file, without TinyDB's query cache (`check` as for `open`)."""
+    def table(
+        self,
+        path: Path,
+        name: str,
+        check: Check | None = None,
+        storage: type[DurableJSONStorage] = DurableJSONStorage,
+    ) -> Table:
+        """Return one table of a file, without TinyDB's query cache (others as for `open`)."""
         # A new Table each time: TinyDB's cached one remembers the next document id,
         # which is stale once another process added documents.
-        return Table(self.open(path, check).storage, name, cache_size=0)
+        return Table(self.open(path, check, storage).storage, name, cache_size=0)
 
     def delete(self, path: Path) -> None:
         """Remove a file durably and forget its handle."""

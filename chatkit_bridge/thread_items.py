@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from chatkit.types import ThreadItem
+from tinydb.table import Table
 
 from chatkit_bridge.item_cache import ITEM, ChunkView, Entry, Record, SortedChunks, created_at
-from chatkit_bridge.jsonfiles import JsonFiles, StorageError
+from chatkit_bridge.jsonfiles import Data, DurableJSONStorage, JsonFiles, StorageError
+from chatkit_bridge.setaside import Check
 
 CHUNK_ITEMS = 64
 CHUNK_BYTES = 256 * 1024
@@ -124,10 +127,10 @@ class ThreadItemFiles:
         else:
             path = self.folder / f"{0:06d}.json"
         self._loaded = None
-        doc_id = self._files.table(path, TABLE, _check).insert(record)
+        doc_id = self._table(path).insert(record)
         if item is not None:
             # TinyDB stored a copy of `record`: that copy is what later reads return.
-            stored = (self._files.open(path, _check).storage.read() or {})[TABLE][str(doc_id)]
+            stored = (self._storage(path).read() or {})[TABLE][str(doc_id)]
             self._sorted.keep(stored, item)
 
     def replace(
@@ -145,14 +148,15 @@ class ThreadItemFiles:
 
         self._loaded = None
         self._sorted.changing(path, record["id"])
-        self._files.table(path, TABLE, _check).update(transform, doc_ids=[doc_id])
+        self._storage(path).changing(TABLE, str(doc_id))
+        self._table(path).update(transform, doc_ids=[doc_id])
         if item is not None and stored is not None:
             self._sorted.keep(stored, item)
 
     def remove(self, path: Path, doc_id: int) -> None:
         """Remove one item from its chunk."""
         self._loaded = None
-        self._files.table(path, TABLE, _check).remove(doc_ids=[doc_id])
+        self._table(path).remove(doc_ids=[doc_id])
 
     def delete(self) -> None:
         """Delete every chunk and the thread's folder."""
@@ -182,11 +186,52 @@ class ThreadItemFiles:
         if self._loaded is None:
             self._loaded = []
             for number, path in self.chunks():
-                storage = self._files.open(path, _check).storage
+                storage = self._storage(path)
                 table = (storage.read() or {}).get(TABLE, {})
                 view = self._sorted.get(path, number, storage.version, table)
                 self._loaded.append((number, path, view))
         return self._loaded
+
+    def _storage(self, path: Path) -> ChunkStorage:
+        storage = self._files.open(path, _check, ChunkStorage).storage
+        assert isinstance(storage, ChunkStorage)
+        return storage
+
+    def _table(self, path: Path) -> Table:
+        return self._files.table(path, TABLE, _check, ChunkStorage)
+
+
+class ChunkStorage(DurableJSONStorage):
+    """A chunk file that keeps each record's JSON, so a write encodes new records only.
+
+    A record keeps its identity across writes (see `chatkit_bridge.item_cache`), and the
+    one change in place, `ThreadItemFiles.replace`, calls `changing` first.
+    """
+
+    def __init__(self, path: str | Path, check: Check | None = None) -> None:
+        """Remember the file (as `DurableJSONStorage`)."""
+        super().__init__(path, check)
+        self._encoded: dict[tuple[str, str], tuple[Record, str]] = {}
+
+    def changing(self, table: str, doc_id: str) -> None:
+        """Forget the JSON of a record that is about to change in place."""
+        self._encoded.pop((table, doc_id), None)
+
+    def encode(self, data: Data) -> str:
+        """Return the same text as `DurableJSONStorage.encode`, reusing unchanged records'."""
+        encoded: dict[tuple[str, str], tuple[Record, str]] = {}
+        tables = []
+        for name, table in data.items():
+            docs = []
+            for doc_id, record in table.items():
+                known = self._encoded.get((name, doc_id))
+                if known is None or known[0] is not record:
+                    known = (record, json.dumps(record, separators=(",", ":")))
+                encoded[name, doc_id] = known
+                docs.append(f"{json.dumps(doc_id)}:{known[1]}")
+            tables.append(f"{json.dumps(name)}:{{{','.join(docs)}}}")
+        self._encoded = encoded
+        return "{" + ",".join(tables) + "}"
 
 
 def _check(table: str, record: Record) -> None:

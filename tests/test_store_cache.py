@@ -1,5 +1,6 @@
 """The store validates an unchanged item once, yet every reader sees every change."""
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +56,10 @@ async def test_a_replaced_item_reads_back_changed(tmp_path: Path) -> None:
     assert await text_of(store) == "second"
     assert await text_of(store, "msg_2") == "other"
     assert await text_of(process(tmp_path)) == "second"
+    for chunk in (user_folder(tmp_path, "alice") / "threads" / "thr_a").glob("*.json"):
+        # Unchanged records' JSON is reused: the file is still exactly compact JSON.
+        text = chunk.read_text()
+        assert text == json.dumps(json.loads(text), separators=(",", ":"))
 
 
 async def test_a_change_made_by_another_process_is_read(tmp_path: Path) -> None:
