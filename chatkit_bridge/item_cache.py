@@ -13,7 +13,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from chatkit.types import AssistantMessageItem, ThreadItem, UserMessageItem, WidgetItem
@@ -56,9 +55,9 @@ class SortedChunks:
         self._cache: OrderedDict[str, ChunkView] = OrderedDict()
         self._models: OrderedDict[str, tuple[Record, ThreadItem]] = OrderedDict()
 
-    def get(self, path: Path, number: int, version: int, table: dict[str, Record]) -> ChunkView:
+    def get(self, path: str, number: int, version: int, table: dict[str, Record]) -> ChunkView:
         """Return the sorted view of one chunk's table, computing it if the file changed."""
-        key = str(path)
+        key = path
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None and cached.version == version:
@@ -105,11 +104,11 @@ class SortedChunks:
                 while len(self._models) > self.max_models:
                     self._models.popitem(last=False)
 
-    def changing(self, path: Path, item_id: str) -> None:
+    def changing(self, path: str, item_id: str) -> None:
         """Forget what was derived from one record, which is about to change in place."""
         with self._lock:
             self._models.pop(item_id, None)
-            cached = self._cache.get(str(path))
+            cached = self._cache.get(path)
             if cached is not None:
                 cached.index.pop(item_id, None)
 

@@ -11,6 +11,7 @@ a read-modify-write of one process never overwrites another's.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -44,8 +45,10 @@ def user_key(user_id: str) -> str:
     return hashlib.sha256(user_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+@functools.lru_cache(maxsize=4096)
 def user_folder(root: Path, user_id: str) -> Path:
     """Return the folder that holds one user's files under the data folder."""
+    # Cached: every store call needs it, and hashing plus two Path joins cost ~0.1 ms.
     return root / "users" / user_key(user_id)
 
 
@@ -209,7 +212,7 @@ class JsonFiles:
 
     def open(
         self,
-        path: Path,
+        path: str | Path,
         check: Check | None = None,
         storage: type[DurableJSONStorage] = DurableJSONStorage,
     ) -> TinyDB:
@@ -238,7 +241,7 @@ class JsonFiles:
 
     def table(
         self,
-        path: Path,
+        path: str | Path,
         name: str,
         check: Check | None = None,
         storage: type[DurableJSONStorage] = DurableJSONStorage,
@@ -248,7 +251,7 @@ class JsonFiles:
         # which is stale once another process added documents.
         return Table(self.open(path, check, storage).storage, name, cache_size=0)
 
-    def delete(self, path: Path) -> None:
+    def delete(self, path: str | Path) -> None:
         """Remove a file durably and forget its handle."""
         key = os.path.abspath(path)
         with self._registry_lock:
@@ -261,7 +264,7 @@ class JsonFiles:
             raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
         fsync_folder(Path(key).parent)
 
-    def set_aside(self, path: Path, label: str) -> Path | None:
+    def set_aside(self, path: str | Path, label: str) -> Path | None:
         """Rename a file to `<name>.<label>-<timestamp>` and forget its handle."""
         key = os.path.abspath(path)
         with self._registry_lock:
@@ -276,7 +279,7 @@ class JsonFiles:
             raise StorageError(f"Could not move {path} aside: {exc.strerror or exc}") from exc
         return aside
 
-    def drop(self, path: Path) -> None:
+    def drop(self, path: str | Path) -> None:
         """Forget the handle of one file (it was moved away)."""
         with self._registry_lock:
             self._open.pop(os.path.abspath(path), None)

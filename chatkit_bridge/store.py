@@ -139,16 +139,16 @@ class TinyDBStore(Store[RequestContext]):
         return await asyncio.to_thread(locked)
 
     def _threads(self, folder: Path) -> Table:
-        return self._files.table(folder / "threads.json", "threads", check_threads_file)
+        return self._files.table(f"{folder}/threads.json", "threads", check_threads_file)
 
     def _attachments(self, folder: Path) -> Table:
-        return self._files.table(folder / "threads.json", "attachments", check_threads_file)
+        return self._files.table(f"{folder}/threads.json", "attachments", check_threads_file)
 
     def _items(self, folder: Path, thread_id: str) -> ThreadItemFiles:
         """Return the items of a thread this user owns, or raise NotFoundError."""
         if not _SAFE_ID.fullmatch(thread_id) or find(self._threads(folder), thread_id) is None:
             raise NotFoundError(f"Thread {thread_id} not found")
-        return ThreadItemFiles(self._files, self._sorted, folder / "threads", thread_id)
+        return ThreadItemFiles(self._files, self._sorted, f"{folder}/threads", thread_id)
 
     def _thread_limit_reached(self, folder: Path) -> str | None:
         return thread_limit_reached(len(self._threads(folder)), self.max_threads)
@@ -200,7 +200,7 @@ class TinyDBStore(Store[RequestContext]):
                 # Items without their thread (a delete cut short, or a threads.json
                 # moved aside as corrupt) must not leak into a new thread with the
                 # same id; keep them aside for recovery.
-                items = ThreadItemFiles(self._files, self._sorted, folder / "threads", thread.id)
+                items = ThreadItemFiles(self._files, self._sorted, f"{folder}/threads", thread.id)
                 for aside in items.set_aside("orphan"):
                     logger.warning("Moved items of unknown thread %s to %s", thread.id, aside)
                 upsert(threads, data)  # a new thread is durable before its first message
@@ -239,7 +239,7 @@ class TinyDBStore(Store[RequestContext]):
             if attached:
                 attachments.remove(doc_ids=attached)
             if _SAFE_ID.fullmatch(thread_id):
-                ThreadItemFiles(self._files, self._sorted, folder / "threads", thread_id).delete()
+                ThreadItemFiles(self._files, self._sorted, f"{folder}/threads", thread_id).delete()
 
         await self._run(context, work)
 

@@ -46,7 +46,7 @@ class ThreadItemFiles:
     """The items of one thread; use only under the user folder's lock."""
 
     def __init__(
-        self, files: JsonFiles, sorted_chunks: SortedChunks, threads: Path, thread_id: str
+        self, files: JsonFiles, sorted_chunks: SortedChunks, threads: str | Path, thread_id: str
     ) -> None:
         """Address the items of `thread_id` in the folder `threads` of a user.
 
@@ -57,16 +57,18 @@ class ThreadItemFiles:
         """
         self._files = files
         self._sorted = sorted_chunks
-        self.folder = threads / thread_id
-        self.legacy = threads / f"{thread_id}.json"
+        # Plain strings: a turn addresses chunk files dozens of times, and building Path
+        # objects cost more than the rest of a cached read.
+        self.folder = f"{threads}/{thread_id}"
+        self.legacy = f"{threads}/{thread_id}.json"
         # Read once per operation (the caller holds the lock); a write resets it.
-        self._loaded: list[tuple[int, Path, ChunkView]] | None = None
+        self._loaded: list[tuple[int, str, ChunkView]] | None = None
 
     # -- reading ----------------------------------------------------------
 
-    def chunks(self) -> list[tuple[int, Path]]:
+    def chunks(self) -> list[tuple[int, str]]:
         """Return (number, path) of every chunk, oldest first."""
-        found: list[tuple[int, Path]] = []
+        found: list[tuple[int, str]] = []
         if os.path.lexists(self.legacy):
             found.append((LEGACY, self.legacy))
         try:
@@ -76,7 +78,7 @@ class ThreadItemFiles:
         except OSError as exc:
             raise StorageError(f"Could not read {self.folder}: {exc.strerror or exc}") from exc
         numbered = [(int(m.group(1)), name) for name in names if (m := _CHUNK_NAME.fullmatch(name))]
-        found.extend((number, self.folder / name) for number, name in sorted(numbered))
+        found.extend((number, f"{self.folder}/{name}") for number, name in sorted(numbered))
         return found
 
     def count(self) -> int:
@@ -104,7 +106,7 @@ class ThreadItemFiles:
         chosen = [entry[3] for entry in itertools.islice(entries, max(limit, 1) + 1)]
         return chosen[: max(limit, 1)], len(chosen) > max(limit, 1)
 
-    def find(self, item_id: str) -> tuple[Path, int, Record] | None:
+    def find(self, item_id: str) -> tuple[str, int, Record] | None:
         """Return (chunk path, document id, record) of an item, newest chunk first."""
         for _, path, view in reversed(self._views()):
             entry = view.index.get(item_id)
@@ -123,9 +125,9 @@ class ThreadItemFiles:
         if chunks:
             number, path, view = chunks[-1]
             if len(view.entries) >= CHUNK_ITEMS or _size(path) >= CHUNK_BYTES:
-                path = self.folder / f"{number + 1:06d}.json"
+                path = f"{self.folder}/{number + 1:06d}.json"
         else:
-            path = self.folder / f"{0:06d}.json"
+            path = f"{self.folder}/{0:06d}.json"
         self._loaded = None
         doc_id = self._table(path).insert(record)
         if item is not None:
@@ -134,7 +136,7 @@ class ThreadItemFiles:
             self._sorted.keep(stored, item)
 
     def replace(
-        self, path: Path, doc_id: int, record: Record, item: ThreadItem | None = None
+        self, path: str, doc_id: int, record: Record, item: ThreadItem | None = None
     ) -> None:
         """Replace one item in its chunk, keeping its place (`item` as for `insert`)."""
         stored: Record | None = None
@@ -153,7 +155,7 @@ class ThreadItemFiles:
         if item is not None and stored is not None:
             self._sorted.keep(stored, item)
 
-    def remove(self, path: Path, doc_id: int) -> None:
+    def remove(self, path: str, doc_id: int) -> None:
         """Remove one item from its chunk."""
         self._loaded = None
         self._table(path).remove(doc_ids=[doc_id])
@@ -182,7 +184,7 @@ class ThreadItemFiles:
 
     # -- plumbing ---------------------------------------------------------
 
-    def _views(self) -> list[tuple[int, Path, ChunkView]]:
+    def _views(self) -> list[tuple[int, str, ChunkView]]:
         if self._loaded is None:
             self._loaded = []
             for number, path in self.chunks():
@@ -192,12 +194,12 @@ class ThreadItemFiles:
                 self._loaded.append((number, path, view))
         return self._loaded
 
-    def _storage(self, path: Path) -> ChunkStorage:
+    def _storage(self, path: str) -> ChunkStorage:
         storage = self._files.open(path, _check, ChunkStorage).storage
         assert isinstance(storage, ChunkStorage)
         return storage
 
-    def _table(self, path: Path) -> Table:
+    def _table(self, path: str) -> Table:
         return self._files.table(path, TABLE, _check, ChunkStorage)
 
 
@@ -241,7 +243,7 @@ def _check(table: str, record: Record) -> None:
         created_at(record)
 
 
-def _size(path: Path) -> int:
+def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
     except OSError:
