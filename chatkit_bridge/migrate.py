@@ -119,8 +119,8 @@ class DatabaseSide(Side):
         from chatkit_bridge.postgres_store import PostgresStore
 
         class KeyedStore(PostgresStore):
-            def key(self, context: RequestContext) -> str:
-                return context.user_id
+            def _key(self, context: RequestContext) -> str:
+                return context.user_id  # already a storage key here
 
         super().__init__(KeyedStore(dsn), _hide_password(dsn))
         self.dsn = dsn
