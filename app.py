@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 # Imported by the worker thread that loads the chat (so the event loop never does).
 CHAT_MODULES = ("chatkit_bridge.http", "chatkit_bridge.ui.pages")
+# Idle keep-alive connections stay open this long. Longer than clients keep them (httpx 5 s,
+# aiohttp 15 s, load balancers often 60 s), so a client never reuses a connection at the moment
+# the server closes it: with uvicorn's 5 s, 3 of 240 requests sent after ~5 s idle failed.
+KEEP_ALIVE_SECONDS = 75
+
 # `--dev`: restart when a .py or .widget file under these folders is saved.
 DEV_WATCHED = "use_cases,chatkit_bridge"
 DEV_FILES = "*.py,*.widget"
@@ -109,6 +114,7 @@ def main() -> None:
         uvicorn_reload_dirs=DEV_WATCHED,
         uvicorn_reload_includes=DEV_FILES,
         show=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
