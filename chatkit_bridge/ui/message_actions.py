@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from chatkit_bridge.ui.composer import MAX_MESSAGE_LENGTH
+from chatkit_bridge.ui.theme import name_icon_button
 
 RegenerateHandler = Callable[[str], Awaitable[None]]
 EditHandler = Callable[[str, str], Awaitable[None]]
@@ -13,9 +14,7 @@ EditHandler = Callable[[str, str], Awaitable[None]]
 def icon_button(icon: str, label: str, on_click: Callable[[], object], marker: str) -> ui.button:
     """Show a small icon-only button whose name screen readers announce."""
     button = ui.button(icon=icon, on_click=on_click).props("flat dense round size=sm")
-    button.props["aria-label"] = label
-    button.tooltip(label).mark(marker)
-    return button
+    return name_icon_button(button, label).mark(marker)
 
 
 class MessageActions:

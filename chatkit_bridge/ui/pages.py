@@ -12,7 +12,7 @@ from chatkit_bridge.server import BridgeServer
 from chatkit_bridge.ui.chat_page import ChatPage
 from chatkit_bridge.ui.gallery import render_gallery
 from chatkit_bridge.ui.gallery_files import render_widget_files
-from chatkit_bridge.ui.theme import apply_theme, dark_preference
+from chatkit_bridge.ui.theme import apply_theme, dark_preference, name_icon_button
 
 
 def chat_path(server: BridgeServer, servers: Sequence[BridgeServer]) -> str:
@@ -73,9 +73,8 @@ def _switcher(current: BridgeServer, servers: Sequence[BridgeServer]) -> Callabl
 
     def render() -> None:
         with (
-            ui.button(icon="swap_horiz")
-            .props('flat round color=white aria-label="Switch assistant"')
-            .tooltip("Switch assistant")
+            name_icon_button(ui.button(icon="swap_horiz"), "Switch assistant")
+            .props("flat round color=white")
             .classes("use-case-switcher"),
             ui.menu(),
         ):

@@ -33,7 +33,18 @@ def apply_theme(dark: bool) -> ui.dark_mode:
 def icon_button(icon: str, label: str, **kwargs: object) -> ui.button:
     """An icon-only button with an accessible name and a matching tooltip."""
     button = ui.button(icon=icon, **kwargs)  # type: ignore[arg-type]
-    button.props(f'aria-label="{label}"').tooltip(label)
+    name_icon_button(button, label)
+    return button
+
+
+def name_icon_button(button: ui.button, label: str) -> ui.button:
+    """Give an icon-only button its accessible name and the same text as a tooltip.
+
+    The browser's own tooltip (`title`), not Quasar's: a QTooltip is one more element and Vue
+    component per button, and a thread shows five icon buttons per turn.
+    """
+    button.props["aria-label"] = label
+    button.props["title"] = label
     return button
 
 

@@ -133,12 +133,13 @@ class TodoPanel:
             if todo.due is not None:
                 color = "negative" if todo.is_overdue(self.today()) else "grey-7"
                 ui.badge(due_label(todo.due, self.today()), color=color).props("outline")
+            # Named, with the browser's tooltip: no QTooltip element per row.
             ui.button(icon="edit", on_click=lambda todo=todo: self._rename(todo)).props(
-                'flat dense round size=sm aria-label="Rename"'
-            ).tooltip("Rename").mark(f"panel-rename-{todo.id}")
+                'flat dense round size=sm aria-label="Rename" title="Rename"'
+            ).mark(f"panel-rename-{todo.id}")
             ui.button(icon="delete_outline", on_click=lambda todo=todo: self._delete(todo)).props(
-                'flat dense round size=sm color=negative aria-label="Delete"'
-            ).tooltip("Delete").mark(f"panel-delete-{todo.id}")
+                'flat dense round size=sm color=negative aria-label="Delete" title="Delete"'
+            ).mark(f"panel-delete-{todo.id}")
         return row
 
     def _show_more(self) -> None:
