@@ -19,9 +19,11 @@ from chatkit_bridge.actions import ClientActionHandler
 
 # Imported for their side effect: each module registers its component renderers.
 from . import (  # noqa: F401
+    widget_buttons,
     widget_chart,
     widget_content,
     widget_controls,
+    widget_fields,
     widget_layout,
     widget_table,
 )
