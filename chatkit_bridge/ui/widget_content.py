@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from nicegui import ui
@@ -9,6 +10,7 @@ from nicegui.elements.mixins.text_element import TextElement
 
 from . import widget_style as st
 from .safe_markdown import safe_markdown
+from .widget_contrast import text_color
 from .widget_core import FormField, Node, RenderContext, field_id, placeholder, renders
 from .widget_palette import var
 from .widget_validation import validator
@@ -110,10 +112,20 @@ def material_icon(name: Any) -> str:
     return ICONS.get(text.split(":", 1)[-1], FALLBACK_ICON)
 
 
+def _text_styles(
+    node: Node, ctx: RenderContext, sizes: Mapping[str, str], default_size: str
+) -> dict[str, str]:
+    """Typography of a text component, its colour made readable on what it is drawn on."""
+    styles = st.text_styles(node, sizes, default_size)
+    if (readable := text_color(node.get("color"), ctx.background)) is not None:
+        styles["color"] = readable
+    return styles
+
+
 @renders("Text")
 def render_text(node: Node, ctx: RenderContext) -> ui.element:
     """Render plain text, or an inline input when the text is editable."""
-    styles = {"line-height": "1.5", **st.text_styles(node, st.TEXT_SIZES, "md")}
+    styles = {"line-height": "1.5", **_text_styles(node, ctx, st.TEXT_SIZES, "md")}
     editable = node.get("editable")
     if isinstance(editable, dict) and editable.get("name") and not ctx.host.read_only:
         return _editable_text(node, editable, styles, ctx)
@@ -146,7 +158,7 @@ def _editable_text(
 def render_title(node: Node, ctx: RenderContext) -> ui.element:
     """Render a headline."""
     styles = {"font-weight": "600", "line-height": "1.25"}
-    styles.update(st.text_styles(node, st.TITLE_SIZES, "md"))
+    styles.update(_text_styles(node, ctx, st.TITLE_SIZES, "md"))
     return st.apply(ui.label(str(node.get("value", ""))).classes("ck-title"), styles)
 
 
@@ -154,14 +166,14 @@ def render_title(node: Node, ctx: RenderContext) -> ui.element:
 def render_caption(node: Node, ctx: RenderContext) -> ui.element:
     """Render secondary caption text."""
     styles = {"color": st.TEXT_COLORS["secondary"], "line-height": "1.4"}
-    styles.update(st.text_styles(node, st.CAPTION_SIZES, "md"))
+    styles.update(_text_styles(node, ctx, st.CAPTION_SIZES, "md"))
     return st.apply(ui.label(str(node.get("value", ""))).classes("ck-caption"), styles)
 
 
 @renders("Label")
 def render_label(node: Node, ctx: RenderContext) -> ui.element:
     """Render a form label tied to the control named by its `fieldName`."""
-    styles = {"font-weight": "500", **st.text_styles(node, st.TEXT_SIZES, "sm")}
+    styles = {"font-weight": "500", **_text_styles(node, ctx, st.TEXT_SIZES, "sm")}
     label = TextElement(tag="label", text=str(node.get("value", ""))).classes("ck-label")
     if node.get("fieldName"):
         label.props["for"] = field_id(ctx, str(node["fieldName"]))

@@ -12,6 +12,8 @@ from nicegui import ui
 from nicegui.context import context
 from pydantic import BaseModel
 
+from .widget_palette import PALETTE
+
 logger = logging.getLogger("chatkit_bridge.ui.renderer")
 
 Node = dict[str, Any]
@@ -114,6 +116,12 @@ class RenderContext:
     direction: str = "col"
     header: bool = False  # inside a Table.Row with `header`: cells render as <th>
     subject: str | None = None  # the text beside an unlabeled checkbox, which names it
+    # What text here is drawn on, as (light, dark) #rrggbb: the surface, or a box's background.
+    background: tuple[str, str] = PALETTE["surface"]
+
+    def with_background(self, background: tuple[str, str]) -> RenderContext:
+        """Return a copy for children drawn on `background` (light, dark)."""
+        return replace(self, background=background)
 
     def with_subject(self, subject: str | None) -> RenderContext:
         """Return a copy whose unlabeled checkboxes are about `subject`."""

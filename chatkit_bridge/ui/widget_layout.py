@@ -8,6 +8,7 @@ from nicegui import ui
 
 from . import widget_style as st
 from .widget_content import material_icon
+from .widget_contrast import on_background
 from .widget_core import (
     FormScope,
     Node,
@@ -87,6 +88,7 @@ def render_card(node: Node, ctx: RenderContext) -> ui.element:
     styles["--ck-pad-left"] = styles.get("padding-left", styles["padding"])
     styles["--ck-pad-right"] = styles.get("padding-right", styles["padding"])
     card = st.apply(ui.card().tight().props("flat").classes("ck-card"), styles)
+    ctx = on_background(card, node.get("background"), ctx)
     with card:
         render_status(node.get("status"))
         body = st.apply(
@@ -188,6 +190,7 @@ def render_list_view_item(node: Node, ctx: RenderContext) -> ui.element:
 def render_basic(node: Node, ctx: RenderContext) -> ui.element:
     """Render a Basic root: a plain column of components."""
     box = flex_box(node, node.get("direction") or "col", {"gap": "8px", "width": "100%"})
+    ctx = on_background(box, node.get("background"), ctx)
     with box:
         render_children(node, ctx.with_direction(node.get("direction") or "col"))
     return box
@@ -202,6 +205,7 @@ def render_box(node: Node, ctx: RenderContext) -> ui.element:
     )
     defaults = {"align-items": "center"} if kind == "Row" else {}
     box = flex_box(node, direction, defaults)
+    ctx = on_background(box, node.get("background"), ctx)
     with box:
         render_children(node, ctx.with_direction(direction))
     return box
@@ -213,6 +217,7 @@ def render_form(node: Node, ctx: RenderContext) -> ui.element:
     direction = node.get("direction") or "col"
     # A div, not a <form>: a native submit would reload the page.
     box = flex_box(node, direction, {"gap": "8px"}).classes("ck-form")
+    ctx = on_background(box, node.get("background"), ctx)
     inner = ctx.with_form(FormScope(submit_action=node.get("onSubmitAction")))
     with box:
         render_children(node, inner.with_direction(direction))
