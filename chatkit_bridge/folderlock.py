@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import itertools
 import logging
 import os
 import threading
@@ -14,6 +15,19 @@ from chatkit_bridge.durable import StorageError, make_folder
 logger = logging.getLogger(__name__)
 
 LOCK_UNSUPPORTED = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS}
+_holds = itertools.count(1)
+_held = threading.local()
+
+
+def current_hold() -> int | None:
+    """Identify this thread's current stretch of holding folder locks (None: holds none).
+
+    While a thread holds a folder's lock nobody else changes files in that folder, so a file
+    checked once in a stretch needs no new check until the stretch ends.
+    """
+    return getattr(_held, "token", None) if getattr(_held, "depth", 0) else None
+
+
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
@@ -60,6 +74,10 @@ class FolderLock:
         try:
             if self._depth == 0:
                 self._fd = self._lock()
+                depth = getattr(_held, "depth", 0)
+                if depth == 0:
+                    _held.token = next(_holds)
+                _held.depth = depth + 1
             self._depth += 1
         except BaseException:
             self._thread_lock.release()
@@ -69,9 +87,11 @@ class FolderLock:
     def __exit__(self, *exc_info: object) -> None:
         """Release the lock (the outermost exit releases it for other processes)."""
         self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
-            os.close(self._fd)  # closing the file releases the flock
-            self._fd = None
+        if self._depth == 0:
+            _held.depth -= 1
+            if self._fd is not None:
+                os.close(self._fd)  # closing the file releases the flock
+                self._fd = None
         self._thread_lock.release()
 
     def _lock(self) -> int | None:

@@ -28,7 +28,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from chatkit_bridge.durable import StorageError, atomic_write_text, fsync_folder
-from chatkit_bridge.folderlock import FolderLock
+from chatkit_bridge.folderlock import FolderLock, current_hold
 from chatkit_bridge.setaside import Check, keep_aside, split_invalid
 
 logger = logging.getLogger(__name__)
@@ -114,17 +114,22 @@ class DurableJSONStorage(Storage):
         self._data: Data | None = None
         self._loaded = False
         self._seen: Signature = None
+        self._checked_in: int | None = None  # the lock hold in which the file was last checked
         self.version = 0
         """Changes whenever the data may have changed, so views derived from it can be cached."""
 
     def read(self) -> Data | None:
         """Return the file's data, parsing it again only when the file changed on disk."""
+        hold = current_hold()
+        if self._loaded and hold is not None and hold == self._checked_in:
+            return self._data  # checked earlier while this lock was held: nothing changed
         if not self._loaded or _signature(self.path) != self._seen:
             self.version += 1
             self._data = self._load()
             self._loaded = True
             # Under the folder lock nobody writes meanwhile, so this is the parsed version.
             self._seen = _signature(self.path)
+        self._checked_in = hold
         return self._data
 
     def write(self, data: Data) -> None:
@@ -137,6 +142,7 @@ class DurableJSONStorage(Storage):
             # read reloads what is really on disk.
             self._data = None
             self._loaded = False
+            self._checked_in = None
             if isinstance(exc, OSError):
                 reason = exc.strerror or str(exc)
                 raise StorageError(
@@ -146,6 +152,7 @@ class DurableJSONStorage(Storage):
         self._data = data
         self._loaded = True
         self._seen = _signature(self.path)
+        self._checked_in = current_hold()
 
     def encode(self, data: Data) -> str:
         """Return the file's text for `data`: compact JSON."""
