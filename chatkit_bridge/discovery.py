@@ -10,13 +10,9 @@ from pathlib import Path
 from types import ModuleType
 
 from chatkit_bridge.use_case import Host, UseCase
-from chatkit_bridge.use_case_names import RESERVED
+from chatkit_bridge.use_case_names import RESERVED, UseCaseError
 
 PACKAGE = "use_cases"
-
-
-class UseCaseError(Exception):
-    """A listed use case is missing or does not expose a `UseCase`; the message says which."""
 
 
 def available(package: str = PACKAGE) -> list[str]:

@@ -7,7 +7,7 @@ todo knowledge; the variables are listed in the README's configuration table all
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from chatkit_bridge.discovery import UseCaseError
+from chatkit_bridge.use_case_names import UseCaseError
 
 
 class TodoLimits(BaseSettings):
