@@ -30,6 +30,15 @@ from tinydb.table import Table
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.durable import deferred_folder_sync
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
+from chatkit_bridge.store_limits import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_THREADS,
+    TURN_ALLOWANCE,
+    DuplicateItemError,
+    LimitError,
+    item_limit_reached,
+    thread_limit_reached,
+)
 from chatkit_bridge.store_tables import ATTACHMENT, check_threads_file, find, page_of, upsert
 from chatkit_bridge.thread_items import SortedChunks, ThreadItemFiles
 
@@ -38,40 +47,6 @@ logger = logging.getLogger(__name__)
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 T = TypeVar("T")
-
-
-DEFAULT_MAX_THREADS = 2000
-DEFAULT_MAX_ITEMS = 5000
-TURN_ALLOWANCE = 100
-"""Items a turn already under way may add past the limit, so its reply is not cut off."""
-
-
-class DuplicateItemError(ValueError):
-    """`add_thread_item` was given an id that the thread already holds."""
-
-
-class LimitError(ValueError):
-    """A user reached a limit (threads per user, items per thread); the message says which."""
-
-
-def thread_limit_reached(count: int, limit: int) -> str | None:
-    """Say why a user with `count` threads may not start another, if that is so."""
-    if count < limit:
-        return None
-    return (
-        f"You have {count} chats, the most this app keeps per user "
-        f"(MAX_THREADS_PER_USER={limit}). Delete a chat to start a new one."
-    )
-
-
-def item_limit_reached(count: int, room: int, limit: int) -> str | None:
-    """Say why a thread of `count` items may take no more (`room` may exceed `limit`)."""
-    if count < room:
-        return None
-    return (
-        f"This chat holds {count} items, the most this app keeps in one chat "
-        f"(MAX_ITEMS_PER_THREAD={limit}). Start a new chat to go on."
-    )
 
 
 def _may_defer(item: ThreadItem) -> bool:
