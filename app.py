@@ -13,6 +13,7 @@ if __name__ == "__main__" and "NICEGUI_USER_SIMULATION" not in os.environ:
 
 from nicegui import app, ui
 
+from chatkit_bridge.collector import freeze_loaded_objects, tune_collector
 from chatkit_bridge.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -99,7 +100,14 @@ def main() -> None:
     if "NICEGUI_USER_SIMULATION" in os.environ:
         install(load_chat(settings, backend))  # tests open pages without a server listening
     else:
-        startup = Startup(lambda: load_chat(settings, backend), install)
+        tune_collector()
+
+        def load_and_freeze() -> "list[BridgeServer]":
+            built = load_chat(settings, backend)
+            freeze_loaded_objects()  # one full collection before the app is ready, few later
+            return built
+
+        startup = Startup(load_and_freeze, install)
         app.add_middleware(StartupGate, startup=startup)
         app.on_startup(startup.begin)
     register_storage_errors(app)

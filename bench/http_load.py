@@ -216,11 +216,14 @@ async def in_process_cpu(folder: Path, users: int, turns: int) -> float:
     from bench.harness import consume
     from chatkit_bridge.backends import open_backend
     from chatkit_bridge.client import ChatKitClient
+    from chatkit_bridge.collector import freeze_loaded_objects, tune_collector
     from chatkit_bridge.context import RequestContext
     from chatkit_bridge.settings import Settings
 
     settings = Settings(_env_file=None, data_store_path=folder, llm_provider="offline")
+    tune_collector()  # as app.py does, so both sides collect garbage alike
     server = app_module.build_servers(settings, open_backend(folder))[0]
+    freeze_loaded_objects()
 
     async def play(user: int) -> int:
         client = ChatKitClient(server, RequestContext(user_id=f"browser:in-process-{user}"))
