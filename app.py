@@ -97,6 +97,7 @@ def main() -> None:
         servers.extend(built)
         install_chat(settings, backend, built)
 
+    startup: Startup[list[BridgeServer]] | None = None
     if "NICEGUI_USER_SIMULATION" in os.environ:
         install(load_chat(settings, backend))  # tests open pages without a server listening
     else:
@@ -107,7 +108,7 @@ def main() -> None:
             freeze_loaded_objects()  # one full collection before the app is ready, few later
             return built
 
-        startup = Startup(load_and_freeze, install)
+        startup = Startup(load_and_freeze, install, app.shutdown)
         app.add_middleware(StartupGate, startup=startup)
         app.on_startup(startup.begin)
     register_storage_errors(app)
@@ -124,6 +125,8 @@ def main() -> None:
         show=False,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
+    if startup is not None and startup.exit_code is not None:
+        raise SystemExit(startup.exit_code)  # loading failed after the server listened
 
 
 def load_chat(settings: Settings, backend: "Backend") -> "list[BridgeServer]":

@@ -7,15 +7,15 @@ pages on the event loop. Until that is done `/readyz` answers 503 "not ready" an
 `StartupGate` holds every other request (the first page, `/chatkit`, the API), so none fails
 and none comes later than it would have had everything loaded before listening.
 
-A start that fails while loading (a `USE_CASES` name that does not exist) ends the process as
-it did before it listened: the message on stderr and the same exit code.
+A start that fails while loading (a `USE_CASES` name that does not exist) stops the server, and
+`app.py` then exits as it did when it loaded everything before listening: the message on
+stderr and the same exit code (`Startup.exit_code`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -40,15 +40,21 @@ PATIENCE = 300.0
 class Startup(Generic[T]):
     """Load the chat stack once the server listens; tell waiting requests when it is ready."""
 
-    def __init__(self, load: Callable[[], T], install: Callable[[T], None]) -> None:
+    def __init__(
+        self, load: Callable[[], T], install: Callable[[T], None], stop: Callable[[], None]
+    ) -> None:
         """Prepare the two halves of the work.
 
         :param load: the slow half, run in a worker thread: imports and building objects.
         :param install: the quick half, run on the event loop with what `load` returned:
             routes, pages and anything else that needs the loop.
+        :param stop: stops the server when loading failed (then see `exit_code`).
         """
         self._load = load
         self._install = install
+        self._stop = stop
+        self.exit_code: int | None = None
+        """Set when loading failed: the code the process should exit with."""
         self._ready: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -73,22 +79,23 @@ class Startup(Generic[T]):
             loaded = await asyncio.to_thread(self._load)
             self._install(loaded)
         except SystemExit as stop:
-            # What main() would have done before listening: its message is printed, exit.
-            _exit(stop.code if isinstance(stop.code, int) else 1)
-        except BaseException:
+            # What main() would have done before listening (its message is printed): exit.
+            self._fail(stop.code if isinstance(stop.code, int) else 1)
+            return
+        except Exception:
             traceback.print_exc()
-            _exit(1)
+            self._fail(1)
+            return
         assert self._ready is not None
         self._ready.set()
         logger.debug("app loaded")
 
-
-def _exit(code: int) -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # The server runs in this process's main thread: a plain SystemExit here would only end
-    # this task, and a half-started app must not keep answering /healthz.
-    os._exit(code)
+    def _fail(self, code: int) -> None:
+        # A half-started app must not keep answering /healthz: stop serving; app.py exits
+        # with the code once the server has stopped.
+        self.exit_code = code
+        sys.stderr.flush()
+        self._stop()
 
 
 class StartupGate:
