@@ -124,6 +124,7 @@ def main() -> None:
         uvicorn_reload_includes=DEV_FILES,
         show=False,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        tailwind=False,  # chatkit_bridge/ui/assets/tailwind.css instead (see pages.py)
     )
     if startup is not None and startup.exit_code is not None:
         raise SystemExit(startup.exit_code)  # loading failed after the server listened

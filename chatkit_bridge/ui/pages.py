@@ -12,7 +12,7 @@ from chatkit_bridge.server import BridgeServer
 from chatkit_bridge.ui.chat_page import ChatPage
 from chatkit_bridge.ui.gallery import render_gallery
 from chatkit_bridge.ui.gallery_files import render_widget_files
-from chatkit_bridge.ui.theme import apply_theme, dark_preference, name_icon_button
+from chatkit_bridge.ui.theme import apply_theme, dark_preference, name_icon_button, tailwind_css
 
 
 def chat_path(server: BridgeServer, servers: Sequence[BridgeServer]) -> str:
@@ -22,6 +22,9 @@ def chat_path(server: BridgeServer, servers: Sequence[BridgeServer]) -> str:
 
 def register_pages(servers: Sequence[BridgeServer], auth_mode: str) -> None:
     """Add the chat pages, the home page (several use cases) and the gallery to the app."""
+    # The Tailwind utilities the pages use, built once (`ui.run(tailwind=False)` in app.py):
+    # NiceGUI's in-browser Tailwind rebuilt them on every page load and DOM change.
+    ui.add_css(tailwind_css(), shared=True)
     for server in servers:
         switcher = _switcher(server, servers) if len(servers) > 1 else None
         _register_chat(chat_path(server, servers), server, auth_mode, switcher)

@@ -17,6 +17,11 @@ def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
+def tailwind_css() -> str:
+    """Return the Tailwind CSS of the app's pages (built by `python -m tests.tailwind_css`)."""
+    return _asset("tailwind.css")
+
+
 def dark_preference(request: Request) -> bool:
     """Tell whether this browser chose dark mode (remembered in a cookie, so no flash)."""
     return request.cookies.get(DARK_COOKIE) == "1"
