@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
 import logging
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -19,6 +21,7 @@ from chatkit import widgets as chatkit_widgets
 from chatkit.widgets import WidgetComponentBase, _drop_none
 from fastapi import FastAPI
 from nicegui import core, storage, ui, ui_run
+from nicegui import helpers as nicegui_helpers
 from nicegui.elements.choice_element import ChoiceElement
 from nicegui.version import __version__ as nicegui_version
 from starlette.datastructures import Headers, MutableHeaders
@@ -368,3 +371,37 @@ def serialize_widgets_once() -> None:
     """
     target = chatkit_widgets.WidgetComponentBase.serialize
     target.__code__ = _serialize_widget_once.__code__
+
+
+@functools.cache
+def _bound_method_expects_arguments(function: Callable[..., Any]) -> bool:
+    """`nicegui.helpers.expects_arguments` for a method bound to any instance of its class."""
+    parameters = list(inspect.signature(function).parameters.values())[1:]  # without `self`
+    return any(
+        p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        for p in parameters
+    )
+
+
+def cache_change_handler_signatures() -> None:
+    """Work out once per method, not once per element, whether a change handler takes arguments.
+
+    nicegui 3.18 builds three observable collections per element (props, classes, style), and
+    each calls `helpers.expects_arguments(self._update)`, an `inspect.signature` of the same
+    bound method every time: about half the CPU of creating an element (121 -> 58 us per label
+    measured). The answer depends only on the method, so bound methods are answered from a cache;
+    anything else (lambdas, partials) still goes through NiceGUI's own function.
+    """
+    original = nicegui_helpers.expects_arguments
+    if getattr(original, "caches_bound_methods", False):
+        return
+
+    def expects_arguments(func: Callable[..., Any]) -> bool:
+        function = getattr(func, "__func__", None)
+        if function is not None and getattr(func, "__self__", None) is not None:
+            return _bound_method_expects_arguments(function)
+        return original(func)
+
+    expects_arguments.caches_bound_methods = True  # type: ignore[attr-defined]
+    nicegui_helpers.expects_arguments = expects_arguments

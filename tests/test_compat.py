@@ -122,3 +122,21 @@ def test_widgets_serialize_exactly_as_chatkit_serializes_them() -> None:
     assert len(widgets) > 40
     for widget, mine, theirs in zip(widgets, ours, sdk, strict=True):
         assert mine == theirs, widget
+
+
+def test_cached_change_handler_signatures_answer_as_nicegui_does() -> None:
+    from nicegui import helpers
+
+    from chatkit_bridge.compat import cache_change_handler_signatures
+
+    class Handlers:
+        def plain(self) -> None: ...
+        def one(self, event: object) -> None: ...
+        def optional(self, event: object = None, *args: object, **kwargs: object) -> None: ...
+
+    handlers = Handlers()
+    cases = [handlers.plain, handlers.one, handlers.optional, lambda event: None, lambda: None]
+    cache_change_handler_signatures()
+    patched = helpers.expects_arguments
+    assert getattr(patched, "caches_bound_methods", False)  # NiceGUI's observables call this
+    assert [patched(case) for case in cases] == [False, True, False, True, False]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from fastapi import Request
 from nicegui import ui
 
+from chatkit_bridge.compat import cache_change_handler_signatures
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.server import BridgeServer
@@ -25,6 +26,7 @@ def register_pages(servers: Sequence[BridgeServer], auth_mode: str) -> None:
     # The Tailwind utilities the pages use, built once (`ui.run(tailwind=False)` in app.py):
     # NiceGUI's in-browser Tailwind rebuilt them on every page load and DOM change.
     ui.add_css(tailwind_css(), shared=True)
+    cache_change_handler_signatures()  # halves the CPU of creating an element
     for server in servers:
         switcher = _switcher(server, servers) if len(servers) > 1 else None
         _register_chat(chat_path(server, servers), server, auth_mode, switcher)
