@@ -21,8 +21,13 @@ async def load_page(
     after: str | None,
     limit: int,
     order: str,
+    column: str = "data",
 ) -> Page[Any]:
-    """Return a page of `data` values ordered by (created_at, seq), after an exclusive id."""
+    """Return a page of `column` values ordered by (created_at, seq), after an exclusive id.
+
+    With `column="xmin"`, each value is `(id, xmin)`: the row's id and version, for a caller
+    that keeps rows it has already read.
+    """
     scope = sql.SQL("user_key = %s" if thread_id is None else "user_key = %s AND thread_id = %s")
     scope_params = [key] if thread_id is None else [key, thread_id]
     name = sql.Identifier(table)
@@ -38,9 +43,10 @@ async def load_page(
             return Page(data=[], has_more=False, after=None)
         position = list(found[0])
     descending = order == "desc"
-    query = sql.SQL("SELECT id, data FROM {} WHERE {}{} ORDER BY created_at {}, seq {} LIMIT %s")
+    query = sql.SQL("SELECT id, {} FROM {} WHERE {}{} ORDER BY created_at {}, seq {} LIMIT %s")
     rows = await fetch(
         query.format(
+            sql.SQL("xmin::text") if column == "xmin" else sql.Identifier(column),
             name,
             scope,
             sql.SQL(f" AND (created_at, seq) {'<' if descending else '>'} (%s, %s)")
@@ -56,4 +62,5 @@ async def load_page(
     has_more = len(rows) > max(limit, 1)
     rows = rows[: max(limit, 1)]
     last = rows[-1][0] if has_more else None
-    return Page(data=[data for _, data in rows], has_more=has_more, after=last)
+    values = [tuple(row) for row in rows] if column == "xmin" else [value for _, value in rows]
+    return Page(data=values, has_more=has_more, after=last)

@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_auth import AsyncConnection
+from chatkit_bridge.postgres_items import ItemModels
 from chatkit_bridge.postgres_paging import load_page
 from chatkit_bridge.postgres_schema import ensure_schema, jsonb_safe
 from chatkit_bridge.store import (
@@ -72,6 +73,7 @@ class PostgresStore(Store[RequestContext]):
         self.max_threads = max_threads
         self.max_items = max_items
         self._max = max_connections
+        self._models = ItemModels()
         self._pool: AsyncConnectionPool | None = None
         self._pool_loop: asyncio.AbstractEventLoop | None = None
         self._opening = asyncio.Lock()
@@ -217,13 +219,32 @@ class PostgresStore(Store[RequestContext]):
         context: RequestContext,
     ) -> Page[ThreadItem]:
         """Load a page of a thread's items sorted by creation time."""
+        key = self._key(context)
         page = await load_page(
-            self._fetch, "chatkit_items", self._key(context), thread_id, after, limit, order
+            self._fetch, "chatkit_items", key, thread_id, after, limit, order, "xmin"
         )
         if not page.data:
             await self._own_thread(thread_id, context)  # empty, or not the caller's thread?
-        page.data = [_ITEM.validate_python(data) for data in page.data]
+        page.data = await self._items_at(key, thread_id, page.data)
         return page
+
+    async def _items_at(
+        self, key: str, thread_id: str, versions: list[tuple[str, str]]
+    ) -> list[ThreadItem]:
+        """Return the items (id, row version) in order: cached models, the rest read and kept."""
+        models = self._models
+        found = {item_id: models.get(key, thread_id, item_id, xmin) for item_id, xmin in versions}
+        missing = [item_id for item_id, item in found.items() if item is None]
+        if missing:
+            rows = await self._fetch(
+                "SELECT id, xmin::text, data::text FROM chatkit_items"
+                " WHERE user_key = %s AND thread_id = %s AND id = ANY(%s)",
+                *(key, thread_id, missing),
+            )
+            for item_id, xmin, text in rows:
+                found[item_id] = self._models.put(key, thread_id, item_id, xmin, text)
+        # A row changed between the two reads is served in the version read second.
+        return [item for item in (found[item_id] for item_id, _ in versions) if item is not None]
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
