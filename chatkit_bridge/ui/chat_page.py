@@ -1,13 +1,15 @@
 """The chat page: threads on the left, the conversation in the middle, a use case panel right."""
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from chatkit.actions import ActionConfig
 from chatkit.store import NotFoundError
-from chatkit.types import FeedbackKind
+from chatkit.types import FeedbackKind, ThreadItem
 from nicegui import ui
+from nicegui.client import ClientConnectionTimeout
 
 from chatkit_bridge.client import ChatKitClient
 from chatkit_bridge.compat import wait_patiently_for_drawer_state
@@ -19,12 +21,16 @@ from chatkit_bridge.ui.composer import Composer
 from chatkit_bridge.ui.message_actions import MessageActions
 from chatkit_bridge.ui.theme import apply_theme, icon_button
 from chatkit_bridge.ui.thread_drawer import ThreadDrawer
-from chatkit_bridge.ui.thread_errors import errors_of, forget_errors_after
+from chatkit_bridge.ui.thread_errors import ThreadError, errors_of, forget_errors_after
 from chatkit_bridge.ui.thread_view import ThreadView
 from chatkit_bridge.ui.widget_content import material_icon
 
 FLUSH_INTERVAL = 0.1
 SHOWN_ITEMS = 60  # items a thread opens with (about 20 turns with cards)
+FIRST_SHOWN = 12  # of those, shown first (the screen's worth at the end), the rest right after
+CONNECT_PATIENCE = 30.0  # seconds to wait for a new page's browser before adding the rest anyway
+FLUSH_PATIENCE = 0.5  # seconds to wait for the newest items to be sent first
+SEND_TIME = 0.05  # seconds the socket gets to write them before the earlier items are built
 MAX_ITEMS = 1000
 
 
@@ -109,9 +115,16 @@ class ChatPage(ChatStreams):
 
     async def open_thread(self, thread_id: str | None, everything: bool = False) -> None:
         """Show a thread's newest items (all of them if `everything`), or an empty new chat."""
+        # Called from clicks on elements this replaces ("Show earlier messages"): work in the
+        # page's own context, not in the clicked element's slot, which is about to go.
+        with self.page_root:
+            await self._open_thread(thread_id, everything)
+
+    async def _open_thread(self, thread_id: str | None, everything: bool) -> None:
         await self.stop()
         self._new_view()
         self.thread_id = thread_id
+        thread, earlier, newest = None, [], []
         if thread_id is not None:
             # A long thread shows its newest items: the page builds in bounded time.
             limit = MAX_ITEMS if everything else SHOWN_ITEMS
@@ -126,13 +139,41 @@ class ChatPage(ChatStreams):
                 if page.has_more and not everything:
                     self._offer_earlier()
                 items = list(reversed(page.data))
-                self.view.show_items(items, feedback_of(thread), errors_of(thread))
+                feedback, errors = feedback_of(thread), errors_of(thread)
+                split = 0 if everything else max(len(items) - FIRST_SHOWN, 0)
+                earlier, newest = items[:split], items[split:]
+                self.view.show_items(newest, feedback, [e for e in errors if _among(e, newest)])
         self._show_starters()
         self._show_thread_id()
         await self.drawer.refresh()
         self.composer.focus()
         if not everything:  # after "Show earlier messages" the reader stays at the top
             ui.run_javascript("window.chatUI.jump()")
+        if thread is not None and earlier:
+            rest = [e for e in errors_of(thread) if not _among(e, newest)]
+            await self._show_earlier(earlier, feedback_of(thread), rest)
+
+    async def _show_earlier(
+        self, items: list[ThreadItem], feedback: dict[str, FeedbackKind], errors: list[ThreadError]
+    ) -> None:
+        """Add the items before the newest ones once those are in the browser.
+
+        A reload shows the end of the conversation first; building and sending all of it
+        before the first paint made the reader wait for the whole thread (the browser's socket
+        only connects once the page's build leaves the event loop).
+        """
+        view = self.view
+        with contextlib.suppress(ClientConnectionTimeout):
+            await self.browser.connected(timeout=CONNECT_PATIENCE)
+        # NiceGUI's outbox sends queued updates every 0.1 s at most: let the newest items go
+        # out on their own, then build the earlier ones.
+        deadline = asyncio.get_running_loop().time() + FLUSH_PATIENCE
+        while self.browser.outbox.updates and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(SEND_TIME)  # the update is taken from the queue before it is written
+        if view is self.view and not self.gone:
+            with self.page_root:
+                view.show_earlier_items(items, feedback, errors)
 
     def _offer_earlier(self) -> None:
         """Put a button above the shown items that loads the whole thread."""
@@ -229,3 +270,8 @@ class ChatPage(ChatStreams):
         if self.busy:
             ui.notify("Wait for the reply to finish, or press Stop", type="warning")
         return self.busy
+
+
+def _among(error: ThreadError, items: list[ThreadItem]) -> bool:
+    """Tell whether a stored error belongs after one of `items`."""
+    return error.after is not None and any(item.id == error.after for item in items)

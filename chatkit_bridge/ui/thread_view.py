@@ -85,7 +85,15 @@ class ThreadView:
         errors: list[ThreadError] | None = None,
     ) -> None:
         """Render a thread's stored items oldest first, each stored error after its item."""
-        errors = errors or []
+        self._render_stored(items, feedback, errors or [])
+        last_item = items[-1].id if items else None
+        for shown in self._errors:
+            if shown.after != last_item:
+                shown.drop_retry()  # only the latest turn can be retried
+
+    def _render_stored(
+        self, items: list[ThreadItem], feedback: dict[str, FeedbackKind], errors: list[ThreadError]
+    ) -> None:
         for error in errors:
             if error.after is None:
                 self.show_error(error.message, error.allow_retry, after=None)
@@ -94,10 +102,41 @@ class ThreadView:
             for error in errors:
                 if error.after == item.id:
                     self.show_error(error.message, error.allow_retry, after=item.id)
-        last_item = items[-1].id if items else None
-        for shown in self._errors:
-            if shown.after != last_item:
-                shown.drop_retry()  # only the latest turn can be retried
+
+    def show_earlier_items(
+        self,
+        items: list[ThreadItem],
+        feedback: dict[str, FeedbackKind],
+        errors: list[ThreadError] | None = None,
+    ) -> None:
+        """Render items older than every shown one above them (oldest first), with their errors.
+
+        Reopening a thread shows its newest items first, so the end of the conversation is on
+        screen without waiting for the rest; the earlier items then come in above them.
+        """
+        shown = list(self.elements.items())
+        first_shown = shown[0][1] if shown else None
+        slot = self.container.default_slot
+        before = len(slot.children)
+        latest_user, pending = self.last_user_item_id, self._pending_user
+        messages, widgets = dict(self.messages), dict(self.widgets)
+        for key in (self.elements, self.messages, self.widgets):
+            key.clear()
+        self._pending_user = None  # a message sent meanwhile is not one of these
+        known_errors = len(self._errors)
+        self._render_stored(items, feedback, errors or [])
+        for error in self._errors[known_errors:]:
+            error.drop_retry()  # only the newest turn can be retried, and it is already shown
+        # Keep the page order and the records' order (newest last) the thread's order.
+        if first_shown is not None:
+            top = slot.children.index(first_shown)
+            for offset, element in enumerate(list(slot.children[before:])):
+                element.move(target_index=top + offset)
+        self.elements.update(shown)
+        self.messages.update(messages)
+        self.widgets.update(widgets)
+        self.last_user_item_id = latest_user or self.last_user_item_id
+        self._pending_user = pending
 
     def apply(self, event: ThreadStreamEvent) -> None:
         """Apply one streamed event to the page."""
