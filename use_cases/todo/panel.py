@@ -17,6 +17,8 @@ from use_cases.todo.models import Todo, TodoError
 from use_cases.todo.widgets import due_label
 
 PAGE_ROWS = 50
+ROWS_PER_SLICE = 5  # rows drawn between two turns of the event loop
+_ICON_BUTTON = {"flat": True, "dense": True, "round": True, "size": "sm"}
 
 
 @dataclass
@@ -97,6 +99,7 @@ class TodoPanel:
         wanted = {todo.id for todo in page.todos}
         for todo_id in [todo_id for todo_id in self._rows if todo_id not in wanted]:
             self._rows.pop(todo_id).element.delete()
+        drawn = 0
         for todo in page.todos:
             shown = self._rows.get(todo.id)
             if shown is not None and shown.todo == todo:
@@ -105,6 +108,13 @@ class TodoPanel:
                 shown.element.delete()
             with self.rows:
                 self._rows[todo.id] = _Row(todo, self._row(todo))
+            drawn += 1
+            if drawn % ROWS_PER_SLICE == 0:
+                # A first build of 50 rows held the event loop for every other user's request:
+                # let them in between slices.
+                await asyncio.sleep(0)
+                if self.rows.is_deleted:
+                    return
         self._order([self._rows[todo.id].element for todo in page.todos])
 
     def _order(self, wanted: list[ui.row]) -> None:
@@ -122,7 +132,8 @@ class TodoPanel:
             check = ui.checkbox(
                 value=todo.completed,
                 on_change=lambda e, todo_id=todo.id: self._set_completed(todo_id, e.value),
-            ).props("dense")
+            )
+            check.props["dense"] = True
             # Set as a value, never parsed from a props string: the title is user text.
             check.props["aria-label"] = f"Done: {todo.title}"
             check.mark(f"panel-check-{todo.id}")
@@ -133,13 +144,15 @@ class TodoPanel:
             if todo.due is not None:
                 color = "negative" if todo.is_overdue(self.today()) else "grey-7"
                 ui.badge(due_label(todo.due, self.today()), color=color).props("outline")
-            # Named, with the browser's tooltip: no QTooltip element per row.
-            ui.button(icon="edit", on_click=lambda todo=todo: self._rename(todo)).props(
-                'flat dense round size=sm aria-label="Rename" title="Rename"'
-            ).mark(f"panel-rename-{todo.id}")
-            ui.button(icon="delete_outline", on_click=lambda todo=todo: self._delete(todo)).props(
-                'flat dense round size=sm color=negative aria-label="Delete" title="Delete"'
-            ).mark(f"panel-delete-{todo.id}")
+            # Named, with the browser's tooltip (no QTooltip element per row); props set as
+            # values, not parsed from strings (that parsing was a good part of a row's cost).
+            rename = ui.button(icon="edit", on_click=lambda todo=todo: self._rename(todo))
+            rename.props.update(_ICON_BUTTON, **{"aria-label": "Rename", "title": "Rename"})
+            rename.mark(f"panel-rename-{todo.id}")
+            delete = ui.button(icon="delete_outline", on_click=lambda todo=todo: self._delete(todo))
+            delete.props.update(_ICON_BUTTON, color="negative")
+            delete.props.update({"aria-label": "Delete", "title": "Delete"})
+            delete.mark(f"panel-delete-{todo.id}")
         return row
 
     def _show_more(self) -> None:
