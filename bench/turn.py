@@ -1,12 +1,15 @@
 """Time a full chat turn through our stack against the bare ChatKit floor.
 
-Run: python bench/turn.py
+Run: python bench/turn.py [--default-gc]
 
 One turn is "add buy milk" on the offline model, sent with `ChatKitClient.send_message` and
 read to the last event. Ours: TinyDBStore on a temp folder + BridgeServer + TodoUseCase. The
 floor: the same agent and todo tools (todos on disk too) behind a bare `ChatKitServer` whose
 respond() only loads the history and runs `Runner.run_streamed` + `stream_agent_response`,
 over a dict store in memory.
+
+The process collects garbage as app.py's does (`chatkit_bridge.collector`; `--default-gc` keeps
+CPython's defaults); it is one process, so both stacks run under the same settings.
 
 Both stacks parse requests with one prebuilt TypeAdapter (the SDK's `process()` builds one per
 request). On a busy machine wall times swing; CPU time of the process per turn (worker threads
@@ -40,6 +43,7 @@ from bench.harness import (
     timed_create,
 )
 from chatkit_bridge.client import ChatKitClient
+from chatkit_bridge.collector import freeze_loaded_objects, tune_collector
 from chatkit_bridge.context import RequestContext
 
 WARMUP_ROUNDS, ROUNDS, TURNS_PER_THREAD = 3, 40, 6
@@ -47,10 +51,18 @@ WARMUP_ROUNDS, ROUNDS, TURNS_PER_THREAD = 3, 40, 6
 
 async def main() -> None:
     """Run the rounds and print medians, p95 and ratios."""
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--default-gc", action="store_true", help="keep CPython's collector settings"
+    )
+    args = parser.parse_args()
+    if not args.default_gc:
+        tune_collector()  # as app.py does; one process, so both stacks collect alike
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         ours = our_server(Path(folder) / "ours")
         floor = floor_server(Path(folder) / "floor")
+        if not args.default_gc:
+            freeze_loaded_objects()
         times: dict[str, list[float]] = {"ours": [], "floor": [], "ours new": [], "floor new": []}
         cpu: dict[str, list[float]] = {"ours": [], "floor": []}
         ratios: list[float] = []
