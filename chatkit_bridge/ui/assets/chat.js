@@ -25,18 +25,9 @@
     lastTop = top;
     showJump();
   }
-  // DOM changes come in many batches while a page mounts; each pass reads the layout, so one
-  // pass per frame is enough (animation frame callbacks still run before the frame is painted).
-  let pending = false;
-  function onMutation() {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      onContentChange();
-    });
-  }
-  // Runs after layout changed and before the next paint, so following never shows a jump.
+  // Runs after each DOM change and before the next paint, so following never shows a jump.
+  // (Deferring it to the next animation frame let a frame's first callbacks see the new content
+  // still unscrolled.)
   function onContentChange() {
     dropAnsweredBubbles();
     if (follow) toBottom();
@@ -52,7 +43,7 @@
   history.scrollRestoration = "manual";
   window.addEventListener("scroll", onScroll, { passive: true });
   window.addEventListener("wheel", (e) => { if (e.deltaY < 0 && distance() > AT_BOTTOM) follow = false; }, { passive: true });
-  const mutations = new MutationObserver(onMutation);
+  const mutations = new MutationObserver(onContentChange);
   const sizes = new ResizeObserver(onContentChange);
   document.addEventListener("DOMContentLoaded", () => {
     mutations.observe(document.body, { childList: true, subtree: true, characterData: true });
