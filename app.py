@@ -124,7 +124,9 @@ def main() -> None:
         uvicorn_reload_includes=DEV_FILES,
         show=False,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        tailwind=False,  # chatkit_bridge/ui/assets/tailwind.css instead (see pages.py)
+        # chatkit_bridge/ui/assets/tailwind.css instead (see pages.py); `--dev` keeps NiceGUI's
+        # in-browser build too, so a utility class new to the app works before the file is rebuilt.
+        tailwind=dev,
     )
     if startup is not None and startup.exit_code is not None:
         raise SystemExit(startup.exit_code)  # loading failed after the server listened
