@@ -62,7 +62,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
 
     def __init__(self, store: Store[RequestContext], use_case: UseCase, model: ModelChoice) -> None:
         super().__init__(store)
-        close_merged_streams_cleanly()  # Stop left the agent stream's reads pending (compat.py)
+        close_merged_streams_cleanly()  # Stop left the agent stream's reads pending (compat)
         serialize_widgets_once()  # ChatKit's widget serializer walked each card ~depth times
         self.use_case = use_case
         self.model = model

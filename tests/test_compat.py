@@ -1,4 +1,4 @@
-"""The private internals chatkit_bridge/compat.py relies on still exist in the pinned versions."""
+"""The private internals chatkit_bridge/compat relies on still exist in the pinned versions."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_private_names_compat_uses_exist() -> None:
-    # If one of these fails after an upgrade, adapt chatkit_bridge/compat.py (and only it).
+    # If one of these fails after an upgrade, adapt chatkit_bridge/compat (and only it).
     assert callable(ChatKitServer._process_streaming)
     assert callable(ChatKitServer._process_non_streaming)
     assert callable(ChoiceElement._update_options)

@@ -1,4 +1,4 @@
-"""NiceGUI's three HTTP middlewares, run as plain ASGI (compat.py), still do what NiceGUI's do."""
+"""NiceGUI's three HTTP middlewares, run as plain ASGI (compat), still do what NiceGUI's do."""
 
 import re
 from collections.abc import Iterator

@@ -1,0 +1,52 @@
+"""Every use of a dependency's private internals or undocumented behaviour, in one package.
+
+Checked against the pinned versions in requirements.txt: openai-chatkit==1.6.5 and
+nicegui==3.18.0 (with its python-socketio 5.18.1 and starlette 1.10). After upgrading either,
+tests/test_compat.py fails first if a name used here is gone; read the dependency's source and
+adapt this package only.
+"""
+
+from chatkit_bridge.compat.chatkit_server import (
+    answer_parsed,
+    close_merged_streams_cleanly,
+    sse_chunks,
+    stream_events,
+    stream_parsed,
+)
+from chatkit_bridge.compat.nicegui_http import (
+    RedirectWithPrefix,
+    RequestTracking,
+    SetCacheControl,
+    add_session_middleware,
+    use_plain_asgi_middlewares,
+)
+from chatkit_bridge.compat.nicegui_pages import (
+    DRAWER_STATE_PATIENCE,
+    PAGE_EVENTS,
+    OptionFlags,
+    accept_page_events_only_from_their_socket,
+    cache_change_handler_signatures,
+    wait_patiently_for_drawer_state,
+)
+from chatkit_bridge.compat.widget_serializer import SDK_WIDGET_SERIALIZER, serialize_widgets_once
+
+__all__ = [
+    "DRAWER_STATE_PATIENCE",
+    "PAGE_EVENTS",
+    "SDK_WIDGET_SERIALIZER",
+    "OptionFlags",
+    "RedirectWithPrefix",
+    "RequestTracking",
+    "SetCacheControl",
+    "accept_page_events_only_from_their_socket",
+    "add_session_middleware",
+    "answer_parsed",
+    "cache_change_handler_signatures",
+    "close_merged_streams_cleanly",
+    "serialize_widgets_once",
+    "sse_chunks",
+    "stream_events",
+    "stream_parsed",
+    "use_plain_asgi_middlewares",
+    "wait_patiently_for_drawer_state",
+]

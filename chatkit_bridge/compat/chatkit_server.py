@@ -1,0 +1,118 @@
+"""openai-chatkit 1.6.5 internals: run parsed requests, typed events, clean stream merging."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Importing chatkit.server loads the Agents SDK (seconds): app.py imports this package to
+    # install the session middleware before the chat stack loads.
+    from chatkit.server import ChatKitServer
+    from chatkit.types import NonStreamingReq, StreamingReq, ThreadStreamEvent
+
+    from chatkit_bridge.context import RequestContext
+
+
+logger = logging.getLogger(__name__)
+
+
+def stream_parsed(
+    server: ChatKitServer[RequestContext], request: StreamingReq, context: RequestContext
+) -> AsyncGenerator[bytes, None]:
+    """Run an already parsed streaming request, yielding SSE chunks as `process()` does.
+
+    Why private: `ChatKitServer.process()` only takes JSON text and builds a new
+    `TypeAdapter(ChatKitReq)` for every call (4-6 ms of CPU); its routing half,
+    `_process_streaming`, takes the parsed request.
+    """
+    return server._process_streaming(request, context)
+
+
+async def stream_events(
+    server: ChatKitServer[RequestContext], request: StreamingReq, context: RequestContext
+) -> AsyncGenerator[ThreadStreamEvent, None]:
+    """Run an already parsed streaming request, yielding typed events, logging as the SDK does.
+
+    Why private: `_process_streaming_impl` is the typed half of `_process_streaming`, which
+    serialises every event to JSON; the in-process page would only parse it back (issue 10).
+    """
+    try:
+        async with contextlib.aclosing(server._process_streaming_impl(request, context)) as events:
+            async for event in events:
+                yield event
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.exception("Error while generating streamed response")
+        raise
+
+
+async def sse_chunks(
+    server: ChatKitServer[RequestContext], events: AsyncGenerator[ThreadStreamEvent, None]
+) -> AsyncGenerator[bytes, None]:
+    """Encode typed events as `process()` streams them: `data: <json>` and a blank line.
+
+    Why private: `_serialize` holds the SDK's wire options (aliases, no `None`, no metadata).
+    """
+    # Closing this closes the events at once (a client gone after "thread.created" must leave
+    # no empty thread), not whenever the garbage collector gets to them.
+    async with contextlib.aclosing(events) as inner:
+        async for event in inner:
+            yield b"data: " + server._serialize(event) + b"\n\n"
+
+
+async def answer_parsed(
+    server: ChatKitServer[RequestContext], request: NonStreamingReq, context: RequestContext
+) -> bytes:
+    """Run an already parsed non-streaming request and return its JSON (see stream_parsed)."""
+    return await server._process_non_streaming(request, context)
+
+
+async def _merge_generators_closing(
+    a: AsyncIterator[Any], b: AsyncIterator[Any]
+) -> AsyncIterator[Any]:
+    """`chatkit.agents._merge_generators`, plus: its pending reads end when its reader stops."""
+    pending: dict[asyncio.Future[Any], AsyncIterator[Any]] = {
+        asyncio.ensure_future(g.__anext__()): g for g in (a, b)
+    }
+    try:
+        while pending:
+            done, _ = await asyncio.wait(pending.keys(), return_when=asyncio.FIRST_COMPLETED)
+            stop = False
+            for task in done:
+                source = pending.pop(task)
+                try:
+                    result = task.result()
+                except StopAsyncIteration:
+                    stop = True
+                    continue
+                yield result
+                pending[asyncio.ensure_future(source.__anext__())] = source
+            if stop:
+                for task in pending:
+                    if not task.cancel() and not task.cancelled() and task.exception() is None:
+                        yield task.result()
+                break
+    finally:
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            if task.done() and not task.cancelled():
+                task.exception()  # retrieved: a StopAsyncIteration here is no error
+
+
+def close_merged_streams_cleanly() -> None:
+    """Make ChatKit's agent stream cancel its pending reads when its reader stops.
+
+    Why private: openai-chatkit 1.6.5 `chatkit.agents.stream_agent_response` merges two sources
+    with the module function `_merge_generators`, which keeps one `__anext__` task per source
+    and drops them, still pending, when its reader stops (Stop, a closed page, a test that
+    ends): "Task was destroyed but it is pending!" and "Task exception was never retrieved".
+    """
+    from chatkit import agents as chatkit_agents
+
+    chatkit_agents._merge_generators = _merge_generators_closing
