@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from nicegui import core
 from nicegui.testing import Screen
 from selenium import webdriver
 
@@ -55,6 +56,21 @@ async def no_task_left_behind() -> AsyncIterator[None]:
     if leftover:
         _, pending = await asyncio.wait(leftover, timeout=PATIENCE)
         assert not pending, f"tasks ignored cancellation: {sorted(t.get_name() for t in pending)}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_lifespan() -> Iterator[None]:
+    """Give back NiceGUI's app the lifespan it had before the test.
+
+    Every `app.include_router` (app.py includes four or more) wraps the app's lifespan in one
+    more context (FastAPI's `_merge_lifespan_context`), and NiceGUI's user simulation reuses the
+    one app for every test: after about a thousand tests, starting the app hit Python's
+    recursion limit.
+    """
+    router = core.app.router
+    lifespan = router.lifespan_context
+    yield
+    router.lifespan_context = lifespan
 
 
 @pytest.fixture(autouse=True)
