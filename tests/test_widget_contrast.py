@@ -8,7 +8,7 @@ from nicegui.testing import User
 
 from chatkit_bridge.ui.widget_contrast import SURFACE, contrast, pair, readable, text_color
 from chatkit_bridge.ui.widget_palette import PALETTE
-from tests.test_renderer import card, show
+from tests.renderer_support import card, show
 
 LIGHT_DARK = re.compile(r"light-dark\((#[0-9a-f]{6}), (#[0-9a-f]{6})\)")
 
