@@ -7,6 +7,7 @@ from typing import Any
 from nicegui import ui
 
 from . import widget_style as st
+from . import widget_tokens as tokens
 from .widget_content import material_icon
 from .widget_core import Node, RenderContext, renders
 from .widget_palette import var
@@ -42,9 +43,9 @@ def button_styles(node: Node) -> dict[str, str]:
     variant = node.get("variant") or ("outline" if style == "secondary" else "solid")
     size = node.get("size") if node.get("size") in CONTROL_HEIGHTS else "md"
     styles = {
-        "font-size": st.CONTROL_FONT_SIZES[size],
+        "font-size": tokens.CONTROL_FONT_SIZES[size],
         "min-height": CONTROL_HEIGHTS[size],
-        "border-radius": "9999px" if node.get("pill") else st.RADII["md"],
+        "border-radius": "9999px" if node.get("pill") else tokens.RADII["md"],
         "font-weight": "500",
     }
     match variant:
@@ -82,7 +83,7 @@ def render_button(node: Node, ctx: RenderContext) -> ui.element:
     if node.get("iconEnd"):
         button.props["icon-right"] = material_icon(node["iconEnd"])
     st.apply(button, button_styles(node))
-    if (icon_size := st.ICON_SIZES.get(node.get("iconSize") or "")) is not None:
+    if (icon_size := tokens.ICON_SIZES.get(node.get("iconSize") or "")) is not None:
         button.classes("ck-icon-sized").style(f"--ck-icon-size: {icon_size}")
     if node.get("disabled") or ctx.host.read_only:
         button.disable()

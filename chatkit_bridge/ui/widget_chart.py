@@ -7,6 +7,7 @@ from typing import Any
 from nicegui import ui
 
 from . import widget_style as st
+from . import widget_tokens as tokens
 from .widget_core import Node, RenderContext, renders
 
 _SERIES_TYPES = {"bar": "bar", "line": "line", "area": "line"}
@@ -24,7 +25,7 @@ def _series(
     }
     if spec.get("stack"):
         series["stack"] = str(spec["stack"])
-    if (series_color := st.color(spec.get("color"), st.CHART_COLORS)) is not None:
+    if (series_color := st.color(spec.get("color"), tokens.CHART_COLORS)) is not None:
         series["itemStyle"] = {"color": series_color}
     if kind == "area":
         series["areaStyle"] = {"opacity": 0.3}
@@ -60,7 +61,7 @@ def chart_options(node: Node) -> dict[str, Any]:
         },
         "yAxis": {"type": "value", "show": node.get("showYAxis", True)},
         "series": series,
-        "color": list(st.CHART_COLORS.values()),
+        "color": list(tokens.CHART_COLORS.values()),
     }
     if node.get("showLegend", True) and len(series) > 1:
         options["legend"] = {"top": 0}

@@ -9,6 +9,7 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
 from . import widget_style as st
+from . import widget_tokens as tokens
 from .safe_markdown import safe_markdown
 from .widget_contrast import text_color
 from .widget_core import FormField, Node, RenderContext, field_id, placeholder, renders
@@ -125,7 +126,7 @@ def _text_styles(
 @renders("Text")
 def render_text(node: Node, ctx: RenderContext) -> ui.element:
     """Render plain text, or an inline input when the text is editable."""
-    styles = {"line-height": "1.5", **_text_styles(node, ctx, st.TEXT_SIZES, "md")}
+    styles = {"line-height": "1.5", **_text_styles(node, ctx, tokens.TEXT_SIZES, "md")}
     editable = node.get("editable")
     if isinstance(editable, dict) and editable.get("name") and not ctx.host.read_only:
         return _editable_text(node, editable, styles, ctx)
@@ -158,22 +159,22 @@ def _editable_text(
 def render_title(node: Node, ctx: RenderContext) -> ui.element:
     """Render a headline."""
     styles = {"font-weight": "600", "line-height": "1.25"}
-    styles.update(_text_styles(node, ctx, st.TITLE_SIZES, "md"))
+    styles.update(_text_styles(node, ctx, tokens.TITLE_SIZES, "md"))
     return st.apply(ui.label(str(node.get("value", ""))).classes("ck-title"), styles)
 
 
 @renders("Caption")
 def render_caption(node: Node, ctx: RenderContext) -> ui.element:
     """Render secondary caption text."""
-    styles = {"color": st.TEXT_COLORS["secondary"], "line-height": "1.4"}
-    styles.update(_text_styles(node, ctx, st.CAPTION_SIZES, "md"))
+    styles = {"color": tokens.TEXT_COLORS["secondary"], "line-height": "1.4"}
+    styles.update(_text_styles(node, ctx, tokens.CAPTION_SIZES, "md"))
     return st.apply(ui.label(str(node.get("value", ""))).classes("ck-caption"), styles)
 
 
 @renders("Label")
 def render_label(node: Node, ctx: RenderContext) -> ui.element:
     """Render a form label tied to the control named by its `fieldName`."""
-    styles = {"font-weight": "500", **_text_styles(node, ctx, st.TEXT_SIZES, "sm")}
+    styles = {"font-weight": "500", **_text_styles(node, ctx, tokens.TEXT_SIZES, "sm")}
     label = TextElement(tag="label", text=str(node.get("value", ""))).classes("ck-label")
     if node.get("fieldName"):
         label.props["for"] = field_id(ctx, str(node["fieldName"]))
@@ -221,7 +222,7 @@ def render_badge(node: Node, ctx: RenderContext) -> ui.element:
 def render_icon(node: Node, ctx: RenderContext) -> ui.element:
     """Render a Material icon for a ChatKit icon name."""
     icon = ui.icon(material_icon(node.get("name"))).classes("ck-icon")
-    styles = {"font-size": st.ICON_SIZES.get(node.get("size") or "md", "16px")}
+    styles = {"font-size": tokens.ICON_SIZES.get(node.get("size") or "md", "16px")}
     if (icon_color := st.color(node.get("color"))) is not None:
         styles["color"] = icon_color
     return st.apply(icon, styles)
@@ -245,12 +246,12 @@ def render_image(node: Node, ctx: RenderContext) -> ui.element:
     if "width" not in styles:
         styles["width"] = "100%"  # QImg collapses to zero width inside flex rows otherwise
     styles.update(st.spacing_styles("margin", node.get("margin")))
-    if (radius := st.RADII.get(node.get("radius") or "")) is not None:
+    if (radius := tokens.RADII.get(node.get("radius") or "")) is not None:
         styles["border-radius"] = radius
-    if (background := st.color(node.get("background"), st.BACKGROUND_COLORS)) is not None:
+    if (background := st.color(node.get("background"), tokens.BACKGROUND_COLORS)) is not None:
         styles["background"] = background
     if node.get("frame"):
-        styles["border"] = f"1px solid {st.BORDER_COLORS['default']}"
+        styles["border"] = f"1px solid {tokens.BORDER_COLORS['default']}"
     if node.get("flush"):
         styles.update(st.flush_styles())
     return st.apply(image, styles)

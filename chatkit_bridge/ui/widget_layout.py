@@ -7,6 +7,7 @@ from typing import Any
 from nicegui import ui
 
 from . import widget_style as st
+from . import widget_tokens as tokens
 from .widget_content import material_icon
 from .widget_contrast import on_background
 from .widget_core import (
@@ -35,13 +36,13 @@ def render_status(status: Any) -> None:
     """Render a Card/ListView status header: icon or favicon plus text."""
     if not isinstance(status, dict) or not status.get("text"):
         return
-    secondary = st.TEXT_COLORS["secondary"]
+    secondary = tokens.TEXT_COLORS["secondary"]
     row = ui.element("div").classes("ck-status")
     st.apply(row, {"display": "flex", "align-items": "center", "gap": "6px"})
     with row:
         favicon = str(status.get("favicon") or "")
         if favicon.startswith(("https://", "http://", "data:image/", "/")):
-            frame = f"border: 1px solid {st.BORDER_COLORS['default']}; border-radius: 4px; "
+            frame = f"border: 1px solid {tokens.BORDER_COLORS['default']}; border-radius: 4px; "
             frame = frame if status.get("frame") else ""
             ui.image(favicon).style(f"{frame}width: 16px; height: 16px")
         elif status.get("icon"):
@@ -74,15 +75,15 @@ def render_card(node: Node, ctx: RenderContext) -> ui.element:
         "padding": "16px",
         "gap": "12px",
         "align-items": "stretch",
-        "border": f"1px solid {st.BORDER_COLORS['default']}",
-        "border-radius": st.RADII["2xl"],
-        "background": st.BACKGROUND_COLORS["surface"],
-        "color": st.TEXT_COLORS["prose"],
+        "border": f"1px solid {tokens.BORDER_COLORS['default']}",
+        "border-radius": tokens.RADII["2xl"],
+        "background": tokens.BACKGROUND_COLORS["surface"],
+        "color": tokens.TEXT_COLORS["prose"],
         "box-shadow": "0 1px 3px rgba(0, 0, 0, 0.06)",
     }
     styles.update(st.spacing_styles("padding", node.get("padding")))
     styles.update(st.border_styles(node.get("border")))
-    if (background := st.color(node.get("background"), st.BACKGROUND_COLORS)) is not None:
+    if (background := st.color(node.get("background"), tokens.BACKGROUND_COLORS)) is not None:
         styles["background"] = background
     # `flush` children (Divider, Image) reach the card's edges by cancelling this padding.
     styles["--ck-pad-left"] = styles.get("padding-left", styles["padding"])
@@ -141,9 +142,9 @@ def render_list_view(node: Node, ctx: RenderContext) -> ui.element:
             "flex-direction": "column",
             "width": "100%",
             "max-width": CARD_WIDTHS["md"],
-            "border": f"1px solid {st.BORDER_COLORS['default']}",
-            "border-radius": st.RADII["2xl"],
-            "background": st.BACKGROUND_COLORS["surface"],
+            "border": f"1px solid {tokens.BORDER_COLORS['default']}",
+            "border-radius": tokens.RADII["2xl"],
+            "background": tokens.BACKGROUND_COLORS["surface"],
             "overflow": "hidden",
         },
     )
@@ -176,7 +177,7 @@ def render_list_view_item(node: Node, ctx: RenderContext) -> ui.element:
     """Render one list row; clickable when it has an onClickAction."""
     defaults = {"align-items": "center", "gap": "8px", "padding": "10px 12px"}
     item = flex_box({**node, "padding": None}, "row", defaults).classes("ck-list-item")
-    item.style(f"border-bottom: 1px solid {st.BORDER_COLORS['subtle']}")
+    item.style(f"border-bottom: 1px solid {tokens.BORDER_COLORS['subtle']}")
     action = node.get("onClickAction")
     if action is not None and not ctx.host.read_only:
         item.classes(_HOVER)
@@ -227,7 +228,7 @@ def render_form(node: Node, ctx: RenderContext) -> ui.element:
 @renders("Divider")
 def render_divider(node: Node, ctx: RenderContext) -> ui.element:
     """Render a horizontal (or, inside a row, vertical) rule."""
-    line_color = st.color(node.get("color") or "default", st.BORDER_COLORS)
+    line_color = st.color(node.get("color") or "default", tokens.BORDER_COLORS)
     thickness = st.length(node.get("size")) or "1px"
     spacing = st.space(node.get("spacing")) or "0"
     if ctx.direction == "row":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from . import widget_style as st
+from . import widget_tokens as tokens
 from .widget_core import Node, RenderContext, child_nodes, render_children, render_node, renders
 
 # Minimum column widths for `colSize`. ChatKit does not publish its values: these are a guess
@@ -74,14 +75,14 @@ def _cell_styles(node: Node, *, header: bool) -> dict[str, str]:
     styles = {
         "text-align": CELL_ALIGN.get(node.get("align") or "", "left"),
         "vertical-align": CELL_VALIGN.get(node.get("vAlign") or "", "middle"),
-        "border-bottom": f"1px solid {st.BORDER_COLORS['subtle']}",
+        "border-bottom": f"1px solid {tokens.BORDER_COLORS['subtle']}",
     }
     if header:
         styles.update(
             {
                 "font-weight": "600",
-                "color": st.TEXT_COLORS["secondary"],
-                "border-bottom": f"1px solid {st.BORDER_COLORS['default']}",
+                "color": tokens.TEXT_COLORS["secondary"],
+                "border-bottom": f"1px solid {tokens.BORDER_COLORS['default']}",
                 "white-space": "nowrap",
             }
         )
