@@ -113,6 +113,16 @@ def nicegui_chrome_options(
     return nicegui_chrome_options
 
 
+@pytest.fixture
+def browser(nicegui_driver: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
+    """Chromium for tests that drive a real `python app.py`: fresh cookies, patience for load."""
+    nicegui_driver.set_page_load_timeout(60)
+    nicegui_driver.delete_all_cookies()
+    yield nicegui_driver
+    nicegui_driver.delete_all_cookies()
+    nicegui_driver.get("about:blank")
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say once, not per test, how to run the PostgreSQL tests that were skipped."""
     skipped = terminalreporter.stats.get("skipped", [])

@@ -9,7 +9,6 @@ the app's `SameSite=Lax` cookie along. That page auto-submits forms and fires fe
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
@@ -119,16 +118,6 @@ def thread_text(browser: webdriver.Chrome) -> str:
     """Return the visible text of the widgets in the open thread."""
     widgets = browser.find_elements(By.CSS_SELECTOR, ".thread-view .ck-widget")
     return " ".join(widget.text for widget in widgets)
-
-
-@pytest.fixture
-def browser(nicegui_driver: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
-    """Chromium with a fresh cookie jar and patience for a busy machine."""
-    nicegui_driver.set_page_load_timeout(60)
-    nicegui_driver.delete_all_cookies()
-    yield nicegui_driver
-    nicegui_driver.delete_all_cookies()
-    nicegui_driver.get("about:blank")
 
 
 def test_a_page_on_another_port_changes_nothing_and_the_app_keeps_working(

@@ -9,7 +9,6 @@ that knows the page's id (as if it had leaked) and sends the page's own "click d
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +34,6 @@ const click = element.events.find((e) => e.type === 'click');
 return {id: Number(id), client_id: window.clientId, listener_id: click.listener_id, args: []};
 """
 IS_DARK = "return document.body.classList.contains('body--dark')"
-
-
-@pytest.fixture
-def browser(nicegui_driver: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
-    """Chromium with a fresh cookie jar and patience for a busy machine."""
-    nicegui_driver.set_page_load_timeout(60)
-    nicegui_driver.delete_all_cookies()
-    yield nicegui_driver
-    nicegui_driver.delete_all_cookies()
-    nicegui_driver.get("about:blank")
 
 
 def test_another_socket_cannot_drive_a_page_even_knowing_its_id(

@@ -45,6 +45,20 @@ def component(widget: Any, component_id: str) -> dict[str, Any] | None:
     return walk(widget.model_dump(mode="json"))
 
 
+async def handle_and_store(
+    use_case: TodoUseCase, request: ActionRequest
+) -> list[ThreadStreamEvent]:
+    """Run one action and persist the items it emits the way ChatKitServer does."""
+    events = []
+    async for event in use_case.handle_action(request):
+        if isinstance(event, ThreadItemDoneEvent):
+            await request.store.add_thread_item(request.thread.id, event.item, request.context)
+        elif isinstance(event, ThreadItemReplacedEvent):
+            await request.store.save_item(request.thread.id, event.item, request.context)
+        events.append(event)
+    return events
+
+
 class Harness:
     """A thread with a live todo card, and a way to click on it."""
 
@@ -74,14 +88,7 @@ class Harness:
         """Send one action and persist its events the way ChatKitServer does."""
         action: Action[str, Any] = Action(type=kind, payload=payload)
         request = ActionRequest(self.thread, action, sender, self.context, self.store)
-        events = []
-        async for event in self.use_case.handle_action(request):
-            if isinstance(event, ThreadItemDoneEvent):
-                await self.store.add_thread_item(self.thread.id, event.item, self.context)
-            elif isinstance(event, ThreadItemReplacedEvent):
-                await self.store.save_item(self.thread.id, event.item, self.context)
-            events.append(event)
-        return events
+        return await handle_and_store(self.use_case, request)
 
     async def stored(self, item_id: str) -> WidgetItem:
         """Reload a widget item from the store."""

@@ -24,7 +24,7 @@ from chatkit.types import (
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
 from chatkit_bridge.use_case import ActionRequest
-from tests.test_todo_actions import component
+from tests.test_todo_actions import component, handle_and_store
 from use_cases.todo.agent import todo_state
 from use_cases.todo.changes import CHANGE_CARD_KEY
 from use_cases.todo.data import TodoRepository
@@ -130,14 +130,7 @@ class Harness:
             type=button["onClickAction"]["type"], payload=button["onClickAction"]["payload"]
         )
         request = ActionRequest(self.thread, action, change, self.context, self.store)
-        events = []
-        async for event in self.use_case.handle_action(request):
-            if isinstance(event, ThreadItemDoneEvent):
-                await self.store.add_thread_item(self.thread.id, event.item, self.context)
-            elif isinstance(event, ThreadItemReplacedEvent):
-                await self.store.save_item(self.thread.id, event.item, self.context)
-            events.append(event)
-        return events
+        return await handle_and_store(self.use_case, request)
 
     async def stored_cards(self) -> list[WidgetItem]:
         """Return the todo cards stored in the thread, oldest first."""
