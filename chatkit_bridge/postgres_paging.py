@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal
 
 from chatkit.types import Page
@@ -11,6 +11,8 @@ from psycopg import sql
 Table = Literal["chatkit_threads", "chatkit_items"]
 Fetch = Callable[..., Awaitable[list[tuple[Any, ...]]]]
 """Runs a query with positional parameters and returns its rows."""
+
+DATA = sql.SQL("data")
 
 
 async def load_page(
@@ -21,46 +23,36 @@ async def load_page(
     after: str | None,
     limit: int,
     order: str,
-    column: str = "data",
-) -> Page[Any]:
-    """Return a page of `column` values ordered by (created_at, seq), after an exclusive id.
+    columns: sql.Composable = DATA,
+    column_params: Sequence[Any] = (),
+) -> Page[tuple[Any, ...]]:
+    """Return a page of rows `(id, *columns)` ordered by (created_at, seq), after an exclusive id.
 
-    With `column="xmin"`, each value is `(id, xmin)`: the row's id and version, for a caller
-    that keeps rows it has already read.
+    One statement: the cursor's position is a subquery, and an unknown cursor makes it NULL,
+    which ends the listing rather than restarting it.
+
+    :param columns: what to select after the id; may hold placeholders for `column_params`.
     """
     scope = sql.SQL("user_key = %s" if thread_id is None else "user_key = %s AND thread_id = %s")
     scope_params = [key] if thread_id is None else [key, thread_id]
     name = sql.Identifier(table)
-    position: list[Any] = []
-    if after is not None:
-        found = await fetch(
-            sql.SQL("SELECT created_at, seq FROM {} WHERE {} AND id = %s").format(name, scope),
-            *scope_params,
-            after,
-        )
-        if not found:
-            # An unknown cursor ends the listing rather than restarting it.
-            return Page(data=[], has_more=False, after=None)
-        position = list(found[0])
     descending = order == "desc"
-    query = sql.SQL("SELECT id, {} FROM {} WHERE {}{} ORDER BY created_at {}, seq {} LIMIT %s")
-    rows = await fetch(
-        query.format(
-            sql.SQL("xmin::text") if column == "xmin" else sql.Identifier(column),
-            name,
-            scope,
-            sql.SQL(f" AND (created_at, seq) {'<' if descending else '>'} (%s, %s)")
-            if position
-            else sql.SQL(""),
-            sql.SQL("DESC" if descending else "ASC"),
-            sql.SQL("DESC" if descending else "ASC"),
-        ),
-        *scope_params,
-        *position,
-        max(limit, 1) + 1,
-    )
+    direction = sql.SQL("DESC" if descending else "ASC")
+    position = sql.SQL("")
+    position_params: list[Any] = []
+    if after is not None:
+        position = sql.SQL(
+            " AND (created_at, seq) {} (SELECT created_at, seq FROM {} WHERE {} AND id = %s)"
+        ).format(sql.SQL("<" if descending else ">"), name, scope)
+        position_params = [*scope_params, after]
+    query = sql.SQL(
+        "SELECT id, {} FROM {} WHERE {}{} ORDER BY created_at {}, seq {} LIMIT %s"
+    ).format(columns, name, scope, position, direction, direction)
+    rows = await fetch(query, *column_params, *scope_params, *position_params, max(limit, 1) + 1)
     has_more = len(rows) > max(limit, 1)
     rows = rows[: max(limit, 1)]
-    last = rows[-1][0] if has_more else None
-    values = [tuple(row) for row in rows] if column == "xmin" else [value for _, value in rows]
-    return Page(data=values, has_more=has_more, after=last)
+    return Page(
+        data=[tuple(row) for row in rows],
+        has_more=has_more,
+        after=rows[-1][0] if has_more else None,
+    )

@@ -43,3 +43,17 @@ async def test_an_item_changed_by_another_process_is_read_in_its_new_version() -
         finally:
             await here.close()
             await there.close()
+
+
+async def test_an_item_written_here_is_read_back_as_the_database_holds_it() -> None:
+    with private_schema() as dsn:
+        here, fresh = PostgresStore(dsn), PostgresStore(dsn)
+        try:
+            await here.save_thread(ThreadMetadata(id="thr_a", created_at=T0), ALICE)
+            await here.add_thread_item("thr_a", message("msg_1", "nul\x00here"), ALICE)
+            await here.save_item("thr_a", message("msg_2", "kept as written"), ALICE)
+            # JSONB cannot hold NUL: the writer serves what a fresh reader gets, not its model.
+            assert await texts(here) == await texts(fresh) == ["nul\ufffdhere", "kept as written"]
+        finally:
+            await here.close()
+            await fresh.close()
