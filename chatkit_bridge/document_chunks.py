@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import weakref
 from pathlib import Path
@@ -28,6 +27,9 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from chatkit_bridge.chunk_files import LEGACY, chunk_name, list_chunks
+from chatkit_bridge.document_index import ChunkIndex
+from chatkit_bridge.document_order import DocumentPage, Key, Order
 from chatkit_bridge.durable import (
     StorageError,
     atomic_write_text,
@@ -40,10 +42,7 @@ from chatkit_bridge.setaside import Check
 CHUNK_RECORDS = 200
 """Records per chunk file: a tick of a 10,000-record list rewrites ~40 KB, not ~2 MB."""
 JOURNAL = "journal.json"
-LEGACY = -1
-"""The chunk number of the one-file layout's file; it comes first."""
 _STEP = 64
-_CHUNK_NAME = re.compile(r"(\d{6})\.json")
 
 Record = dict[str, Any]
 Chunk = tuple[int, Path, list[Record]]
@@ -74,23 +73,34 @@ class DocumentChunks:
 
     def load(self) -> list[Chunk]:
         """Return every chunk with its records (the cached ones: do not change them)."""
+        self._finish_journal()
+        return [(number, path, self._records_of(path)) for number, path in self.files()]
+
+    def page(self, order: Order, after: Key | None, limit: int) -> DocumentPage:
+        """Return one page of the document in `order`, reading only the chunks it needs."""
+        self._finish_journal()
+        return self.index(order).page(self.files(), after, limit)
+
+    def find(self, field: str, value: Any) -> Record | None:
+        """Return the first record whose `field` equals `value` (cached; do not change it)."""
+        self._finish_journal()
+        for _, path in self.files():
+            for record in self._records_of(path):
+                if record.get(field) == value:
+                    return record
+        return None
+
+    def index(self, order: Order) -> ChunkIndex:
+        """Return the summaries of this document's chunks for `order` (document_index.py)."""
+        return ChunkIndex(self.folder, order, self._records_of)
+
+    def files(self) -> list[tuple[int, Path]]:
+        """Return (number, file) of every chunk in chunk order."""
+        return [(n, Path(p)) for n, p in list_chunks(str(self.folder), str(self.legacy))]
+
+    def _finish_journal(self) -> None:
         if os.path.lexists(self.folder / JOURNAL):
             self._apply(self._read_journal())
-        return [(number, path, self._records_of(path)) for number, path in self._chunk_files()]
-
-    def _chunk_files(self) -> list[tuple[int, Path]]:
-        found: list[tuple[int, Path]] = []
-        if os.path.lexists(self.legacy):
-            found.append((LEGACY, self.legacy))
-        try:
-            names = os.listdir(self.folder)
-        except FileNotFoundError:
-            return found
-        except OSError as exc:
-            raise StorageError(f"Could not read {self.folder}: {exc.strerror or exc}") from exc
-        numbered = sorted(int(m.group(1)) for name in names if (m := _CHUNK_NAME.fullmatch(name)))
-        found.extend((number, self._path(number)) for number in numbered)
-        return found
 
     def _records_of(self, path: Path) -> list[Record]:
         storage = self._files.open(path, self._check).storage
@@ -201,7 +211,7 @@ class DocumentChunks:
     # -- plumbing ---------------------------------------------------------
 
     def _path(self, number: int) -> Path:
-        return self.folder / f"{number:06d}.json"
+        return self.folder / chunk_name(number)
 
     def _resolve(self, name: str) -> Path:
         return self.legacy if name == f"../{self.legacy.name}" else self.folder / name

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from chatkit_bridge.document_chunks import DocumentChunks
+from chatkit_bridge.document_order import DocumentPage, Key, Order, page_of
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class UserDocuments(ABC):
             raise ValueError(f"Document kind {kind!r} must be lowercase letters, digits and _")
         self.kind = kind
         self.validate = validate
+        self.order: Order | None = None
+        """How `page` lists records; set by the use case that pages through them."""
         self._listeners: list[Listener] = []
         self._listeners_lock = threading.Lock()
 
@@ -69,6 +72,25 @@ class UserDocuments(ABC):
 
         The list and its records are the caller's to keep; treat nested values as read-only.
         """
+
+    def page(self, user_id: str, limit: int, after: Key | None = None) -> DocumentPage:
+        """Return up to `limit` records following the key `after` in `self.order`, with counts.
+
+        This version reads the whole document; a backend overrides it to read only what
+        the page needs.
+
+        :param after: the `Order.key` of the record the page follows; None for the first page.
+        """
+        return page_of(self.read(user_id), self._ordered(), after, limit)
+
+    def find(self, user_id: str, field: str, value: Any) -> Record | None:
+        """Return a copy of the first record whose `field` equals `value`, or None."""
+        return next((record for record in self.read(user_id) if record.get(field) == value), None)
+
+    def _ordered(self) -> Order:
+        if self.order is None:
+            raise TypeError(f"The {self.kind} documents have no order to page in")
+        return self.order
 
     @abstractmethod
     def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
@@ -170,7 +192,24 @@ class TinyDBDocuments(UserDocuments):
             records = [copy for _, _, chunk in before for copy in map(dict, chunk)]
             result = change(records)
             # Only the chunk files holding changed records are written (document_chunks.py).
-            return result, chunks.save(before, records)
+            changed = chunks.save(before, records)
+            if changed and self.order is not None:
+                chunks.index(self.order).save(chunks.files())
+            return result, changed
+
+    def page(self, user_id: str, limit: int, after: Key | None = None) -> DocumentPage:
+        """Return one page, reading only the chunk files that hold it (document_index.py)."""
+        order = self._ordered()
+        folder = self.folder_of(user_id)
+        with self._files.lock(folder):
+            return self._chunks(folder).page(order, after, limit)
+
+    def find(self, user_id: str, field: str, value: Any) -> Record | None:
+        """Return a copy of the first record whose `field` equals `value`, or None."""
+        folder = self.folder_of(user_id)
+        with self._files.lock(folder):
+            found = self._chunks(folder).find(field, value)
+            return None if found is None else dict(found)
 
     def folder_of(self, user_id: str) -> Path:
         """Return the folder of a user's files (the migration addresses users by key)."""

@@ -23,13 +23,13 @@ import heapq
 import itertools
 import json
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from chatkit.types import ThreadItem
 from tinydb.table import Table
 
+from chatkit_bridge.chunk_files import LEGACY, chunk_name, list_chunks
 from chatkit_bridge.item_cache import ITEM, ChunkView, Entry, Record, SortedChunks, created_at
 from chatkit_bridge.jsonfiles import Data, DurableJSONStorage, JsonFiles, StorageError
 from chatkit_bridge.setaside import Check
@@ -37,9 +37,6 @@ from chatkit_bridge.setaside import Check
 CHUNK_ITEMS = 64
 CHUNK_BYTES = 256 * 1024
 TABLE = "items"
-_CHUNK_NAME = re.compile(r"(\d{6})\.json")
-LEGACY = -1
-"""The chunk number of a thread file of the one-file layout; it sorts first."""
 
 
 class ThreadItemFiles:
@@ -68,18 +65,7 @@ class ThreadItemFiles:
 
     def chunks(self) -> list[tuple[int, str]]:
         """Return (number, path) of every chunk, oldest first."""
-        found: list[tuple[int, str]] = []
-        if os.path.lexists(self.legacy):
-            found.append((LEGACY, self.legacy))
-        try:
-            names = os.listdir(self.folder)
-        except FileNotFoundError:
-            return found
-        except OSError as exc:
-            raise StorageError(f"Could not read {self.folder}: {exc.strerror or exc}") from exc
-        numbered = [(int(m.group(1)), name) for name in names if (m := _CHUNK_NAME.fullmatch(name))]
-        found.extend((number, f"{self.folder}/{name}") for number, name in sorted(numbered))
-        return found
+        return list_chunks(self.folder, self.legacy)
 
     def count(self) -> int:
         """Return how many items the thread holds."""
@@ -125,9 +111,9 @@ class ThreadItemFiles:
         if chunks:
             number, path, view = chunks[-1]
             if len(view.entries) >= CHUNK_ITEMS or _size(path) >= CHUNK_BYTES:
-                path = f"{self.folder}/{number + 1:06d}.json"
+                path = f"{self.folder}/{chunk_name(number + 1)}"
         else:
-            path = f"{self.folder}/{0:06d}.json"
+            path = f"{self.folder}/{chunk_name(0)}"
         self._loaded = None
         doc_id = self._table(path).insert(record)
         if item is not None:

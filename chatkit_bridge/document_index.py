@@ -1,0 +1,230 @@
+"""What each chunk file of a document holds, kept beside the chunks: pages read few files.
+
+For an ordered document (`document_order.Order`) every chunk gets a summary: how many
+records it holds, how many have each counted flag set, and its lowest and highest key.
+Whole-document counts are then sums of summaries, and a page reads only the chunks whose
+key range reaches into it: a page of 20 todos of a 10,000-todo list parses one or two
+files of 200 instead of fifty.
+
+Summaries live in memory and in `<kind>/index.json`, each with the signature (inode, size,
+modification time) of the chunk file it describes. The index is a hint, never the truth: a
+summary whose chunk file changed since (another process, a crash before the index was
+written, a hand edit) is made again from the chunk, so the index needs neither a journal
+nor an fsync.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chatkit_bridge.document_order import DocumentPage, Key, Order, Record
+from chatkit_bridge.durable import StorageError
+
+INDEX = "index.json"
+_FORMAT = 1
+_MEMORY = 65_536
+"""Summaries kept in memory (a few hundred bytes each), least recently used dropped first."""
+_MEMORY_INDEXES = 1_024
+"""Parsed index files kept in memory (one per user and kind)."""
+
+Signature = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What one chunk file holds, in the terms of one order."""
+
+    count: int
+    counted: tuple[int, ...]
+    low: Key | None
+    high: Key | None
+
+    def to_json(self, signature: Signature) -> dict[str, Any]:
+        """Return the summary as kept in the index, with the file version it describes."""
+        return {
+            "file": list(signature),
+            "count": self.count,
+            "counted": list(self.counted),
+            "low": None if self.low is None else list(self.low),
+            "high": None if self.high is None else list(self.high),
+        }
+
+
+def summarize(records: Sequence[Record], order: Order) -> Summary:
+    """Return the summary of one chunk's records."""
+    keys = [order.key(record) for record in records]
+    counted = tuple(sum(1 for record in records if record.get(name)) for name in order.counted)
+    return Summary(len(records), counted, min(keys, default=None), max(keys, default=None))
+
+
+_known: OrderedDict[tuple[str, str], tuple[Signature, Summary]] = OrderedDict()
+_indexes: OrderedDict[str, tuple[Signature | None, dict[str, Any]]] = OrderedDict()
+_lock = threading.Lock()
+
+
+class ChunkIndex:
+    """The summaries of one document's chunk files; use only under the user folder's lock."""
+
+    def __init__(self, folder: Path, order: Order, load: Callable[[Path], list[Record]]) -> None:
+        """Summarize the chunks in `folder` for `order`.
+
+        :param folder: the document's chunk folder (`<user>/<kind>`).
+        :param order: the order summaries are made for.
+        :param load: returns a chunk file's records (parsed once per file version).
+        """
+        self.folder = folder
+        self.order = order
+        self._load = load
+        self._spec = json.dumps(order.spec())
+
+    def page(self, chunks: list[tuple[int, Path]], after: Key | None, limit: int) -> DocumentPage:
+        """Return up to `limit` records after the key `after`, reading only the chunks needed.
+
+        :param chunks: the document's chunk files in chunk order.
+        """
+        summaries = self.summaries(chunks)
+        total = sum(summary.count for _, summary in summaries)
+        counts = {
+            name: sum(summary.counted[i] for _, summary in summaries)
+            for i, name in enumerate(self.order.counted)
+        }
+        start = 0
+        reaching: list[tuple[Key, Path]] = []
+        for path, summary in summaries:
+            if summary.low is None or summary.high is None:
+                continue
+            if after is not None and summary.high <= after:
+                start += summary.count  # wholly before the page
+            else:
+                reaching.append((summary.low, path))
+        reaching.sort(key=lambda low_path: low_path[0])
+        found: list[tuple[Key, Record]] = []
+        wanted = max(limit, 0)
+        for low, path in reaching:
+            # Chunks come by lowest key: once one starts past the page (and past `after`, so
+            # it holds nothing to count before the page), so do all that follow.
+            past_page = len(found) >= wanted and (wanted == 0 or low > found[wanted - 1][0])
+            if past_page and (after is None or low > after):
+                break
+            for record in self._load(path):
+                key = self.order.key(record)
+                if after is not None and key <= after:
+                    start += 1
+                else:
+                    found.append((key, record))
+            found.sort(key=lambda key_record: key_record[0])
+            del found[wanted:]
+        records = [dict(record) for _, record in found]
+        return DocumentPage(records=records, total=total, counts=counts, start=start)
+
+    def summaries(self, chunks: list[tuple[int, Path]]) -> list[tuple[Path, Summary]]:
+        """Return each chunk's summary: from memory, from the index, or from the chunk itself."""
+        stored: dict[str, Any] | None = None
+        result = []
+        for _, path in chunks:
+            signature = _signature(path)
+            if signature is None:
+                continue  # gone meanwhile (cannot happen under the lock; harmless anyway)
+            summary = self._remembered(path, signature)
+            if summary is None:
+                if stored is None:
+                    stored = self._stored()
+                summary = self._parse(stored.get(path.name), signature)
+            if summary is None:
+                summary = summarize(self._load(path), self.order)
+            self._remember(path, signature, summary)
+            result.append((path, summary))
+        return result
+
+    def save(self, chunks: list[tuple[int, Path]]) -> None:
+        """Write the index of the chunks as they are now (after a change wrote some of them)."""
+        entries = {
+            path.name: summary.to_json(signature)
+            for path, summary in self.summaries(chunks)
+            if (signature := _signature(path)) is not None
+        }
+        text = json.dumps({"format": _FORMAT, "order": json.loads(self._spec), "chunks": entries})
+        path = self.folder / INDEX
+        # No fsync: a lost or torn index only costs reading the chunks again.
+        tmp = f"{self.folder}/.{INDEX}.{os.getpid()}-{threading.get_ident()}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except OSError as exc:
+            with suppress(OSError):
+                os.unlink(tmp)
+            logging.getLogger(__name__).warning("Could not write %s: %s", path, exc)
+
+    def _remembered(self, path: Path, signature: Signature) -> Summary | None:
+        with _lock:
+            known = _known.get((str(path), self._spec))
+        return known[1] if known is not None and known[0] == signature else None
+
+    def _remember(self, path: Path, signature: Signature, summary: Summary) -> None:
+        with _lock:
+            _known[str(path), self._spec] = (signature, summary)
+            _known.move_to_end((str(path), self._spec))
+            while len(_known) > _MEMORY:
+                _known.popitem(last=False)
+
+    def _stored(self) -> dict[str, Any]:
+        """Return the index file's chunk entries (empty when missing, unreadable or stale)."""
+        path = self.folder / INDEX
+        signature = _signature(path)
+        with _lock:
+            cached = _indexes.get(str(path))
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        entries: dict[str, Any] = {}
+        if signature is not None:
+            try:
+                data = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                data = None
+            fits = isinstance(data, dict) and data.get("format") == _FORMAT
+            if fits and data.get("order") == self.order.spec():
+                chunks = data.get("chunks")
+                entries = chunks if isinstance(chunks, dict) else {}
+        with _lock:
+            _indexes[str(path)] = (signature, entries)
+            _indexes.move_to_end(str(path))
+            while len(_indexes) > _MEMORY_INDEXES:
+                _indexes.popitem(last=False)
+        return entries
+
+    def _parse(self, entry: Any, signature: Signature) -> Summary | None:
+        """Return a summary read from the index if it describes this version of the file."""
+        if not isinstance(entry, dict) or entry.get("file") != list(signature):
+            return None
+        count, counted = entry.get("count"), entry.get("counted")
+        low, high = entry.get("low"), entry.get("high")
+        if type(count) is not int or not isinstance(counted, list):
+            return None
+        if len(counted) != len(self.order.counted) or any(type(n) is not int for n in counted):
+            return None
+        if count == 0:
+            return Summary(0, tuple(counted), None, None)
+        low_key, high_key = self.order.parse_key(low), self.order.parse_key(high)
+        if low_key is None or high_key is None:
+            return None
+        return Summary(count, tuple(counted), low_key, high_key)
+
+
+def _signature(path: Path) -> Signature | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(f"Could not read {path}: {exc.strerror or exc}") from exc
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns

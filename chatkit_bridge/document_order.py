@@ -1,0 +1,78 @@
+"""How a user's document is listed a page at a time: its order, counts, and one page of it.
+
+A use case that shows its records page by page names the fields that order them and the
+flags it counts (`Order`); `UserDocuments.page` then answers one page (`DocumentPage`) with
+whole-document counts. `page_of` is the plain version over a whole list; a backend can do
+better from what it keeps beside its records (`document_index.py`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+Record = dict[str, Any]
+Key = tuple[Any, ...]
+"""A record's place in the order: its `Order.by` field values."""
+
+
+@dataclass(frozen=True)
+class Order:
+    """List records by some fields (unique together), and count records with some flags set."""
+
+    by: tuple[str, ...]
+    """The fields that order records, most significant first; together unique per record."""
+    defaults: tuple[Any, ...]
+    """The value of each `by` field where a record lacks it (also fixes the field's JSON type)."""
+    counted: tuple[str, ...] = ()
+    """Fields whose truthy records are counted over the whole document (e.g. "completed")."""
+
+    def key(self, record: Record) -> Key:
+        """Return the record's place in the order."""
+        pairs = zip(self.by, self.defaults, strict=True)
+        return tuple(record.get(name, default) for name, default in pairs)
+
+    def spec(self) -> list[Any]:
+        """Return the order as JSON, so a summary kept on disk names the order it was made for."""
+        return [list(self.by), list(self.defaults), list(self.counted)]
+
+    def parse_key(self, value: Any) -> Key | None:
+        """Return a key read back from JSON, or None when it does not fit this order."""
+        if not isinstance(value, list) or len(value) != len(self.by):
+            return None
+        if any(type(v) is not type(d) for v, d in zip(value, self.defaults, strict=True)):
+            return None
+        return tuple(value)
+
+
+@dataclass
+class DocumentPage:
+    """Up to `limit` records following a key, in order, with counts over the whole document."""
+
+    records: list[Record]
+    total: int
+    """Records in the whole document."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Per `Order.counted` field, how many records of the whole document have it set."""
+    start: int = 0
+    """How many records of the document come before the page's first one."""
+
+    @property
+    def more(self) -> bool:
+        """Tell whether records follow this page."""
+        return self.start + len(self.records) < self.total
+
+
+def page_of(records: list[Record], order: Order, after: Key | None, limit: int) -> DocumentPage:
+    """Return one page of a whole list: what a backend without summaries answers.
+
+    :param records: every record of the document (in any order; they are sorted here).
+    :param after: the key the page follows (exclusive); None for the first page.
+    :param limit: at most this many records.
+    """
+    keyed = sorted(((order.key(record), record) for record in records), key=lambda kr: kr[0])
+    start = 0 if after is None else bisect.bisect_right([k for k, _ in keyed], after)
+    chosen = [dict(record) for _, record in keyed[start : start + max(limit, 0)]]
+    counts = {name: sum(1 for record in records if record.get(name)) for name in order.counted}
+    return DocumentPage(records=chosen, total=len(records), counts=counts, start=start)
