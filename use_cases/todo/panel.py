@@ -2,7 +2,9 @@
 
 The panel shows the list a page at a time ("Show more" adds a page), reads it in a worker
 thread, and on every change updates only the rows that differ, so a long list costs the
-event loop a few rows per tick instead of a full redraw.
+event loop a few rows per tick instead of a full redraw. It draws only while the page's
+browser is connected: a page fetched by a script (or a tab gone) costs no rows, and NiceGUI
+keeps such a page around for a minute, during which it would otherwise redraw on every change.
 """
 
 import asyncio
@@ -17,7 +19,7 @@ from use_cases.todo.models import Todo, TodoError
 from use_cases.todo.widgets import due_label
 
 PAGE_ROWS = 50
-ROWS_PER_SLICE = 5  # rows drawn between two turns of the event loop
+ROWS_PER_SLICE = 2  # rows drawn between two turns of the event loop
 _ICON_BUTTON = {"flat": True, "dense": True, "round": True, "size": "sm"}
 
 
@@ -61,9 +63,11 @@ class TodoPanel:
             self.rows = ui.column().classes("w-full gap-0 panel-rows")
             self.more = ui.button("Show more", on_click=self._show_more).props("flat no-caps")
             self.more.mark("panel-more").set_visibility(False)
+        self._client = ui.context.client
+        self._client.on_connect(self._schedule)  # the first draw, and a redraw after a reconnect
         self._schedule()
         unsubscribe = repository.subscribe(self._changed)
-        ui.context.client.on_delete(unsubscribe)
+        self._client.on_delete(unsubscribe)
 
     def _changed(self, user_id: str) -> None:
         """Update when this user's todos change, whichever thread or tab changed them."""
@@ -73,14 +77,14 @@ class TodoPanel:
     def _schedule(self) -> None:
         """Coalesce a burst of changes into one update, never two at once (order matters)."""
         self._dirty = True
-        if self._updating or self.rows.is_deleted:
+        if self._updating or self.rows.is_deleted or not self._client.has_socket_connection:
             return
         self._updating = True
         background_tasks.create(self._update_while_dirty(), name="todo panel refresh")
 
     async def _update_while_dirty(self) -> None:
         try:
-            while self._dirty and not self.rows.is_deleted:
+            while self._dirty and not self.rows.is_deleted and self._client.has_socket_connection:
                 self._dirty = False
                 await self.refresh()
         finally:
