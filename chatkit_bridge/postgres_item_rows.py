@@ -11,21 +11,19 @@ from datetime import UTC, datetime
 
 from chatkit.store import NotFoundError
 from chatkit.types import Page, ThreadItem
-from psycopg import sql
 from psycopg.errors import ForeignKeyViolation
-from psycopg.types.json import Jsonb
 from pydantic import TypeAdapter
 
 from chatkit_bridge.postgres_items import ItemModels
 from chatkit_bridge.postgres_paging import load_page
 from chatkit_bridge.postgres_pool import LazyPool
-from chatkit_bridge.postgres_schema import jsonb_safe
+from chatkit_bridge.postgres_schema import jsonb_safe, model_jsonb
 from chatkit_bridge.store import DuplicateItemError, LimitError, item_limit_reached
 
 _ITEM = TypeAdapter(ThreadItem)
 
 # Rows whose version this process holds come without their JSON.
-_PAGE_COLUMNS = sql.SQL(
+_PAGE_COLUMNS = (
     "xmin::text, CASE WHEN id || ':' || xmin::text = ANY(%s::text[]) THEN NULL ELSE data::text END"
 )
 
@@ -83,17 +81,16 @@ class ItemRows:
         self, key: str, thread_id: str, item: ThreadItem, room: int, max_items: int
     ) -> None:
         """Insert a new item if the thread has room; the very same item again is a no-op."""
-        data = item.model_dump(mode="json")
-        safe = jsonb_safe(data)
+        data, exact = model_jsonb(item)
         params = {"key": key, "thread": thread_id, "id": item.id, "room": room}
-        params |= {"created_at": utc(item.created_at), "data": Jsonb(safe)}
+        params |= {"created_at": utc(item.created_at), "data": data}
         owned, existing, count = True, None, 0
         try:
             async with self.db.connection() as conn:
                 cursor = await conn.execute(_ADD_ITEM, params)
                 owned, existing, count, version = await cursor.fetchone()  # type: ignore[misc]
                 if version is not None:
-                    if safe == data:  # what a read would return
+                    if exact:  # what a read would return
                         self.models.keep(key, thread_id, item.id, version, item)
                     return
                 if owned and existing is None and count < room:
@@ -105,7 +102,7 @@ class ItemRows:
         if not owned:
             raise NotFoundError(f"Thread {thread_id} not found")
         if existing is not None:
-            if existing != safe:
+            if existing != jsonb_safe(item.model_dump(mode="json")):
                 raise DuplicateItemError(f"Item {item.id} already exists in thread {thread_id}")
             return
         if reason := item_limit_reached(count, room, max_items):
@@ -114,16 +111,15 @@ class ItemRows:
 
     async def save(self, key: str, thread_id: str, item: ThreadItem) -> None:
         """Insert an item or replace the one with the same id, keeping its place."""
-        data = item.model_dump(mode="json")
-        safe = jsonb_safe(data)
+        data, exact = model_jsonb(item)
         try:
-            row = (key, thread_id, item.id, utc(item.created_at), Jsonb(safe))
+            row = (key, thread_id, item.id, utc(item.created_at), data)
             saved = await self.db.fetch(_SAVE_ITEM, *row, key, thread_id)
         except ForeignKeyViolation:
             saved = []  # the thread was deleted meanwhile
         if not saved:
             raise NotFoundError(f"Thread {thread_id} not found")
-        if safe == data:
+        if exact:
             self.models.keep(key, thread_id, item.id, saved[0][0], item)
 
     async def load(self, key: str, thread_id: str, item_id: str) -> ThreadItem:

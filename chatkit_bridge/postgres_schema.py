@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from psycopg import AsyncConnection, Connection
+from psycopg.types.json import Jsonb
+from pydantic import BaseModel
 
 # One advisory lock number for schema changes, so processes starting together do not race.
 _SCHEMA_LOCK = 727_163_001
@@ -74,3 +76,20 @@ def jsonb_safe(value: Any) -> Any:
     if isinstance(value, list):
         return [jsonb_safe(v) for v in value]
     return value
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def model_jsonb(model: BaseModel, exclude: set[str] | None = None) -> tuple[Jsonb, bool]:
+    """Return a model as a JSONB parameter, and whether the database holds it exactly.
+
+    pydantic writes the JSON itself (no Python dicts and `json.dumps` in between). JSON text
+    with a NUL character (`\\u0000`, which JSONB refuses) goes the `jsonb_safe` way instead, and
+    is not exact.
+    """
+    text = model.model_dump_json(exclude=exclude)
+    if "\\u0000" not in text:
+        return Jsonb(text, dumps=_as_is), True
+    return Jsonb(jsonb_safe(model.model_dump(mode="json", exclude=exclude))), False

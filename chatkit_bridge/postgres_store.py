@@ -21,7 +21,7 @@ from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_item_rows import ItemRows, utc
 from chatkit_bridge.postgres_paging import load_page
 from chatkit_bridge.postgres_pool import LazyPool
-from chatkit_bridge.postgres_schema import jsonb_safe
+from chatkit_bridge.postgres_schema import jsonb_safe, model_jsonb
 from chatkit_bridge.store import (
     DEFAULT_MAX_ITEMS,
     DEFAULT_MAX_THREADS,
@@ -109,7 +109,7 @@ class PostgresStore(Store[RequestContext]):
         """Create or update a thread's metadata (a full `Thread` loses its items)."""
         if not SAFE_ID.fullmatch(thread.id):
             raise ValueError(f"Thread id {thread.id!r} may only contain letters, digits, _ and -")
-        data = Jsonb(jsonb_safe(thread.model_dump(mode="json", exclude={"items"})))
+        data, _ = model_jsonb(thread, exclude={"items"})
         key = self._key(context)
         # Most saves change a thread that exists (title, status): one statement, no limit to check.
         updated = await self._db.fetch(
