@@ -5,6 +5,7 @@ import importlib
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if __name__ == "__main__" and "NICEGUI_USER_SIMULATION" not in os.environ:
@@ -21,10 +22,11 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp
 
     from chatkit_bridge.backends import Backend
+    from chatkit_bridge.chat_host import ChatHost
     from chatkit_bridge.server import BridgeServer
 
-# Imported by the worker thread that loads the chat (so the event loop never does).
-CHAT_MODULES = ("chatkit_bridge.http", "chatkit_bridge.ui.pages")
+# Imported by the worker thread that loads the chat stack (so the event loop never does).
+CHAT_MODULES = ("chatkit_bridge.http", "chatkit_bridge.server", "chatkit_bridge.llm")
 # Idle keep-alive connections stay open this long. Longer than clients keep them (httpx 5 s,
 # aiohttp 15 s, load balancers often 60 s), so a client never reuses a connection at the moment
 # the server closes it: with uvicorn's 5 s, 3 of 240 requests sent after ~5 s idle failed.
@@ -44,33 +46,48 @@ def settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
-def build_servers(settings: Settings, backend: "Backend") -> "list[BridgeServer]":
-    """Find the use cases USE_CASES names and give each a server, its own threads and model."""
+def build_hosts(
+    settings: Settings, backend: "Backend", wanted: Callable[[], None] = lambda: None
+) -> "list[ChatHost]":
+    """Find the use cases USE_CASES names and give each a chat host with its own threads.
+
+    :param wanted: called when a page needs a server before the chat stack has loaded.
+    """
+    from chatkit_bridge.chat_host import ChatHost
     from chatkit_bridge.discovery import UseCaseError, load_all
-    from chatkit_bridge.llm import build_model
+    from chatkit_bridge.model_label import model_label
     from chatkit_bridge.scoped_store import ScopedStore
-    from chatkit_bridge.server import BridgeServer
     from chatkit_bridge.use_case import Host
 
-    store = backend.store
     host = Host(settings.data_store_path, settings.auth_mode, backend.documents)
     try:
         use_cases = load_all(settings.use_case_names, host)
     except UseCaseError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    label = model_label(settings)
     return [
-        BridgeServer(
-            ScopedStore(store, use_case.thread_scope),
-            use_case,
-            build_model(settings, use_case.interpreter),
-        )
+        ChatHost(use_case, ScopedStore(backend.store, use_case.thread_scope), label, wanted)
         for use_case in use_cases
     ]
 
 
+def build_server(settings: Settings, host: "ChatHost") -> "BridgeServer":
+    """Give a chat host its server: the use case's agent on the configured model."""
+    from chatkit_bridge.llm import build_model
+    from chatkit_bridge.server import BridgeServer
+
+    model = build_model(settings, host.use_case.interpreter)
+    return BridgeServer(host.store, host.use_case, model, host.thread_events)
+
+
+def build_servers(settings: Settings, backend: "Backend") -> "list[BridgeServer]":
+    """Build the use cases USE_CASES names and a server for each."""
+    return [build_server(settings, host) for host in build_hosts(settings, backend)]
+
+
 def main() -> None:
-    """Open the storage, install the edge and /healthz, and serve; the chat loads meanwhile."""
+    """Open the storage, install the edge and /healthz, and serve; the rest loads meanwhile."""
     settings = settings_or_exit()
     dev = "--dev" in sys.argv[1:]
     # Imported after the settings check: the chatkit package reads LOG_LEVEL when imported.
@@ -78,7 +95,7 @@ def main() -> None:
     from chatkit_bridge.backends import open_backend
     from chatkit_bridge.health import health_router
     from chatkit_bridge.security import install_edge
-    from chatkit_bridge.startup import Startup, StartupGate
+    from chatkit_bridge.startup import Stage, Startup, StartupGate
     from chatkit_bridge.unavailable import register_storage_errors
 
     logging.basicConfig(
@@ -93,26 +110,36 @@ def main() -> None:
     )
     if backend.shared_secret is not None and not settings.storage_secret:
         settings.storage_secret = backend.shared_secret()
-    servers: list[BridgeServer] = []
-    app.include_router(health_router(backend.ready_problem, lambda: servers[0].model.label))
+    hosts: list[ChatHost] = []
+    app.include_router(health_router(backend.ready_problem, lambda: hosts[0].model_label))
 
-    def install(built: "list[BridgeServer]") -> None:
-        servers.extend(built)
-        install_chat(settings, backend, built)
+    def install_hosts(built: "list[ChatHost]") -> None:
+        hosts.extend(built)
+        install_pages(settings, backend, built)
 
-    startup: Startup[list[BridgeServer]] | None = None
+    startup: Startup | None = None
     if "NICEGUI_USER_SIMULATION" in os.environ:
-        install(load_chat(settings, backend))  # tests open pages without a server listening
+        # Tests open pages without a server listening: build everything now.
+        install_hosts(load_pages(settings, backend))
+        install_chat(settings, hosts, load_chat(settings, hosts))
     else:
         tune_collector()
 
         def load_and_freeze() -> "list[BridgeServer]":
-            built = load_chat(settings, backend)
+            built = load_chat(settings, hosts)
             freeze_loaded_objects()  # one full collection before the app is ready, few later
             return built
 
-        startup = Startup(load_and_freeze, install, app.shutdown)
-        app.add_middleware(StartupGate, startup=startup)
+        def pages() -> "list[ChatHost]":
+            assert startup is not None
+            return load_pages(settings, backend, startup.hurry)
+
+        startup = Startup(
+            Stage(pages, install_hosts),
+            Stage(load_and_freeze, lambda servers: install_chat(settings, hosts, servers)),
+            app.shutdown,
+        )
+        app.add_middleware(StartupGate, startup=startup, router=app.router)
         app.on_startup(startup.begin)
     register_storage_errors(app)
     install_edge(app, settings)
@@ -145,17 +172,46 @@ def compressed(app: "ASGIApp") -> "GZipMiddleware":
     return GZipMiddleware(app, minimum_size=500, compresslevel=6)
 
 
-def load_chat(settings: Settings, backend: "Backend") -> "list[BridgeServer]":
-    """Import the chat stack and build its servers: the slow part, run off the event loop."""
+def load_pages(
+    settings: Settings, backend: "Backend", wanted: Callable[[], None] = lambda: None
+) -> "list[ChatHost]":
+    """Import the pages and build the use cases' chat hosts (run off the event loop)."""
+    importlib.import_module("chatkit_bridge.ui.pages")
+    return build_hosts(settings, backend, wanted)
+
+
+def install_pages(settings: Settings, backend: "Backend", hosts: "list[ChatHost]") -> None:
+    """Add the pages and share thread-list news between processes (quick: on the event loop)."""
+    from chatkit_bridge.ui.pages import register_pages
+
+    if backend.relay is not None:
+        relay = backend.relay
+
+        def share_thread_lists() -> None:
+            # Other processes' new, renamed and deleted threads reach this process's pages.
+            for host in hosts:
+                host.thread_events.relay_through(relay(f"threads:{host.use_case.name}"))
+
+        if app.is_started:
+            share_thread_lists()
+        else:
+            app.on_startup(share_thread_lists)
+    register_pages(hosts, settings.auth_mode)
+    logging.getLogger(__name__).info("model: %s", hosts[0].model_label)
+
+
+def load_chat(settings: Settings, hosts: "list[ChatHost]") -> "list[BridgeServer]":
+    """Import the chat stack and build the servers: the slow part, run off the event loop."""
     for module in CHAT_MODULES:
         importlib.import_module(module)
-    return build_servers(settings, backend)
+    return [build_server(settings, host) for host in hosts]
 
 
-def install_chat(settings: Settings, backend: "Backend", servers: "list[BridgeServer]") -> None:
-    """Add the chat routes, the use cases' routes and the pages (quick: on the event loop)."""
+def install_chat(
+    settings: Settings, hosts: "list[ChatHost]", servers: "list[BridgeServer]"
+) -> None:
+    """Add the chat routes and the use cases' routes; hand the servers to the pages."""
     from chatkit_bridge.http import chatkit_router
-    from chatkit_bridge.ui.pages import register_pages
 
     # `/chatkit` serves the first use case; with several, each also has `/chatkit/<name>`.
     app.include_router(chatkit_router(servers[0], settings.auth_mode))
@@ -170,20 +226,8 @@ def install_chat(settings: Settings, backend: "Backend", servers: "list[BridgeSe
         await asyncio.gather(*(server.drain() for server in servers))
 
     app.on_shutdown(drain)
-    if backend.relay is not None:
-        relay = backend.relay
-
-        def share_thread_lists() -> None:
-            # Other processes' new, renamed and deleted threads reach this process's pages.
-            for server in servers:
-                server.thread_events.relay_through(relay(f"threads:{server.use_case.name}"))
-
-        if app.is_started:
-            share_thread_lists()
-        else:
-            app.on_startup(share_thread_lists)
-    register_pages(servers, settings.auth_mode)
-    logging.getLogger(__name__).info("model: %s", servers[0].model.label)
+    for host, server in zip(hosts, servers, strict=True):
+        host.deliver(server)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

@@ -2,10 +2,10 @@
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatkit.actions import Action
-from chatkit.server import ChatKitServer, StreamingResult
+from chatkit.store import Store
 from chatkit.types import (
     FeedbackKind,
     InferenceOptions,
@@ -42,9 +42,12 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter
 
+from chatkit_bridge.chat_host import ChatHost
 from chatkit_bridge.compat import stream_events
 from chatkit_bridge.context import RequestContext
-from chatkit_bridge.server import BridgeServer
+
+if TYPE_CHECKING:
+    from chatkit.server import ChatKitServer
 
 THREAD_PAGE = TypeAdapter(Page[Thread])
 ITEM_PAGE = TypeAdapter(Page[ThreadItem])
@@ -54,9 +57,29 @@ THREAD = TypeAdapter(Thread)
 class ChatKitClient:
     """Speak the ChatKit protocol to a server object, as one user, with no HTTP hop."""
 
-    def __init__(self, server: ChatKitServer[RequestContext], context: RequestContext) -> None:
-        self.server = server
+    def __init__(
+        self, server: "ChatKitServer[RequestContext] | ChatHost", context: RequestContext
+    ) -> None:
+        """:param server: the server, or the chat host that hands it out once it has loaded
+        (a page shown before: its reads and turns wait for it)."""
+        self.host = server if isinstance(server, ChatHost) else None
+        self._server = None if isinstance(server, ChatHost) else server
         self.context = context
+
+    @property
+    def store(self) -> Store[RequestContext]:
+        """Return the store the server answers from (available before the server is)."""
+        if self.host is not None:
+            return self.host.store
+        assert self._server is not None
+        return self._server.store
+
+    async def server(self) -> "ChatKitServer[RequestContext]":
+        """Return the server, waiting for it if the page came before the chat stack."""
+        if self._server is None:
+            assert self.host is not None
+            self._server = await self.host.server()
+        return self._server
 
     async def stream(self, request: StreamingReq) -> AsyncIterator[ThreadStreamEvent]:
         """Send a streaming request and yield its typed events as they arrive.
@@ -64,10 +87,14 @@ class ChatKitClient:
         No SSE round trip: POST /chatkit serialises the same events (tests/test_wire_events.py
         checks that both agree), here they are handed over as the server made them.
         """
-        if isinstance(self.server, BridgeServer):
-            events = self.server.stream_request(request, self.context)
+        # Imported here: the module is loaded by the time a server exists (see ChatHost).
+        from chatkit_bridge.server import BridgeServer
+
+        server = await self.server()
+        if isinstance(server, BridgeServer):
+            events = server.stream_request(request, self.context)
         else:
-            events = stream_events(self.server, request, self.context)
+            events = stream_events(server, request, self.context)
         async with contextlib.aclosing(events) as inner:
             async for event in inner:
                 # A snapshot, as the wire gives: while an item streams, the server goes on
@@ -78,7 +105,9 @@ class ChatKitClient:
 
     async def call(self, request: NonStreamingReq) -> bytes:
         """Send a non-streaming request and return the JSON answer."""
-        result = await self.server.process(request.model_dump_json(), self.context)
+        from chatkit.server import StreamingResult  # loaded with the server (see stream)
+
+        result = await (await self.server()).process(request.model_dump_json(), self.context)
         assert not isinstance(result, StreamingResult)
         return result.json
 

@@ -33,11 +33,10 @@ from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.jsonfiles import StorageError
 from chatkit_bridge.server import CHATKIT_REQUEST, BridgeServer
 from chatkit_bridge.store import LimitError
-from chatkit_bridge.text import clean_label
+from chatkit_bridge.text import MAX_TITLE_LENGTH, clean_label
 
 logger = logging.getLogger(__name__)
 
-MAX_TITLE_LENGTH = 200
 STORAGE_FAILED = (
     "Your data could not be read or saved right now (a storage problem on the server); "
     "what was saved before is kept. Try again later."

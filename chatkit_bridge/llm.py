@@ -2,7 +2,6 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
 
 from agents import (
     ModelRetrySettings,
@@ -18,6 +17,7 @@ from openai import AsyncAzureOpenAI, AsyncOpenAI
 
 from chatkit_bridge.budget import ContextBudget, default_context_tokens
 from chatkit_bridge.interpreter import Interpreter
+from chatkit_bridge.model_label import model_label
 from chatkit_bridge.offline_model import OfflineModel
 from chatkit_bridge.settings import Provider, Settings
 from chatkit_bridge.stream_watch import watched_http_client
@@ -56,15 +56,13 @@ def build_model(
 ) -> ModelChoice:
     """Build the model for the configured provider; the offline one needs no account."""
     set_tracing_disabled(not settings.enable_tracing)
-    provider = settings.provider
+    provider, label = settings.provider, model_label(settings)
     if provider is Provider.AZURE:
         choice = _azure_model(settings, azure_credential)
     elif provider is Provider.OPENAI:
         choice = _openai_model(settings)
     else:
-        choice = ModelChoice(
-            OfflineModel(interpreter()), Provider.OFFLINE, "Offline demo model", False
-        )
+        choice = ModelChoice(OfflineModel(interpreter()), Provider.OFFLINE, label, False)
     local = bool(settings.openai_base_url) and provider is Provider.OPENAI
     tokens = settings.llm_context_tokens or default_context_tokens(choice.provider, local)
     return ModelChoice(
@@ -102,7 +100,7 @@ def _azure_model(settings: Settings, credential: AsyncTokenCredential | None) ->
         **auth,  # type: ignore[arg-type]
     )
     deployment = settings.azure_openai_deployment
-    label = f"Azure OpenAI · {deployment}"
+    label = model_label(settings)
     if settings.azure_openai_api == "responses":
         return ModelChoice(OpenAIResponsesModel(deployment, client), Provider.AZURE, label, False)
     return ModelChoice(OpenAIChatCompletionsModel(deployment, client), Provider.AZURE, label, True)
@@ -126,11 +124,7 @@ def _openai_model(settings: Settings) -> ModelChoice:
         max_retries=0,  # the runner retries, and only what may succeed (transient_retries)
         http_client=watched_http_client(),
     )
-    name = settings.openai_model
+    name, label = settings.openai_model, model_label(settings)
     if settings.openai_base_url:
-        host = urlparse(settings.openai_base_url).netloc or settings.openai_base_url
-        label = f"OpenAI-compatible · {name} @ {host}"
         return ModelChoice(OpenAIChatCompletionsModel(name, client), Provider.OPENAI, label, True)
-    return ModelChoice(
-        OpenAIResponsesModel(name, client), Provider.OPENAI, f"OpenAI · {name}", False
-    )
+    return ModelChoice(OpenAIResponsesModel(name, client), Provider.OPENAI, label, False)

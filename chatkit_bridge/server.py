@@ -15,14 +15,12 @@ from chatkit.types import (
     FeedbackKind,
     StreamingReq,
     ThreadCreatedEvent,
-    ThreadItem,
     ThreadMetadata,
     ThreadsCreateReq,
     ThreadsDeleteReq,
     ThreadStreamEvent,
     ThreadsUpdateReq,
     UserMessageItem,
-    UserMessageTextContent,
     WidgetItem,
     is_streaming_req,
 )
@@ -36,8 +34,9 @@ from chatkit_bridge.compat import (
     stream_events,
 )
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.feedback import FEEDBACK_KEY
 from chatkit_bridge.llm import ModelChoice
-from chatkit_bridge.text import clean_label
+from chatkit_bridge.text import clean_label, message_text
 from chatkit_bridge.thread_events import ThreadListEvents
 from chatkit_bridge.turn_effects import (
     TurnEffects,
@@ -51,7 +50,6 @@ from chatkit_bridge.use_case import ActionRequest, UseCase
 logger = logging.getLogger(__name__)
 
 TITLE_LENGTH = 48
-FEEDBACK_KEY = "feedback"
 CANCELLATIONS = (asyncio.CancelledError, GeneratorExit)
 DRAIN_SECONDS = 20.0
 CHATKIT_REQUEST: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
@@ -60,7 +58,14 @@ CHATKIT_REQUEST: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 class BridgeServer(ChatKitServer[RequestContext]):
     """Answer ChatKit requests with a use case's agent and actions."""
 
-    def __init__(self, store: Store[RequestContext], use_case: UseCase, model: ModelChoice) -> None:
+    def __init__(
+        self,
+        store: Store[RequestContext],
+        use_case: UseCase,
+        model: ModelChoice,
+        thread_events: ThreadListEvents | None = None,
+    ) -> None:
+        """:param thread_events: tells pages about thread list changes (those of a ChatHost)."""
         super().__init__(store)
         close_merged_streams_cleanly()  # Stop left the agent stream's reads pending (compat)
         serialize_widgets_once()  # ChatKit's widget serializer walked each card ~depth times
@@ -69,7 +74,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
         self.effects = TurnEffects(store, change_watch(use_case))
         self.turns = AgentTurns(store, use_case, model, guard=self.effects.guard)
         self.converter = self.turns.converter
-        self.thread_events = ThreadListEvents()
+        self.thread_events = thread_events or ThreadListEvents()
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -246,18 +251,6 @@ class BridgeServer(ChatKitServer[RequestContext]):
             elapsed_ms,
             outcome,
         )
-
-
-def feedback_of(thread: ThreadMetadata) -> dict[str, FeedbackKind]:
-    """Return the recorded feedback of a thread, by item id."""
-    return dict(thread.metadata.get(FEEDBACK_KEY, {}))
-
-
-def message_text(item: ThreadItem) -> str:
-    """Return the plain text of a user message."""
-    if not isinstance(item, UserMessageItem):
-        return ""
-    return "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent))
 
 
 def title_from_text(text: str) -> str:

@@ -7,7 +7,7 @@ from chatkit.store import NotFoundError, Store
 from chatkit.types import AssistantMessageItem, ThreadItem, ThreadMetadata
 
 from chatkit_bridge.context import RequestContext
-from chatkit_bridge.server import message_text
+from chatkit_bridge.text import message_text
 
 # Bounds keep one search quick however much history a user has.
 SEARCHED_THREADS = 200

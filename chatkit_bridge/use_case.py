@@ -6,12 +6,9 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agents import Agent
-from agents.models.interface import Model
 from chatkit.actions import Action
-from chatkit.agents import AgentContext
 from chatkit.store import Store
 from chatkit.types import ThreadMetadata, ThreadStreamEvent, WidgetItem
 from fastapi import APIRouter
@@ -20,6 +17,12 @@ from chatkit_bridge.actions import ClientActionHandler
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.documents import UserDocuments
 from chatkit_bridge.interpreter import Interpreter
+
+if TYPE_CHECKING:
+    # Only named in signatures: a page builds the use case before the Agents SDK has loaded.
+    from agents import Agent
+    from agents.models.interface import Model
+    from chatkit.agents import AgentContext
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Start-up: `python app.py` answers /healthz before its chat has loaded; nothing fails."""
+"""Start-up: `python app.py` answers /healthz first, serves the chat page before its chat stack
+(the Agents SDK, openai, ChatKit's server) has loaded, and holds what needs the stack."""
 
 import subprocess
 import sys
@@ -8,13 +9,12 @@ from pathlib import Path
 import httpx
 
 from chatkit_bridge.startup import STARTING
-from tests.app_process import ROOT, app_environment, free_port
+from chatkit_bridge.ui.chat_page import STARTING_NOTE
+from tests.app_process import ROOT, app_environment, free_port, loaded
 from tests.polling import STARTUP_PATIENCE, wait_for
 
 
-def test_healthz_answers_while_the_chat_loads_and_the_first_page_waits_for_it(
-    tmp_path: Path,
-) -> None:
+def test_the_first_page_comes_before_the_chat_stack_and_nothing_fails(tmp_path: Path) -> None:
     port = free_port()
     env = {
         **app_environment(),
@@ -40,23 +40,75 @@ def test_healthz_answers_while_the_chat_loads_and_the_first_page_waits_for_it(
                 return False
 
         wait_for(healthy, timeout=STARTUP_PATIENCE, what="/healthz")
-        # Loading the chat takes about a second of CPU after this: it is not done yet.
-        readiness = httpx.get(f"{base}/readyz", timeout=5)
-        assert readiness.status_code == 503
-        assert readiness.json() == {"status": "not ready", "reason": STARTING}
-
-        pages: list[httpx.Response] = []
-        opener = threading.Thread(
-            target=lambda: pages.append(httpx.get(f"{base}/", timeout=STARTUP_PATIENCE))
+        # Sent before anything but /healthz is loaded: the API waits for the chat stack.
+        answers: list[httpx.Response] = []
+        early = threading.Thread(
+            target=lambda: answers.append(httpx.get(f"{base}/api/todos", timeout=STARTUP_PATIENCE))
         )
-        opener.start()
-        opener.join(STARTUP_PATIENCE)
-        # The first page waited for the chat instead of failing, and it is the chat page.
-        assert pages and pages[0].status_code == 200, pages
-        assert "<title>ChatKit Todo</title>" in pages[0].text
+        early.start()
+        page = httpx.get(f"{base}/", timeout=STARTUP_PATIENCE)
+        # The chat page, built while its stack was still loading (it says the assistant is
+        # starting): it did not wait for the Agents SDK.
+        assert page.status_code == 200
+        assert "<title>ChatKit Todo</title>" in page.text
+        assert STARTING_NOTE in page.text
+
+        wait_for(lambda: loaded(base), timeout=STARTUP_PATIENCE, what="the chat stack loaded")
+        early.join(STARTUP_PATIENCE)
+        assert answers and answers[0].status_code == 200, answers
+        assert answers[0].json()["todos"] == []
         ready = httpx.get(f"{base}/readyz", timeout=30)
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
+        # Once loaded, a page has nothing to wait for and does not say so.
+        assert STARTING_NOTE not in httpx.get(f"{base}/", timeout=30).text
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def test_readyz_says_loading_until_the_chat_stack_is_in(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **app_environment(),
+        "APP_HOST": "127.0.0.1",
+        "APP_PORT": str(port),
+        "DATA_STORE_PATH": str(tmp_path / "data"),
+        "LLM_PROVIDER": "offline",
+        "LOG_LEVEL": "WARNING",
+    }
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        seen: list[dict[str, str]] = []
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"app.py exited with {process.returncode}")
+            try:
+                answer = httpx.get(f"{base}/readyz", timeout=5)
+            except httpx.HTTPError:
+                return False
+            seen.append(answer.json())
+            return answer.status_code == 200
+
+        wait_for(ready, timeout=STARTUP_PATIENCE, what="/readyz")
+        # Every answer before "ready" named the reason; /chatkit answers once it says ready.
+        assert all(s == {"status": "not ready", "reason": STARTING} for s in seen[:-1]), seen
+        assert seen[-1]["status"] == "ready"
+        chatkit = httpx.post(
+            f"{base}/chatkit",
+            json={"type": "threads.list", "params": {}},
+            headers={"Origin": base},
+            timeout=30,
+        )
+        assert chatkit.status_code == 200, chatkit.text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -3,18 +3,19 @@
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatkit.actions import ActionConfig
 from chatkit.store import NotFoundError
 from chatkit.types import FeedbackKind, ThreadItem
-from nicegui import ui
+from nicegui import background_tasks, ui
 from nicegui.client import ClientConnectionTimeout
 
+from chatkit_bridge.chat_host import ChatHost
 from chatkit_bridge.client import ChatKitClient
 from chatkit_bridge.compat import wait_patiently_for_drawer_state
 from chatkit_bridge.context import RequestContext
-from chatkit_bridge.server import BridgeServer, feedback_of
+from chatkit_bridge.feedback import feedback_of
 from chatkit_bridge.ui.chat_header import chat_header
 from chatkit_bridge.ui.chat_streams import ChatStreams
 from chatkit_bridge.ui.composer import Composer
@@ -32,6 +33,10 @@ CONNECT_PATIENCE = 30.0  # seconds to wait for a new page's browser before addin
 FLUSH_PATIENCE = 0.5  # seconds to wait for the newest items to be sent first
 SEND_TIME = 0.05  # seconds the socket gets to write them before the earlier items are built
 MAX_ITEMS = 1000
+STARTING_NOTE = "The assistant is starting… You can write already: it answers once it is ready."
+
+if TYPE_CHECKING:
+    from chatkit_bridge.server import BridgeServer
 
 
 class ChatPage(ChatStreams):
@@ -39,20 +44,21 @@ class ChatPage(ChatStreams):
 
     def __init__(
         self,
-        server: BridgeServer,
+        chat: "ChatHost | BridgeServer",
         context: RequestContext,
         header_extra: Callable[[], None] | None = None,
         dark: bool = False,
     ) -> None:
-        """:param header_extra: renders more header controls (the use case switcher).
+        """:param chat: the use case's chat host (its server may still be loading), or a server.
+        :param header_extra: renders more header controls (the use case switcher).
         :param dark: start in dark mode (the browser's remembered choice).
         """
-        self.server = server
+        self.host = chat if isinstance(chat, ChatHost) else ChatHost.of(chat)
         self.header_extra = header_extra
         self.dark = dark
-        self.use_case = server.use_case
+        self.use_case = self.host.use_case
         self.context = context
-        self.client = ChatKitClient(server, context)
+        self.client = ChatKitClient(self.host, context)
         self.thread_id: str | None = None
         self.path = ui.context.client.page.path  # the address of this page, for reloads
         self.browser = ui.context.client  # the NiceGUI client of this tab
@@ -67,7 +73,7 @@ class ChatPage(ChatStreams):
             .classes("p-3")
             .props('aria-label="Chats"') as threads_drawer
         ):
-            self.drawer = ThreadDrawer(self.client, self.open_thread, self.server.thread_events)
+            self.drawer = ThreadDrawer(self.client, self.open_thread, self.host.thread_events)
         wait_patiently_for_drawer_state(threads_drawer)
         panel_drawer: ui.right_drawer | None = None
         if self.use_case.has_panel:
@@ -80,7 +86,7 @@ class ChatPage(ChatStreams):
             wait_patiently_for_drawer_state(panel_drawer)
         chat_header(
             self.use_case.title,
-            self.server.model.label,
+            self.host.model_label,
             on_menu=threads_drawer.toggle,
             dark=dark,
             on_panel=panel_drawer.toggle if panel_drawer is not None else None,
@@ -88,6 +94,8 @@ class ChatPage(ChatStreams):
         )
         self.scroll = ui.column().classes("w-full gap-0 chat-page")
         with ui.footer().classes("chat-footer p-3"):
+            if not self.host.loaded:
+                self._say_starting()
             self.composer = Composer(on_send=self.send, on_stop=self.stop)
         with ui.page_sticky(position="bottom", y_offset=12):
             icon_button("arrow_downward", "Jump to latest").props("round").classes(
@@ -99,6 +107,20 @@ class ChatPage(ChatStreams):
         ui.timer(FLUSH_INTERVAL, self._flush)
         unsubscribe = self.use_case.subscribe(self.context.user_id, self._data_changed_elsewhere)
         ui.context.client.on_delete(unsubscribe)
+
+    def _say_starting(self) -> None:
+        """Say that the assistant is still starting (a page served just after a start)."""
+        with ui.row().classes("w-full max-w-3xl mx-auto items-center gap-2") as notice:
+            ui.spinner(size="1em")
+            ui.label(STARTING_NOTE).classes("text-sm chat-caption")
+        notice.props("role=status aria-live=polite").mark("assistant-starting")
+
+        async def remove_once_loaded() -> None:
+            await self.host.until_loaded()
+            if not self.gone:
+                notice.delete()
+
+        background_tasks.create(remove_once_loaded(), name="starting notice")
 
     def _new_view(self) -> None:
         """Start an empty message list."""
@@ -130,7 +152,7 @@ class ChatPage(ChatStreams):
             limit = MAX_ITEMS if everything else SHOWN_ITEMS
             try:
                 page = await self.client.list_items(thread_id, limit=limit, order="desc")
-                thread = await self.server.store.load_thread(thread_id, self.context)
+                thread = await self.host.store.load_thread(thread_id, self.context)
             except NotFoundError:
                 ui.notify("That chat does not exist any more", type="warning")
                 self.thread_id = None
@@ -252,7 +274,8 @@ class ChatPage(ChatStreams):
         """Replace a user message's text and continue the thread from it."""
         if self.thread_id is None or self._refuse_while_busy():
             return
-        edited = await self.server.edit_user_message(self.thread_id, item_id, text, self.context)
+        server = await self.host.server()
+        edited = await server.edit_user_message(self.thread_id, item_id, text, self.context)
         await self._forget_after(item_id)
         self.view.remove_item(item_id)
         self.view.show_items([edited], {})
@@ -263,7 +286,7 @@ class ChatPage(ChatStreams):
         """Take the items and errors after a user message off the page and out of the thread."""
         assert self.thread_id is not None
         replaced = self.view.remove_items_after(item_id)
-        await forget_errors_after(self.server.store, self.thread_id, self.context, replaced)
+        await forget_errors_after(self.host.store, self.thread_id, self.context, replaced)
 
     def _refuse_while_busy(self) -> bool:
         """Say so, and tell the caller to stop, while a reply is still streaming."""

@@ -9,23 +9,24 @@ from collections.abc import AsyncIterator
 from chatkit.types import ErrorEvent, ThreadCreatedEvent, ThreadStreamEvent
 from nicegui import Client, background_tasks, core, ui
 
+from chatkit_bridge.chat_host import ChatHost
 from chatkit_bridge.client import ChatKitClient
 from chatkit_bridge.context import RequestContext
-from chatkit_bridge.server import BridgeServer
 from chatkit_bridge.ui.composer import Composer
 from chatkit_bridge.ui.thread_drawer import ThreadDrawer
 from chatkit_bridge.ui.thread_errors import ThreadError, remember_error
-from chatkit_bridge.ui.thread_view import GENERIC_ERROR, ThreadView
+from chatkit_bridge.ui.thread_view import GENERIC_ERROR, THINKING, ThreadView
 from chatkit_bridge.use_case import UseCase
 
 REFRESH_DELAY = 0.1
+STARTING = "Starting the assistant…"
 logger = logging.getLogger(__name__)
 
 
 class ChatStreams:
     """Runs a page's streams; the page (ChatPage) lays out what these attributes name."""
 
-    server: BridgeServer
+    host: ChatHost
     use_case: UseCase
     context: RequestContext
     client: ChatKitClient
@@ -75,6 +76,7 @@ class ChatStreams:
         """Apply events to the page as they arrive."""
         with self.page_root:
             try:
+                await self._wait_for_the_assistant()
                 async for event in events:
                     # A closed tab still reads to the end, so the reply finishes and is saved.
                     if not self.gone:
@@ -93,6 +95,18 @@ class ChatStreams:
             finally:
                 if not self.gone:
                     self.view.finish_streaming()
+
+    async def _wait_for_the_assistant(self) -> None:
+        """Say so while a turn sent just after a start waits for the chat stack to load."""
+        if self.host.loaded:
+            return
+        thinking = self.view.progress.visible
+        self.view.progress.show(STARTING, None)
+        await self.host.server()
+        if thinking:
+            self.view.progress.show(THINKING, None)
+        else:
+            self.view.progress.hide()
 
     async def _apply(self, event: ThreadStreamEvent) -> None:
         """Apply one event, keeping the thread list and the URL in step."""
@@ -117,7 +131,7 @@ class ChatStreams:
             return
         try:
             for error in self.errors:
-                await remember_error(self.server.store, self.thread_id, self.context, error)
+                await remember_error(self.host.store, self.thread_id, self.context, error)
         except Exception:  # the error is on screen; failing to store it must not hide it
             logger.warning("could not store an error in thread %s", self.thread_id, exc_info=True)
 

@@ -9,7 +9,7 @@ from chatkit.types import ThreadMetadata
 from nicegui import background_tasks, ui
 
 from chatkit_bridge.client import ChatKitClient
-from chatkit_bridge.http import MAX_TITLE_LENGTH
+from chatkit_bridge.text import MAX_TITLE_LENGTH
 from chatkit_bridge.thread_events import ThreadListEvents
 from chatkit_bridge.thread_search import SearchHit, search_threads
 
@@ -71,8 +71,7 @@ class ThreadDrawer:
     async def refresh(self) -> None:
         """Reload the thread list, or the search results, from the server."""
         if self.query:
-            store = self.client.server.store
-            hits = await search_threads(store, self.client.context, self.query)
+            hits = await search_threads(self.client.store, self.client.context, self.query)
             await self._show_hits(hits)
             return
         threads = (await self.client.list_threads(limit=100)).data

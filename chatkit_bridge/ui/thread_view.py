@@ -27,7 +27,7 @@ from chatkit.types import (
 )
 from nicegui import ui
 
-from chatkit_bridge.server import message_text
+from chatkit_bridge.text import message_text
 from chatkit_bridge.ui.message_actions import MessageActions
 from chatkit_bridge.ui.message_views import (
     AssistantMessage,
@@ -44,6 +44,7 @@ WidgetActionHandler = Callable[[str, ActionConfig, dict[str, Any]], Awaitable[No
 FeedbackSender = Callable[[str, FeedbackKind], Awaitable[None]]
 RetryHandler = Callable[[], Awaitable[None]]
 # The SDK reports some failures (e.g. a store that refused a write) without a message.
+THINKING = "Thinking…"
 GENERIC_ERROR = "The assistant could not finish this reply; try again in a moment."
 
 
@@ -178,7 +179,7 @@ class ThreadView:
         if user_text is not None:
             with self.container:
                 self._pending_user = user_bubble(user_text)
-        self.progress.show("Thinking…", None)
+        self.progress.show(THINKING, None)
 
     def drop_pending_user(self) -> None:
         """Forget the optimistic bubble of a message the server never accepted."""
@@ -191,7 +192,7 @@ class ThreadView:
         if isinstance(item, AssistantMessageItem):
             self.progress.show("Writing…", None)
         elif isinstance(item, WidgetItem):
-            self.progress.show("Thinking…", None)
+            self.progress.show(THINKING, None)
 
     def flush(self) -> bool:
         """Send buffered streamed text that is due; tell whether any was sent."""

@@ -1,26 +1,34 @@
-"""The todo assistant as a use case the generic server, client and pages can host."""
+"""The todo assistant as a use case the generic server, client and pages can host.
+
+The chat page is served before the Agents SDK has loaded (chatkit_bridge/startup.py): what a
+page shows (panel, prompts, data) is imported here, the agent, its tools and the HTTP routes
+where they are first built (build_agent, routers), after the chat stack has loaded.
+"""
+
+from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from agents import Agent
-from agents.models.interface import Model
-from chatkit.agents import AgentContext
 from chatkit.types import ThreadStreamEvent
-from fastapi import APIRouter
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.interpreter import Interpreter
 from chatkit_bridge.use_case import ActionRequest, Host, StarterPrompt, UseCase
 from use_cases.todo.actions import handle_todo_action
-from use_cases.todo.agent import build_todo_agent, todo_state
-from use_cases.todo.api import todo_router
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.interpreter import TodoInterpreter
 from use_cases.todo.limits import load_limits
 from use_cases.todo.panel import TodoPanel
-from use_cases.todo.tools import build_tools
 from use_cases.todo.widgets import REFRESH_ACTION
+
+if TYPE_CHECKING:
+    from agents import Agent, FunctionTool
+    from agents.models.interface import Model
+    from chatkit.agents import AgentContext
+    from fastapi import APIRouter
 
 
 class TodoUseCase(UseCase):
@@ -55,10 +63,16 @@ class TodoUseCase(UseCase):
         self.repository = repository
         self.today = today
         self.auth_mode = auth_mode
-        self.tools = build_tools(repository, today)
+
+    @cached_property
+    def tools(self) -> list[FunctionTool]:
+        """Build the agent's tools (once, with the agent)."""
+        from use_cases.todo.tools import build_tools
+
+        return build_tools(self.repository, self.today)
 
     @classmethod
-    def create(cls, host: Host) -> "TodoUseCase":
+    def create(cls, host: Host) -> TodoUseCase:
         """Keep the todos in the host's "todos" documents."""
         repository = TodoRepository(host.documents("todos"), limits=load_limits())
         return cls(repository, auth_mode=host.auth_mode)
@@ -70,10 +84,14 @@ class TodoUseCase(UseCase):
 
     def routers(self) -> Sequence[APIRouter]:
         """Serve `/api/todos` for other front ends and scripts."""
+        from use_cases.todo.api import todo_router
+
         return (todo_router(self.repository, self.auth_mode),)
 
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
         """Build the todo agent on `model`."""
+        from use_cases.todo.agent import build_todo_agent
+
         return build_todo_agent(model, self.tools, today=self.today)
 
     def interpreter(self) -> Interpreter:
@@ -82,6 +100,8 @@ class TodoUseCase(UseCase):
 
     async def current_state(self, context: RequestContext) -> str | None:
         """Return the user's todo list, which the model reads after the conversation."""
+        from use_cases.todo.agent import todo_state
+
         return await todo_state(self.repository, context.user_id)
 
     def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
