@@ -75,8 +75,9 @@ def app_environment() -> dict[str, str]:
 def loaded(base_url: str) -> bool:
     """Whether the app answers /healthz and has loaded its chat (see chatkit_bridge/startup.py).
 
-    It listens before it has loaded the chat; meanwhile pages and the API wait, and /readyz
-    answers 503 with the reason STARTING. Tests start once that is over.
+    It listens before it has loaded the chat; meanwhile /chatkit and the API wait (pages are
+    served and say the assistant is starting), and /readyz answers 503 with the reason STARTING.
+    Tests start once that is over.
     """
     try:
         if httpx.get(f"{base_url}/healthz", timeout=5).status_code != 200:
