@@ -25,8 +25,15 @@ if TYPE_CHECKING:
     from chatkit_bridge.chat_host import ChatHost
     from chatkit_bridge.server import BridgeServer
 
-# Imported by the worker thread that loads the chat stack (so the event loop never does).
-CHAT_MODULES = ("chatkit_bridge.http", "chatkit_bridge.server", "chatkit_bridge.llm")
+# Imported by the worker thread that loads the chat stack (so the event loop never does), with
+# the pages that the first chat page does not need (the gallery).
+CHAT_MODULES = (
+    "chatkit_bridge.http",
+    "chatkit_bridge.server",
+    "chatkit_bridge.llm",
+    "chatkit_bridge.ui.gallery",
+    "chatkit_bridge.ui.gallery_files",
+)
 # Idle keep-alive connections stay open this long. Longer than clients keep them (httpx 5 s,
 # aiohttp 15 s, load balancers often 60 s), so a client never reuses a connection at the moment
 # the server closes it: with uvicorn's 5 s, 3 of 240 requests sent after ~5 s idle failed.

@@ -12,8 +12,6 @@ from chatkit_bridge.compat import cache_change_handler_signatures
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.ui.chat_page import CONNECT_PATIENCE, ChatPage
-from chatkit_bridge.ui.gallery import render_gallery
-from chatkit_bridge.ui.gallery_files import render_widget_files
 from chatkit_bridge.ui.theme import apply_theme, dark_preference, name_icon_button, tailwind_css
 
 
@@ -53,6 +51,10 @@ def register_pages(servers: Sequence[ChatHost], auth_mode: str) -> None:
     @ui.page("/gallery", title="Widget gallery", language="en-US")
     def gallery(request: Request) -> None:
         """Show one example of every widget component, then the use cases' .widget files."""
+        # Loaded with the chat stack (app.py), not before the first chat page, which needs none.
+        from chatkit_bridge.ui.gallery import render_gallery
+        from chatkit_bridge.ui.gallery_files import render_widget_files
+
         apply_theme(dark_preference(request))
         render_gallery()
         render_widget_files([server.use_case for server in servers])

@@ -1,8 +1,8 @@
 """The todo assistant as a use case the generic server, client and pages can host.
 
 The chat page is served before the Agents SDK has loaded (chatkit_bridge/startup.py): what a
-page shows (panel, prompts, data) is imported here, the agent, its tools and the HTTP routes
-where they are first built (build_agent, routers), after the chat stack has loaded.
+page shows (panel, prompts, data) is imported here; the agent, its tools, the interpreter, the
+card's actions and the HTTP routes where they are first used, after the chat stack has loaded.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from chatkit.types import ThreadStreamEvent
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.interpreter import Interpreter
 from chatkit_bridge.use_case import ActionRequest, Host, StarterPrompt, UseCase
-from use_cases.todo.actions import handle_todo_action
 from use_cases.todo.data import TodoRepository
-from use_cases.todo.interpreter import TodoInterpreter
 from use_cases.todo.limits import load_limits
 from use_cases.todo.panel import TodoPanel
 from use_cases.todo.widgets import REFRESH_ACTION
@@ -96,6 +94,8 @@ class TodoUseCase(UseCase):
 
     def interpreter(self) -> Interpreter:
         """Return the rule-based interpreter that drives the offline model."""
+        from use_cases.todo.interpreter import TodoInterpreter
+
         return TodoInterpreter(today=self.today)
 
     async def current_state(self, context: RequestContext) -> str | None:
@@ -106,6 +106,8 @@ class TodoUseCase(UseCase):
 
     def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
         """Answer a click on the todo card."""
+        from use_cases.todo.actions import handle_todo_action
+
         return handle_todo_action(request, self.repository, self.today)
 
     def render_panel(self, context: RequestContext) -> None:
