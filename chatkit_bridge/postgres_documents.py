@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from chatkit_bridge.document_order import DocumentPage, Key
 from chatkit_bridge.documents import Record, UserDocuments
 from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_auth import Connection
 from chatkit_bridge.postgres_changes import ChangeFeed, announce
+from chatkit_bridge.postgres_document_pages import FIND, find_params, page_from_row, page_query
 from chatkit_bridge.postgres_schema import ensure_schema_sync, jsonb_safe
 
 T = TypeVar("T")
@@ -74,6 +76,22 @@ class PostgresDocuments(UserDocuments):
                 (self.kind, self.key(user_id)),
             ).fetchone()
         return list(row[0]) if row else []
+
+    def page(self, user_id: str, limit: int, after: Key | None = None) -> DocumentPage:
+        """Return one page, ordered, counted and sliced by the database."""
+        order = self._ordered()
+        params = {"kind": self.kind, "key": self.key(user_id), "limit": max(limit, 0)}
+        with shared_pool(self.dsn).connection() as conn:
+            row = conn.execute(page_query(order, after), params).fetchone()
+        assert row is not None  # aggregates always answer one row
+        return page_from_row(order, row)
+
+    def find(self, user_id: str, field: str, value: Any) -> Record | None:
+        """Return the first record whose `field` equals `value`, found by the database."""
+        with shared_pool(self.dsn).connection() as conn:
+            row = conn.execute(FIND, find_params(self.kind, self.key(user_id), field, value))
+            found = row.fetchone()
+        return None if found is None else dict(found[0])
 
     def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
         # Pipelined: BEGIN, the lock and the read go in one round trip, the write, its note and
