@@ -95,6 +95,7 @@ class Outcome:
     """What one user saw: latencies, failed turns, and turns that went out late (paced)."""
 
     latencies: list[float] = field(default_factory=list)
+    started: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     late: int = 0
 
@@ -180,6 +181,7 @@ async def run_user(
             finally:
                 due += pace
             outcome.latencies.append(time.perf_counter() - started)
+            outcome.started.append(started)
             thread_id, problem = check_stream(text, body, thread_id)
             if problem:
                 outcome.errors.append(problem)
@@ -203,6 +205,19 @@ def app_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
     except ImportError:
         return None
     return uvloop.new_event_loop
+
+
+def timeline(results: list[tuple[Outcome, Any]], start: float, window: float = 5.0) -> str:
+    """Return the p95 latency (ms) of the turns due in each window: when a backlog grew."""
+    windows: dict[int, list[float]] = {}
+    for outcome, _ in results:
+        for due, latency in zip(outcome.started, outcome.latencies, strict=True):
+            windows.setdefault(int((due - start) // window), []).append(latency)
+    p95s = [
+        max(latencies) if len(latencies) < 20 else percentile(latencies, 0.95)
+        for _, latencies in sorted(windows.items())
+    ]
+    return " ".join(f"{p95 * 1000:.0f}" for p95 in p95s)
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -282,6 +297,7 @@ async def load(base_url: str, pid: int, users: int, turns: int, pace: float) -> 
     print(f"latency p99:       {figures['p99'] * 1000:.0f} ms (max {max(latencies) * 1000:.0f})")
     if pace:
         print(f"turns sent late:   {sum(outcome.late for outcome, _ in results)}")
+        print(f"p95 by 5 s window: {timeline(results, started)}")
     print(f"server CPU:        {cpu:.1f} s, {cpu / done * 1000:.1f} ms per turn")
     print(f"load generator:    {own:.1f} s CPU, {own / done * 1000:.1f} ms per turn")
     print(f"errors:            {len(errors)}")

@@ -108,14 +108,16 @@ async def check_request(server: BridgeServer, request: ChatKitReq, context: Requ
     store = server.store
     params = request.params
     thread_id = getattr(params, "thread_id", None)
-    if thread_id is not None:
-        await store.load_thread(thread_id, context)
     check_room = getattr(store, "check_room", None)
     checked_room = check_room is not None and isinstance(
         request, ThreadsCreateReq | ThreadsAddUserMessageReq
     )
     if checked_room:
-        await check_room(thread_id, context)  # a full store answers 409 saying which limit
+        # A full store answers 409 saying which limit; a thread not the user's, 404 (a store's
+        # check_room reads the thread too, so a turn pays one read for both).
+        await check_room(thread_id, context)
+    elif thread_id is not None:
+        await store.load_thread(thread_id, context)
     if is_streaming_req(request) and not checked_room:
         # Read what the turn will write while a 503 can still be answered: once the stream
         # has started, a data file that cannot be read only shows as an error event.

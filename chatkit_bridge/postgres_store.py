@@ -72,7 +72,10 @@ class PostgresStore(Store[RequestContext]):
         return user_key(context.user_id)
 
     async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
-        """Raise LimitError if a new thread (None) or a new message in a thread is refused."""
+        """Raise LimitError if a new thread (None) or a new message in a thread is refused.
+
+        Raise NotFoundError if `thread_id` is not one of the user's threads.
+        """
         key = self._key(context)
         if thread_id is None:
             rows = await self._db.fetch(

@@ -44,10 +44,15 @@ class ScopedStore(Store[RequestContext]):
         return self.inner.generate_item_id(item_type, thread, scoped(context, self.scope))
 
     async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
-        """Raise the inner store's LimitError if a new thread or message would be refused."""
+        """Raise the inner store's LimitError if a new thread or message would be refused.
+
+        Raise NotFoundError if `thread_id` is not one of the user's threads in this use case.
+        """
         check_room = getattr(self.inner, "check_room", None)  # stores without limits have none
         if check_room is not None:
             await check_room(thread_id, scoped(context, self.scope))
+        elif thread_id is not None:
+            await self.inner.load_thread(thread_id, scoped(context, self.scope))
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load a thread of this use case."""
