@@ -22,8 +22,9 @@ import json
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tinydb.storages import Storage
 
@@ -45,6 +46,7 @@ JOURNAL = "journal.json"
 _STEP = 64
 
 Record = dict[str, Any]
+T = TypeVar("T")
 Chunk = tuple[int, Path, list[Record]]
 """(chunk number, file, its records in order)."""
 
@@ -89,6 +91,29 @@ class DocumentChunks:
                 if record.get(field) == value:
                     return record
         return None
+
+    def update_one(self, field: str, value: Any, edit: Callable[[Record], T]) -> tuple[T, bool]:
+        """Edit a copy of the first record whose `field` equals `value`; write only its chunk.
+
+        :return: what `edit` returned, and whether the record changed (and was saved).
+        :raises LookupError: no such record in the numbered chunks (the caller falls back to a
+            whole-document change, which also splits a one-file document).
+        """
+        self._finish_journal()
+        for number, path in self.files():
+            records = self._records_of(path)
+            for position, record in enumerate(records):
+                if record.get(field) != value:
+                    continue
+                if number == LEGACY:
+                    raise LookupError(value)
+                copy = dict(record)
+                result = edit(copy)
+                if copy == record:
+                    return result, False
+                self._store(path, [*records[:position], copy, *records[position + 1 :]])
+                return result, True
+        raise LookupError(value)
 
     def index(self, order: Order) -> ChunkIndex:
         """Return the summaries of this document's chunks for `order` (document_index.py)."""

@@ -87,6 +87,21 @@ class UserDocuments(ABC):
         """Return a copy of the first record whose `field` equals `value`, or None."""
         return next((record for record in self.read(user_id) if record.get(field) == value), None)
 
+    def update_one(
+        self, user_id: str, field: str, value: Any, edit: Callable[[Record | None], T]
+    ) -> T:
+        """Change the first record whose `field` equals `value`, as `update` would.
+
+        `edit` gets that record to change in place (None when there is none) and its result
+        is returned; a backend may write only what holds the record.
+        """
+
+        def change(records: list[Record]) -> T:
+            found = next((record for record in records if record.get(field) == value), None)
+            return edit(found)
+
+        return self.update(user_id, change)
+
     def _ordered(self) -> Order:
         if self.order is None:
             raise TypeError(f"The {self.kind} documents have no order to page in")
@@ -203,6 +218,27 @@ class TinyDBDocuments(UserDocuments):
         folder = self.folder_of(user_id)
         with self._files.lock(folder):
             return self._chunks(folder).page(order, after, limit)
+
+    def update_one(
+        self, user_id: str, field: str, value: Any, edit: Callable[[Record | None], T]
+    ) -> T:
+        """Change one record, reading and writing only the chunk file that holds it."""
+        folder = self.folder_of(user_id)
+        with self._files.lock(folder):
+            chunks = self._chunks(folder)
+            try:
+                result, changed = chunks.update_one(field, value, edit)
+            except LookupError:
+                changed = None
+            if changed and self.order is not None:
+                chunks.index(self.order).save(chunks.files())
+        if changed is None:
+            # Not in a numbered chunk: the whole-document path (a missing record, or one in
+            # the old one-file layout, which its first change splits).
+            return super().update_one(user_id, field, value, edit)
+        if changed:
+            self.notify(user_id)
+        return result
 
     def find(self, user_id: str, field: str, value: Any) -> Record | None:
         """Return a copy of the first record whose `field` equals `value`, or None."""

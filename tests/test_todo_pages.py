@@ -13,7 +13,7 @@ from chatkit_bridge.jsonfiles import DurableJSONStorage, JsonFiles, user_folder
 from chatkit_bridge.postgres_documents import PostgresDocuments
 from tests.postgres import private_schema
 from use_cases.todo.data import TodoRepository
-from use_cases.todo.models import Todo, TodoPage
+from use_cases.todo.models import Todo, TodoNotFoundError, TodoPage
 
 COUNT = CHUNK_RECORDS * 5 + 37
 OpenRepository = Callable[[], TodoRepository]
@@ -154,3 +154,26 @@ def test_the_index_beside_the_chunks_is_only_a_hint(tmp_path: Path) -> None:
         repository, _ = fresh(tmp_path)
         assert repository.page("alice", 10).done == done
         assert [todo.id for todo in every_page(repository, 300)[-1].todos][-1] == expected[-1].id
+
+
+def test_a_tick_reads_and_writes_only_the_chunk_that_holds_the_todo(tmp_path: Path) -> None:
+    expected = shuffled_list(TodoRepository(tmp_path))
+    chunks = user_folder(tmp_path, "alice") / "todos"
+
+    def versions() -> dict[str, int]:
+        return {path.name: path.stat().st_ino for path in chunks.glob("0*.json")}
+
+    before = versions()
+    repository, files = fresh(tmp_path)
+    todo = expected[650]
+    ticked = repository.set_completed("alice", todo.id, not todo.completed)
+
+    assert ticked.completed is not todo.completed
+    # Looking for the id parses chunks in order, once per process; only the holder is written.
+    assert files.parsed == ["000000.json", "000001.json", "000002.json", "000003.json"]
+    assert {name for name, inode in versions().items() if before[name] != inode} == {"000003.json"}
+    assert TodoRepository(tmp_path, files=JsonFiles()).get("alice", todo.id) == ticked
+    page = TodoRepository(tmp_path, files=JsonFiles()).page("alice", 1)
+    assert page.done == sum(t.completed for t in expected) + (1 if ticked.completed else -1)
+    with pytest.raises(TodoNotFoundError):
+        repository.set_completed("alice", "todo_fffff0", True)
