@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from use_cases.todo.data import TodoRepository
+from use_cases.todo.data import TodoRepository, find_todos
 from use_cases.todo.models import Todo
 
 ALL_WORDS = {"all", "everything", "all todos", "every todo"}
@@ -59,7 +59,7 @@ def resolve(
         if not todos:
             return "Your todo list is empty."
         return Resolved([todos[-1] if word in LAST_WORDS else todos[0]])
-    matches = repository.find(user_id, text)
+    matches = find_todos(todos, text)  # the list read above: a long one is read once
     if not matches:
         return f'I couldn\'t find a todo matching "{text}".'
     if len(matches) > 1:
