@@ -1,8 +1,10 @@
 """`POST /chatkit`: the ChatKit protocol over HTTP, with clear errors for bad requests."""
 
+import asyncio
 import binascii
 import logging
 from collections.abc import AsyncIterator
+from contextlib import suppress
 
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
@@ -37,6 +39,10 @@ from chatkit_bridge.text import MAX_TITLE_LENGTH, clean_label
 
 logger = logging.getLogger(__name__)
 
+# Events that come within this long of each other go out in one socket write. A write to a
+# local socket cost ~0.25 ms of the event loop's time under load (it wakes the reader), and a
+# turn sends 10-15 events a few ms apart; 20 ms is below what a reader can see.
+COALESCE_SECONDS = 0.02
 STORAGE_FAILED = (
     "Your data could not be read or saved right now (a storage problem on the server); "
     "what was saved before is kept. Try again later."
@@ -152,10 +158,55 @@ async def check_request(server: BridgeServer, request: ChatKitReq, context: Requ
             raise BadRequestError(f"A title needs 1 to {MAX_TITLE_LENGTH} characters.")
 
 
+async def coalesced(chunks: AsyncIterator[bytes], window: float) -> AsyncIterator[bytes]:
+    """Relay chunks, joined when they come within `window` s of the first one waiting.
+
+    A task reads the stream; cancelling this generator cancels that task inside the stream's
+    own await, as a direct reader would be (ChatKit's cancellation handling needs that).
+    """
+    loop = asyncio.get_running_loop()
+    waiting: list[bytes] = []
+    arrived = loop.create_future()
+    ended = loop.create_future()
+
+    async def read() -> None:
+        try:
+            async for chunk in chunks:
+                waiting.append(chunk)
+                if not arrived.done():
+                    arrived.set_result(None)
+        finally:
+            ended.set_result(None)
+            if not arrived.done():
+                arrived.set_result(None)
+
+    reader = asyncio.create_task(read())
+    try:
+        while True:
+            await arrived
+            if waiting and not ended.done():
+                await asyncio.wait((ended,), timeout=window)
+            if waiting:
+                batch = b"".join(waiting)
+                waiting.clear()
+                arrived = loop.create_future()
+                if ended.done():
+                    arrived.set_result(None)
+                yield batch
+            elif ended.done():
+                break
+        await reader  # raises what the stream raised, after every chunk before it went out
+    finally:
+        if not reader.done():
+            reader.cancel()
+            with suppress(asyncio.CancelledError):
+                await reader
+
+
 async def guarded_stream(result: StreamingResult) -> AsyncIterator[bytes]:
     """Relay the event stream; a failure becomes a last error event, not a cut connection."""
     try:
-        async for chunk in result:
+        async for chunk in coalesced(aiter(result), COALESCE_SECONDS):
             yield chunk
     except StorageError as error:
         logger.error("storage failed: %s", error)
