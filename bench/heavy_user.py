@@ -40,7 +40,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.app_process import running_app
+from tests.app_process import app_process
 from use_cases.todo.data import TodoRepository
 
 HEAVY = {"X-MS-CLIENT-PRINCIPAL-ID": "heavy"}
@@ -193,16 +193,26 @@ def p99(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
+def app_cpu(pid: int) -> float:
+    """Return the app process's CPU time so far (user + system, from /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def while_busy(
-    base_url: str, headers: dict[str, str], seconds: float
+    base_url: str, headers: dict[str, str], seconds: float, pid: int
 ) -> tuple[list[float], list[float], dict[str, list[float]]]:
-    """Measure the light user while another user works in a loop."""
+    """Measure the light user while another user works in a loop (and the app's CPU meanwhile)."""
     stop = asyncio.Event()
     busy = asyncio.create_task(busy_user(base_url, headers, stop))
     await asyncio.sleep(1.0)  # the busy loop is under way before measuring
+    cpu, wall = app_cpu(pid), time.perf_counter()
     health, turns = await light_user(base_url, seconds)
+    cpu, wall = app_cpu(pid) - cpu, time.perf_counter() - wall
     stop.set()
-    return health, turns, await busy
+    took = await busy
+    took["app cpu"], took["wall"] = [cpu], [wall]
+    return health, turns, took
 
 
 async def warm_up(base_url: str) -> None:
@@ -213,12 +223,14 @@ async def warm_up(base_url: str) -> None:
         await turn(client, thread, "show my todos")
 
 
-async def measure(base_url: str, seconds: float, todos: int, small: int) -> bool:
+async def measure(base_url: str, pid: int, seconds: float, todos: int, small: int) -> bool:
     """Run the three phases and print the figures; return whether the targets are met."""
     await warm_up(base_url)
+    cpu, wall = app_cpu(pid), time.perf_counter()
     health_alone, turns_alone = await light_user(base_url, seconds)
-    health_small, turns_small, took_small = await while_busy(base_url, SMALL, seconds)
-    health_heavy, turns_heavy, took_heavy = await while_busy(base_url, HEAVY, seconds)
+    alone_rate = (app_cpu(pid) - cpu) / (time.perf_counter() - wall)
+    health_small, turns_small, took_small = await while_busy(base_url, SMALL, seconds, pid)
+    health_heavy, turns_heavy, took_heavy = await while_busy(base_url, HEAVY, seconds, pid)
     print(describe("light /healthz, alone", health_alone))
     print(describe("light turn, alone", turns_alone))
     print(describe(f"light /healthz, {small}-todo user busy", health_small))
@@ -229,6 +241,11 @@ async def measure(base_url: str, seconds: float, todos: int, small: int) -> bool
         for name in ("page", "show", "tick", "api"):
             print(describe(f"{label} user {name}", took[name]))
         print(f"{label} user 'show my todos' stream: {max(took['stream bytes']) / 1000:.1f} kB")
+        # The app's CPU while measuring, less what the light user alone costs per second,
+        # per round of the busy user's loop (page with its socket, show, tick, API page).
+        busy_cpu = took["app cpu"][0] - alone_rate * took["wall"][0]
+        rounds = len(took["page"]) * took["wall"][0] / (took["wall"][0] + 1.0)
+        print(f"{label} user: app CPU per round of its loop ~{busy_cpu / rounds * 1000:.1f} ms")
     ratios = [
         p99(health_heavy) / p99(health_small),
         p99(turns_heavy) / p99(turns_small),
@@ -255,8 +272,8 @@ def main() -> None:
         repository = TodoRepository(data)
         repository.add("aad:heavy", [f"chore {n}" for n in range(args.todos)])
         repository.add("aad:small", [f"chore {n}" for n in range(args.small)])
-        with running_app(data, AUTH_MODE="easyauth") as base_url:
-            met = asyncio.run(measure(base_url, args.seconds, args.todos, args.small))
+        with app_process(data, AUTH_MODE="easyauth") as (base_url, process):
+            met = asyncio.run(measure(base_url, process.pid, args.seconds, args.todos, args.small))
     sys.exit(0 if met else 1)
 
 
