@@ -1,11 +1,16 @@
-"""The meeting-room assistant as a use case."""
+"""The meeting-room assistant as a use case.
+
+Its chat page is served before the Agents SDK has loaded (chatkit_bridge/startup.py): the agent
+and its tools are imported where they are first built, once the chat stack has loaded.
+"""
+
+from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from agents import Agent
-from agents.models.interface import Model
-from chatkit.agents import AgentContext
 from chatkit.types import ThreadStreamEvent
 
 from chatkit_bridge.context import RequestContext
@@ -13,7 +18,11 @@ from chatkit_bridge.use_case import ActionRequest, Host, StarterPrompt, UseCase
 from use_cases.rooms.actions import handle_rooms_action
 from use_cases.rooms.data import Bookings
 from use_cases.rooms.interpreter import RoomsInterpreter
-from use_cases.rooms.tools import build_tools
+
+if TYPE_CHECKING:
+    from agents import Agent, FunctionTool
+    from agents.models.interface import Model
+    from chatkit.agents import AgentContext
 
 INSTRUCTIONS = """\
 You book meeting rooms for the user: Atlas (4 seats), Borealis (8) and Cosmos (12), for a
@@ -39,15 +48,23 @@ class RoomsUseCase(UseCase):
     def __init__(self, bookings: Bookings, today: Callable[[], date] = date.today) -> None:
         self.bookings = bookings
         self.today = today
-        self.tools = build_tools(bookings, today)
+
+    @cached_property
+    def tools(self) -> list[FunctionTool]:
+        """Build the agent's tools (once, with the agent)."""
+        from use_cases.rooms.tools import build_tools
+
+        return build_tools(self.bookings, self.today)
 
     @classmethod
-    def create(cls, host: Host) -> "RoomsUseCase":
+    def create(cls, host: Host) -> RoomsUseCase:
         """Keep the bookings in the host's "bookings" documents."""
         return cls(Bookings(host.documents("bookings")))
 
     def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
         """Build the rooms agent on `model`."""
+        from agents import Agent
+        from chatkit.agents import AgentContext
 
         def instructions(_context: object, _agent: object) -> str:
             return INSTRUCTIONS.format(today=self.today())
