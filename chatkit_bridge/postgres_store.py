@@ -100,13 +100,14 @@ class PostgresStore(Store[RequestContext]):
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load a thread's metadata by id."""
         rows = await self._db.fetch(
-            "SELECT data FROM chatkit_threads WHERE user_key = %s AND id = %s",
+            "SELECT data::text FROM chatkit_threads WHERE user_key = %s AND id = %s",
             self._key(context),
             thread_id,
         )
         if not rows:
             raise NotFoundError(f"Thread {thread_id} not found")
-        return ThreadMetadata.model_validate(rows[0][0])
+        # JSON text straight into pydantic: no Python dicts parsed first.
+        return ThreadMetadata.model_validate_json(rows[0][0])
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create or update a thread's metadata (a full `Thread` loses its items)."""
@@ -145,9 +146,16 @@ class PostgresStore(Store[RequestContext]):
     ) -> Page[ThreadMetadata]:
         """Load a page of the user's threads sorted by creation time."""
         rows = await load_page(
-            self._db.fetch, "chatkit_threads", self._key(context), None, after, limit, order
+            self._db.fetch,
+            "chatkit_threads",
+            self._key(context),
+            None,
+            after,
+            limit,
+            order,
+            "data::text",
         )
-        threads = [ThreadMetadata.model_validate(data) for _, data in rows.data]
+        threads = [ThreadMetadata.model_validate_json(text) for _, text in rows.data]
         return Page(data=threads, has_more=rows.has_more, after=rows.after)
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
