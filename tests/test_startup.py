@@ -40,18 +40,18 @@ def test_the_first_page_comes_before_the_chat_stack_and_nothing_fails(tmp_path: 
                 return False
 
         wait_for(healthy, timeout=STARTUP_PATIENCE, what="/healthz")
-        # Sent before anything but /healthz is loaded: the API waits for the chat stack.
+        page = httpx.get(f"{base}/", timeout=STARTUP_PATIENCE)
+        # The chat page, built while its stack was still loading (it says the assistant is
+        # starting): it did not wait for the Agents SDK, which loads once the page is out.
+        assert page.status_code == 200
+        assert "<title>ChatKit Todo</title>" in page.text
+        assert STARTING_NOTE in page.text
+        # Sent while the stack loads (seconds of CPU after the page): the API waits for it.
         answers: list[httpx.Response] = []
         early = threading.Thread(
             target=lambda: answers.append(httpx.get(f"{base}/api/todos", timeout=STARTUP_PATIENCE))
         )
         early.start()
-        page = httpx.get(f"{base}/", timeout=STARTUP_PATIENCE)
-        # The chat page, built while its stack was still loading (it says the assistant is
-        # starting): it did not wait for the Agents SDK.
-        assert page.status_code == 200
-        assert "<title>ChatKit Todo</title>" in page.text
-        assert STARTING_NOTE in page.text
 
         wait_for(lambda: loaded(base), timeout=STARTUP_PATIENCE, what="the chat stack loaded")
         early.join(STARTUP_PATIENCE)
