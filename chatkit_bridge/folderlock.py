@@ -9,6 +9,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Literal
 
 from chatkit_bridge.durable import StorageError, make_folder
 
@@ -70,10 +71,26 @@ class FolderLock:
 
     def __enter__(self) -> FolderLock:
         """Take the lock, waiting for other threads and processes."""
-        self._thread_lock.acquire()
+        self._take(blocking=True)
+        return self
+
+    def try_enter(self) -> bool:
+        """Take the lock only if no other thread or process holds it; tell whether it did.
+
+        For work on the event loop, which must never wait for a lock; leave with `__exit__`.
+        """
+        return self._take(blocking=False)
+
+    def _take(self, blocking: bool) -> bool:
+        if not self._thread_lock.acquire(blocking=blocking):
+            return False
         try:
             if self._depth == 0:
-                self._fd = self._lock()
+                fd = self._lock(blocking)
+                if fd is False:
+                    self._thread_lock.release()
+                    return False
+                self._fd = fd
                 depth = getattr(_held, "depth", 0)
                 if depth == 0:
                     _held.token = next(_holds)
@@ -82,7 +99,7 @@ class FolderLock:
         except BaseException:
             self._thread_lock.release()
             raise
-        return self
+        return True
 
     def __exit__(self, *exc_info: object) -> None:
         """Release the lock (the outermost exit releases it for other processes)."""
@@ -94,7 +111,8 @@ class FolderLock:
                 self._fd = None
         self._thread_lock.release()
 
-    def _lock(self) -> int | None:
+    def _lock(self, blocking: bool = True) -> int | Literal[False] | None:
+        """Open and lock the lock file; False if `blocking` is off and another process holds it."""
         try:
             fd = _open_lock_file(self.path)
         except OSError as exc:
@@ -102,8 +120,11 @@ class FolderLock:
         if fd is None:
             return None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN) and not blocking:
+                os.close(fd)
+                return False
             if exc.errno not in LOCK_UNSUPPORTED:
                 os.close(fd)
                 raise StorageError(f"Could not lock {self.path}: {exc.strerror or exc}") from exc

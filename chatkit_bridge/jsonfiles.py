@@ -18,7 +18,8 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,32 @@ def _signature(path: Path) -> Signature:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
+class NotInMemory(Exception):
+    """A read inside `in_memory_only()` needed the disk: do it again where waiting is fine."""
+
+
+_memory_only = threading.local()
+
+
+@contextmanager
+def in_memory_only() -> Iterator[None]:
+    """Let this thread's reads in the block use parsed copies only, raising `NotInMemory`.
+
+    The store answers reads on the event loop when nothing has to be parsed (a stat of each
+    file is all), and in a worker thread otherwise.
+    """
+    _memory_only.active = True
+    try:
+        yield
+    finally:
+        _memory_only.active = False
+
+
+def memory_only() -> bool:
+    """Tell whether this thread is inside `in_memory_only()`."""
+    return getattr(_memory_only, "active", False)
+
+
 class DurableJSONStorage(Storage):
     """TinyDB storage with atomic writes and an in-memory copy revalidated on each read."""
 
@@ -124,6 +151,8 @@ class DurableJSONStorage(Storage):
         if self._loaded and hold is not None and hold == self._checked_in:
             return self._data  # checked earlier while this lock was held: nothing changed
         if not self._loaded or _signature(self.path) != self._seen:
+            if memory_only():
+                raise NotInMemory(self.path)
             self.version += 1
             self._data = self._load()
             self._loaded = True
@@ -236,10 +265,14 @@ class JsonFiles:
             if db is not None:
                 self._open.move_to_end(key)
                 return db
+            if memory_only():
+                raise NotInMemory(key)
             db = TinyDB(key, storage=storage, check=check)
             self._open[key] = db
-            while len(self._open) > self.max_open:
-                self._open.popitem(last=False)
+            for _ in range(len(self._open) - self.max_open):
+                oldest, handle = self._open.popitem(last=False)
+                if getattr(handle.storage, "pending", None):
+                    self._open[oldest] = handle  # writes held in memory: dropping loses them
             sweep = os.path.dirname(key) not in self._swept
             self._swept.add(os.path.dirname(key))
         if sweep:

@@ -14,12 +14,11 @@ and items per thread are limited (`LimitError`), so no file grows without bound.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
 import re
 import secrets
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,7 +28,12 @@ from tinydb.table import Table
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.durable import deferred_folder_sync
-from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
+from chatkit_bridge.jsonfiles import (
+    JsonFiles,
+    shared_files,
+    user_folder,
+)
+from chatkit_bridge.store_io import RecentSaves, ReplyBatches, flush_chunks, run_locked
 from chatkit_bridge.store_limits import (
     DEFAULT_MAX_ITEMS,
     DEFAULT_MAX_THREADS,
@@ -40,7 +44,11 @@ from chatkit_bridge.store_limits import (
     thread_limit_reached,
 )
 from chatkit_bridge.store_tables import ATTACHMENT, check_threads_file, find, page_of, upsert
-from chatkit_bridge.thread_items import SortedChunks, ThreadItemFiles
+from chatkit_bridge.thread_items import (
+    ChunkStorage,
+    SortedChunks,
+    ThreadItemFiles,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +90,8 @@ class TinyDBStore(Store[RequestContext]):
         self.root.mkdir(parents=True, exist_ok=True)
         self._files = files or shared_files
         self._sorted = SortedChunks()
+        self._saves = RecentSaves()
+        self._batches = ReplyBatches()
         self.max_threads = max_threads
         self.max_items = max_items
 
@@ -102,16 +112,16 @@ class TinyDBStore(Store[RequestContext]):
         return user_folder(self.root, user_id)
 
     async def _run(
-        self, context: RequestContext, work: Callable[[Path], T], deferred: bool = False
+        self,
+        context: RequestContext,
+        work: Callable[[Path], T],
+        deferred: bool = False,
+        read: bool = False,
+        sink: set[ChunkStorage] | None = None,
     ) -> T:
-        folder = self.folder_of(context.user_id)
-
-        def locked() -> T:
-            with self._files.lock(folder), deferred_folder_sync() if deferred else nullcontext():
-                return work(folder)
-
-        # File reads, writes and fsync must not stall the event loop.
-        return await asyncio.to_thread(locked)
+        return await run_locked(
+            self._files, self.folder_of(context.user_id), work, deferred, read, sink
+        )
 
     def _threads(self, folder: Path) -> Table:
         return self._files.table(f"{folder}/threads.json", "threads", check_threads_file)
@@ -142,7 +152,34 @@ class TinyDBStore(Store[RequestContext]):
             if reason is not None:
                 raise LimitError(reason)
 
-        await self._run(context, work)
+        await self._run(context, work, read=True)
+
+    @contextlib.asynccontextmanager
+    async def batched_writes(self, thread_id: str, context: RequestContext) -> AsyncIterator[None]:
+        """Write a reply's own items (not the user's message) to disk together when it ends.
+
+        Inside, such an item is in this process's copy of its chunk at once (no worker thread)
+        and on disk when the block ends, in one write per chunk. Other processes see the items
+        then; a crash before loses the unfinished reply's items only, as if it had been cut
+        short (the user's message, the change journal and the use case's data are written at
+        once as always).
+        """
+
+        def write(folder: Path, sink: set[ChunkStorage]) -> None:
+            # A thread deleted meanwhile keeps no items (they would come back as orphans).
+            flush_chunks(sink, keep=find(self._threads(folder), thread_id) is not None)
+
+        async def flush(sink: set[ChunkStorage]) -> None:
+            await self._run(context, lambda folder: write(folder, sink), deferred=True)
+
+        async with self._batches.batch((context.user_id, thread_id), flush):
+            yield
+
+    def _sink(
+        self, thread_id: str, item: ThreadItem, context: RequestContext
+    ) -> set[ChunkStorage] | None:
+        """Return the batch a reply's item may wait in, if one is open for its thread."""
+        return self._batches.sink((context.user_id, thread_id)) if _may_defer(item) else None
 
     # -- threads ----------------------------------------------------------
 
@@ -155,7 +192,7 @@ class TinyDBStore(Store[RequestContext]):
                 raise NotFoundError(f"Thread {thread_id} not found")
             return ThreadMetadata.model_validate(dict(doc))
 
-        return await self._run(context, work)
+        return await self._run(context, work, read=True)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create or update a thread's metadata (a full `Thread` loses its items)."""
@@ -167,7 +204,7 @@ class TinyDBStore(Store[RequestContext]):
             threads = self._threads(folder)
             existing = find(threads, thread.id)
             if existing == data:
-                return  # ChatKit saves the thread again after every change we already saved
+                return
             if existing is None:
                 reason = self._thread_limit_reached(folder)
                 if reason is not None:
@@ -183,7 +220,7 @@ class TinyDBStore(Store[RequestContext]):
             with deferred_folder_sync():  # a title or status may come back after a power cut
                 upsert(threads, data)
 
-        await self._run(context, work)
+        await self._saves.save((context.user_id, thread.id), data, lambda: self._run(context, work))
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -195,10 +232,12 @@ class TinyDBStore(Store[RequestContext]):
             page.data = [ThreadMetadata.model_validate(dict(doc)) for doc in page.data]
             return page
 
-        return await self._run(context, work)
+        return await self._run(context, work, read=True)
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete a thread with its items and its attachments' metadata."""
+
+        self._saves.forget((context.user_id, thread_id))
 
         def work(folder: Path) -> None:
             threads = self._threads(folder)
@@ -235,7 +274,7 @@ class TinyDBStore(Store[RequestContext]):
             data = [self._sorted.model(record) for record in records]
             return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
 
-        return await self._run(context, work)
+        return await self._run(context, work, read=True)
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -262,7 +301,9 @@ class TinyDBStore(Store[RequestContext]):
                 raise LimitError(reason)
             items.insert(data, item)
 
-        await self._run(context, work, deferred=_may_defer(item))
+        await self._run(
+            context, work, deferred=_may_defer(item), sink=self._sink(thread_id, item, context)
+        )
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert an item or replace the one with the same id, keeping its place."""
@@ -276,7 +317,9 @@ class TinyDBStore(Store[RequestContext]):
             else:
                 items.replace(existing[0], existing[1], data, item)
 
-        await self._run(context, work, deferred=_may_defer(item))
+        await self._run(
+            context, work, deferred=_may_defer(item), sink=self._sink(thread_id, item, context)
+        )
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of a thread by id."""
@@ -290,7 +333,7 @@ class TinyDBStore(Store[RequestContext]):
                 raise NotFoundError(f"Item {item_id} not found")
             return self._sorted.model(found[2])
 
-        return await self._run(context, work)
+        return await self._run(context, work, read=True)
 
     async def delete_thread_item(
         self, thread_id: str, item_id: str, context: RequestContext
@@ -324,7 +367,7 @@ class TinyDBStore(Store[RequestContext]):
                 raise NotFoundError(f"Attachment {attachment_id} not found")
             return ATTACHMENT.validate_python(dict(doc))
 
-        return await self._run(context, work)
+        return await self._run(context, work, read=True)
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
         """Delete attachment metadata by id; a missing one is not an error."""

@@ -79,19 +79,23 @@ class Journal(BaseModel):
     @classmethod
     def of(cls, thread: ThreadMetadata) -> "Journal":
         """Read a thread's journal; a damaged one counts as empty rather than failing a reply."""
+        stored = thread.metadata.get(EFFECTS_KEY) or {}
         try:
-            return cls.model_validate(thread.metadata.get(EFFECTS_KEY) or {})
+            if isinstance(stored, str):
+                return cls.model_validate_json(stored)
+            return cls.model_validate(stored)  # the nested form earlier versions wrote
         except ValidationError:
             logger.warning("ignoring a damaged change journal in thread %s", thread.id)
             return cls()
 
     def write(self, thread: ThreadMetadata) -> None:
-        """Put the journal (its newest turns) into the thread's metadata."""
+        """Put the journal (its newest turns) into the thread's metadata, as one JSON string.
+
+        A string, not nested objects: ChatKit deep-copies the thread and compares it with its
+        copy after every event of a turn, and a string is copied and compared at once.
+        """
         kept = [turn for turn in self.turns if turn.changes or turn.edited][-KEPT_TURNS:]
-        thread.metadata = {
-            **thread.metadata,
-            EFFECTS_KEY: Journal(turns=kept).model_dump(mode="json"),
-        }
+        thread.metadata = {**thread.metadata, EFFECTS_KEY: Journal(turns=kept).model_dump_json()}
 
     def record(self, message: UserMessageItem) -> TurnRecord:
         """Return the record of a message's turn, creating it if needed."""

@@ -230,6 +230,7 @@ async def test_stop_cancels_the_reply_and_keeps_what_was_said(
     await user.should_see("word5")  # part of the reply streamed
     user.find(marker="stop").click()
     await user.should_see("Stopped")
+    await user.should_see(marker="send")  # back once the server has kept what was said
     assert user.find(marker="send").elements.pop().enabled
     await user.open(f"/?thread={open_thread_id(user)}")
     await user.should_see("word1")

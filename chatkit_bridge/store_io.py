@@ -1,0 +1,155 @@
+"""How the store reaches its files: on the event loop when nothing has to wait, in a worker
+thread otherwise; repeated thread saves spared; a reply's item writes gathered into one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any, TypeVar
+
+from chatkit_bridge.durable import deferred_folder_sync
+from chatkit_bridge.folderlock import FolderLock
+from chatkit_bridge.jsonfiles import JsonFiles, NotInMemory, in_memory_only
+from chatkit_bridge.thread_items import ChunkStorage, deferred_writes
+
+T = TypeVar("T")
+Key = tuple[str, str]
+"""(user id, thread id)"""
+
+
+async def run_locked(
+    files: JsonFiles,
+    folder: Path,
+    work: Callable[[Path], T],
+    deferred: bool = False,
+    read: bool = False,
+    sink: set[ChunkStorage] | None = None,
+) -> T:
+    """Run `work(folder)` holding the folder's lock.
+
+    :param deferred: leave the folder sync of its writes to the background flush.
+    :param read: `work` only reads: run it right here if the lock is free and every file it
+        reads is parsed already (a few stats: a worker thread's round trip costs ~0.3 ms of
+        CPU, more than such a read).
+    :param sink: keep its chunk writes in memory, in this batch (see `ReplyBatches`), right
+        here if it can as for `read`.
+    """
+    if read or sink is not None:
+        done, result = _run_here(files.lock(folder), folder, work, sink)
+        if done:
+            return result  # type: ignore[return-value]
+
+    def locked() -> T:
+        with (
+            files.lock(folder),
+            deferred_folder_sync() if deferred else nullcontext(),
+            deferred_writes(sink) if sink is not None else nullcontext(),
+        ):
+            return work(folder)
+
+    # File reads, writes and fsync must not stall the event loop.
+    return await asyncio.to_thread(locked)
+
+
+def _run_here(
+    lock: FolderLock, folder: Path, work: Callable[[Path], T], sink: set[ChunkStorage] | None
+) -> tuple[bool, T | None]:
+    """Run `work` on this thread if that needs no waiting; tell whether it ran."""
+    if not lock.try_enter():
+        return False, None  # never wait on the event loop
+    try:
+        with in_memory_only(), deferred_writes(sink) if sink is not None else nullcontext():
+            return True, work(folder)
+    except NotInMemory:
+        return False, None  # stopped before changing anything: a worker does it all again
+    finally:
+        lock.__exit__(None, None, None)
+
+
+class RecentSaves:
+    """What this process last wrote of each thread, and the thread writes under way.
+
+    ChatKit saves a thread again after every change the app already saved (the change journal
+    of `chatkit_bridge.turn_effects`), often while that save is still running: both are
+    answered here, without a worker thread or a file read.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        """Remember the last write of at most `size` threads."""
+        self.size = size
+        self._saved: OrderedDict[Key, dict[str, Any]] = OrderedDict()
+        self._saving: dict[Key, tuple[dict[str, Any], asyncio.Future[bool]]] = {}
+
+    async def save(
+        self, key: Key, data: dict[str, Any], write: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Write `data` with `write` unless it is what was written last or is being written.
+
+        If another process changed the thread since, its later change stands, as it would
+        had this save come first.
+        """
+        if self._saved.get(key) == data:
+            self._saved.move_to_end(key)
+            return
+        running = self._saving.get(key)
+        if running is not None and running[0] == data and await asyncio.shield(running[1]):
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._saving[key] = (data, done)
+        written = False
+        try:
+            await write()
+            written = True
+        finally:
+            done.set_result(written)
+            if self._saving.get(key, (None, None))[1] is done:
+                del self._saving[key]
+        self._saved[key] = data
+        while len(self._saved) > self.size:
+            self._saved.popitem(last=False)
+
+    def forget(self, key: Key) -> None:
+        """Forget a thread (deleted)."""
+        self._saved.pop(key, None)
+
+
+class ReplyBatches:
+    """The open batches of reply item writes, by thread (see `TinyDBStore.batched_writes`)."""
+
+    def __init__(self) -> None:
+        """Start with no batch open."""
+        self._open: dict[Key, set[ChunkStorage]] = {}
+
+    @contextlib.asynccontextmanager
+    async def batch(
+        self, key: Key, flush: Callable[[set[ChunkStorage]], Awaitable[None]]
+    ) -> AsyncIterator[None]:
+        """Gather the chunks written in the block; `flush` writes them when it ends."""
+        if key in self._open:  # a second reply to the same thread joins the first's batch
+            yield
+            return
+        sink = self._open[key] = set()
+        try:
+            yield
+        finally:
+            del self._open[key]
+            if sink:
+                await flush(sink)
+
+    def sink(self, key: Key) -> set[ChunkStorage] | None:
+        """Return the chunks of the batch open for a thread, if one is."""
+        return self._open.get(key)
+
+
+def flush_chunks(sink: set[ChunkStorage], keep: bool = True) -> None:
+    """Write every chunk a batch kept in memory, or drop them all (under the folder's lock)."""
+    for storage in sink:
+        if keep:
+            storage.flush()
+        else:
+            storage.discard()
