@@ -112,11 +112,20 @@ class FolderLock:
         self._thread_lock.release()
 
     def _lock(self, blocking: bool = True) -> int | Literal[False] | None:
-        """Open and lock the lock file; False if `blocking` is off and another process holds it."""
-        try:
-            fd = _open_lock_file(self.path)
-        except OSError as exc:
-            raise StorageError(f"Could not lock {self.path}: {exc.strerror or exc}") from exc
+        """Open and lock the lock file; False if `blocking` is off and that would wait.
+
+        Without `blocking` a missing lock file is not created (that syncs folders to disk).
+        """
+        if not blocking:
+            try:
+                fd: int | None = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
+            except OSError:
+                return False
+        else:
+            try:
+                fd = _open_lock_file(self.path)
+            except OSError as exc:
+                raise StorageError(f"Could not lock {self.path}: {exc.strerror or exc}") from exc
         if fd is None:
             return None
         try:
