@@ -157,7 +157,9 @@ class ChunkIndex:
         # No fsync: a lost or torn index only costs reading the chunks again.
         tmp = f"{self.folder}/.{INDEX}.{os.getpid()}-{threading.get_ident()}.tmp"
         try:
-            with open(tmp, "w", encoding="utf-8") as handle:
+            # 0600 like every data file: the data folder holds one user's todos per folder.
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+            with os.fdopen(os.open(tmp, flags, 0o600), "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(tmp, path)
         except OSError as exc:

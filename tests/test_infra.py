@@ -22,7 +22,7 @@ import yaml
 from pycep import BicepParser
 
 from chatkit_bridge.settings import Provider, Settings
-from tests.test_dockerfile import DOCKERFILE, exec_form, parse_dockerfile, parse_env
+from tests.docker_replay import DOCKERFILE, exec_form, parse_dockerfile
 
 ROOT = Path(__file__).resolve().parents[1]
 INFRA = ROOT / "infra"
@@ -116,11 +116,7 @@ def modules_of(path: Path) -> dict[str, tuple[str, set[str]]]:
 
 def dockerfile_env() -> dict[str, str]:
     """The Dockerfile's ENV, merged."""
-    env: dict[str, str] = {}
-    for instruction in parse_dockerfile(read(DOCKERFILE)):
-        if instruction.keyword == "ENV":
-            env.update(parse_env(instruction.args))
-    return env
+    return parse_dockerfile(DOCKERFILE)[-1].env
 
 
 def bicep_var(bicep: str, name: str) -> str:
@@ -261,7 +257,7 @@ def test_the_data_share_is_mounted_where_the_dockerfile_keeps_data() -> None:
     app = code_of(read(RESOURCES))
     data_path = bicep_var(read(RESOURCES), "dataPath")
     assert data_path == dockerfile_env()["DATA_STORE_PATH"] == "/app/data"
-    volumes = [i.args for i in parse_dockerfile(read(DOCKERFILE)) if i.keyword == "VOLUME"]
+    volumes = [i.args for i in parse_dockerfile(DOCKERFILE) if i.keyword == "VOLUME"]
     assert any(data_path in exec_form(v) for v in volumes)
     assert "mountPath: dataPath" in app and "storageType: 'AzureFile'" in app
     assert "Microsoft.Storage/storageAccounts/fileServices/shares@" in app
@@ -281,7 +277,7 @@ def test_port_and_probes_match_the_app() -> None:
     """Ingress and probes use the Dockerfile's port; probes hit /healthz and /readyz."""
     app = code_of(read(RESOURCES))
     port = bicep_var(read(RESOURCES), "appPort")
-    exposed = [i.args for i in parse_dockerfile(read(DOCKERFILE)) if i.keyword == "EXPOSE"]
+    exposed = [i.args for i in parse_dockerfile(DOCKERFILE) if i.keyword == "EXPOSE"]
     assert exposed == [port] == [str(Settings.model_fields["app_port"].default)]
     for probe, path in (("Liveness", "/healthz"), ("Readiness", "/readyz")):
         block = block_after(app, app.rfind("{", 0, app.index(f"type: '{probe}'")))
