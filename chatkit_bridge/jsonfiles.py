@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -35,6 +36,9 @@ from chatkit_bridge.setaside import Check, keep_aside, split_invalid
 logger = logging.getLogger(__name__)
 
 Data = dict[str, dict[str, Any]]
+
+STALE_TEMP_SECONDS = 600
+"""Age after which a left-over temporary file is a crash's remains, not a write in flight."""
 
 
 def user_key(user_id: str) -> str:
@@ -331,12 +335,16 @@ class JsonFiles:
 
 
 def _remove_stale_temp_files(folder: Path) -> None:
-    # A crash between creating and renaming a temporary file leaves it behind.
+    # A crash between creating and renaming a temporary file leaves it behind. A fresh one may
+    # be another process's write in flight (two processes share the folder during a rolling
+    # deploy): a write takes milliseconds, so only a file older than STALE_TEMP_SECONDS goes.
+    stale_before = time.time() - STALE_TEMP_SECONDS
     with suppress(OSError):
         for entry in os.scandir(folder):
             if entry.name.startswith(".") and entry.name.endswith(".tmp"):
                 with suppress(OSError):
-                    os.unlink(entry.path)
+                    if entry.stat().st_mtime < stale_before:
+                        os.unlink(entry.path)
 
 
 shared_files = JsonFiles()

@@ -142,7 +142,10 @@ class TinyDBStore(Store[RequestContext]):
         return item_limit_reached(items.count(), self.max_items + allowance, self.max_items)
 
     async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
-        """Raise LimitError if a new thread (None) or a new message in a thread is refused."""
+        """Raise LimitError if a new thread (None) or a new message in a thread is refused.
+
+        Raise NotFoundError if `thread_id` is not one of the user's threads.
+        """
 
         def work(folder: Path) -> None:
             if thread_id is None:

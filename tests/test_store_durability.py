@@ -300,3 +300,23 @@ async def test_a_file_system_that_cannot_sync_folders_still_saves(
     reloaded = fresh_store(tmp_path)
     assert await all_item_ids(reloaded, thread.id, context) == ["msg_1"]
     assert [t.title for t in fresh_todos(tmp_path).list("alice")] == ["saved on a share"]
+
+
+async def test_a_fresh_temp_file_of_another_process_survives_and_a_crashs_is_removed(
+    tmp_path: Path,
+) -> None:
+    """Another process's write in flight keeps its temporary file; a crash's old one goes."""
+    folder = user_folder(tmp_path, "alice")
+    folder.mkdir(parents=True)
+    in_flight = folder / ".threads.json.4242-1.tmp"
+    in_flight.write_text('{"threads": {}}', encoding="utf-8")
+    crashed = folder / ".threads.json.4243-1.tmp"
+    crashed.write_text('{"threads": {}}', encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(crashed, (an_hour_ago, an_hour_ago))
+
+    store = TinyDBStore(tmp_path, files=JsonFiles())  # a process opening the folder first
+    assert (await store.load_threads(10, None, "asc", ALICE)).data == []
+
+    assert in_flight.exists(), "a write in flight lost its temporary file before its rename"
+    assert not crashed.exists(), "a crash's temporary file was left behind"
