@@ -48,6 +48,9 @@
   document.addEventListener("DOMContentLoaded", () => {
     mutations.observe(document.body, { childList: true, subtree: true, characterData: true });
     sizes.observe(document.body);
+    // A page built whole on the server (a reopened thread) is in the DOM before the observers
+    // are: go to its end now, before the first frame, not in the size observer's callback after it.
+    onContentChange();
   });
 
   // Copy buttons inside rendered markdown (the HTML is sanitized, so no inline handlers).
