@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Record
-from chatkit_bridge.durable import StorageError
+from chatkit_bridge.jsonfiles import FileSignature, file_signature
 
 INDEX = "index.json"
 _FORMAT = 1
@@ -35,8 +35,6 @@ _MEMORY = 65_536
 """Summaries kept in memory (a few hundred bytes each), least recently used dropped first."""
 _MEMORY_INDEXES = 1_024
 """Parsed index files kept in memory (one per user and kind)."""
-
-Signature = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class Summary:
     low: Key | None
     high: Key | None
 
-    def to_json(self, signature: Signature) -> dict[str, Any]:
+    def to_json(self, signature: FileSignature) -> dict[str, Any]:
         """Return the summary as kept in the index, with the file version it describes."""
         return {
             "file": list(signature),
@@ -66,8 +64,8 @@ def summarize(records: Sequence[Record], order: Order) -> Summary:
     return Summary(len(records), counted, min(keys, default=None), max(keys, default=None))
 
 
-_known: OrderedDict[tuple[str, str], tuple[Signature, Summary]] = OrderedDict()
-_indexes: OrderedDict[str, tuple[Signature | None, dict[str, Any]]] = OrderedDict()
+_known: OrderedDict[tuple[str, str], tuple[FileSignature, Summary]] = OrderedDict()
+_indexes: OrderedDict[str, tuple[FileSignature | None, dict[str, Any]]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -131,7 +129,7 @@ class ChunkIndex:
         stored: dict[str, Any] | None = None
         result = []
         for _, path in chunks:
-            signature = _signature(path)
+            signature = file_signature(path)
             if signature is None:
                 continue  # gone meanwhile (cannot happen under the lock; harmless anyway)
             summary = self._remembered(path, signature)
@@ -150,7 +148,7 @@ class ChunkIndex:
         entries = {
             path.name: summary.to_json(signature)
             for path, summary in self.summaries(chunks)
-            if (signature := _signature(path)) is not None
+            if (signature := file_signature(path)) is not None
         }
         text = json.dumps({"format": _FORMAT, "order": json.loads(self._spec), "chunks": entries})
         path = self.folder / INDEX
@@ -167,12 +165,12 @@ class ChunkIndex:
                 os.unlink(tmp)
             logging.getLogger(__name__).warning("Could not write %s: %s", path, exc)
 
-    def _remembered(self, path: Path, signature: Signature) -> Summary | None:
+    def _remembered(self, path: Path, signature: FileSignature) -> Summary | None:
         with _lock:
             known = _known.get((str(path), self._spec))
         return known[1] if known is not None and known[0] == signature else None
 
-    def _remember(self, path: Path, signature: Signature, summary: Summary) -> None:
+    def _remember(self, path: Path, signature: FileSignature, summary: Summary) -> None:
         with _lock:
             _known[str(path), self._spec] = (signature, summary)
             _known.move_to_end((str(path), self._spec))
@@ -182,7 +180,7 @@ class ChunkIndex:
     def _stored(self) -> dict[str, Any]:
         """Return the index file's chunk entries (empty when missing, unreadable or stale)."""
         path = self.folder / INDEX
-        signature = _signature(path)
+        signature = file_signature(path)
         with _lock:
             cached = _indexes.get(str(path))
         if cached is not None and cached[0] == signature:
@@ -204,7 +202,7 @@ class ChunkIndex:
                 _indexes.popitem(last=False)
         return entries
 
-    def _parse(self, entry: Any, signature: Signature) -> Summary | None:
+    def _parse(self, entry: Any, signature: FileSignature) -> Summary | None:
         """Return a summary read from the index if it describes this version of the file."""
         if not isinstance(entry, dict) or entry.get("file") != list(signature):
             return None
@@ -220,13 +218,3 @@ class ChunkIndex:
         if low_key is None or high_key is None:
             return None
         return Summary(count, tuple(counted), low_key, high_key)
-
-
-def _signature(path: Path) -> Signature | None:
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StorageError(f"Could not read {path}: {exc.strerror or exc}") from exc
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns

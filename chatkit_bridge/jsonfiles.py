@@ -90,10 +90,11 @@ def _move_aside(path: Path, reason: str) -> Path:
     return aside
 
 
-Signature = tuple[int, int, int] | None
+FileSignature = tuple[int, int, int]
+"""A file's version: (inode, size, modification time in ns)."""
 
 
-def _signature(path: Path) -> Signature:
+def file_signature(path: str | Path) -> FileSignature | None:
     """Identify a file's version: a replace gives a new inode, an edit a new size or time."""
     try:
         stat = os.stat(path)
@@ -144,7 +145,7 @@ class DurableJSONStorage(Storage):
         self.check = check
         self._data: Data | None = None
         self._loaded = False
-        self._seen: Signature = None
+        self._seen: FileSignature | None = None
         self._checked_in: int | None = None  # the lock hold in which the file was last checked
         self.version = 0
         """Changes whenever the data may have changed, so views derived from it can be cached."""
@@ -154,14 +155,14 @@ class DurableJSONStorage(Storage):
         hold = current_hold()
         if self._loaded and hold is not None and hold == self._checked_in:
             return self._data  # checked earlier while this lock was held: nothing changed
-        if not self._loaded or _signature(self.path) != self._seen:
+        if not self._loaded or file_signature(self.path) != self._seen:
             if memory_only():
                 raise NotInMemory(self.path)
             self.version += 1
             self._data = self._load()
             self._loaded = True
             # Under the folder lock nobody writes meanwhile, so this is the parsed version.
-            self._seen = _signature(self.path)
+            self._seen = file_signature(self.path)
         self._checked_in = hold
         return self._data
 
@@ -184,7 +185,7 @@ class DurableJSONStorage(Storage):
             raise
         self._data = data
         self._loaded = True
-        self._seen = _signature(self.path)
+        self._seen = file_signature(self.path)
         self._checked_in = current_hold()
 
     def encode(self, data: Data) -> str:

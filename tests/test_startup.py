@@ -4,6 +4,8 @@
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -14,7 +16,9 @@ from tests.app_process import ROOT, app_environment, free_port, loaded
 from tests.polling import STARTUP_PATIENCE, wait_for
 
 
-def test_the_first_page_comes_before_the_chat_stack_and_nothing_fails(tmp_path: Path) -> None:
+@contextmanager
+def started_app(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start `python app.py` (offline model, log in tmp_path/app.log) without waiting for it."""
     port = free_port()
     env = {
         **app_environment(),
@@ -24,12 +28,19 @@ def test_the_first_page_comes_before_the_chat_stack_and_nothing_fails(tmp_path: 
         "LLM_PROVIDER": "offline",
         "LOG_LEVEL": "WARNING",
     }
-    base = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "app.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")], cwd=tmp_path, env=env, stdout=log, stderr=log
-    )
-    try:
+    with (tmp_path / "app.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py")], cwd=tmp_path, env=env, stdout=log, stderr=log
+        )
+        try:
+            yield f"http://127.0.0.1:{port}", process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_the_first_page_comes_before_the_chat_stack_and_nothing_fails(tmp_path: Path) -> None:
+    with started_app(tmp_path) as (base, process):
 
         def healthy() -> bool:
             if process.poll() is not None:
@@ -61,36 +72,15 @@ def test_the_first_page_comes_before_the_chat_stack_and_nothing_fails(tmp_path: 
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
         # Once loaded, a page has nothing to wait for and does not say so.
         assert STARTING_NOTE not in httpx.get(f"{base}/", timeout=30).text
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def test_readyz_says_loading_until_the_chat_stack_is_in(tmp_path: Path) -> None:
-    port = free_port()
-    env = {
-        **app_environment(),
-        "APP_HOST": "127.0.0.1",
-        "APP_PORT": str(port),
-        "DATA_STORE_PATH": str(tmp_path / "data"),
-        "LLM_PROVIDER": "offline",
-        "LOG_LEVEL": "WARNING",
-    }
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with started_app(tmp_path) as (base, process):
         seen: list[dict[str, str]] = []
 
         def ready() -> bool:
             if process.poll() is not None:
-                raise RuntimeError(f"app.py exited with {process.returncode}")
+                raise RuntimeError((tmp_path / "app.log").read_text())
             try:
                 answer = httpx.get(f"{base}/readyz", timeout=5)
             except httpx.HTTPError:
@@ -109,6 +99,3 @@ def test_readyz_says_loading_until_the_chat_stack_is_in(tmp_path: Path) -> None:
             timeout=30,
         )
         assert chatkit.status_code == 200, chatkit.text
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
