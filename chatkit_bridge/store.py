@@ -235,7 +235,9 @@ class TinyDBStore(Store[RequestContext]):
             page.data = [ThreadMetadata.model_validate(dict(doc)) for doc in page.data]
             return page
 
-        return await self._run(context, work, read=True)
+        # Not `read=True`: a page sorts all the user's threads (up to max_threads_per_user),
+        # work that grows with the user's data and belongs off the event loop.
+        return await self._run(context, work)
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete a thread with its items and its attachments' metadata."""
