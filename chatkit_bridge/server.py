@@ -33,6 +33,10 @@ from chatkit_bridge.compat import (
     sse_chunks,
     stream_events,
 )
+from chatkit_bridge.compat.agents_sdk import (
+    convert_plain_input_directly,
+    skip_needless_agent_signatures,
+)
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.feedback import FEEDBACK_KEY
 from chatkit_bridge.llm import ModelChoice
@@ -70,6 +74,8 @@ class BridgeServer(ChatKitServer[RequestContext]):
         super().__init__(store)
         close_merged_streams_cleanly()  # Stop left the agent stream's reads pending (compat)
         serialize_widgets_once()  # ChatKit's widget serializer walked each card ~depth times
+        skip_needless_agent_signatures()  # the Agents SDK serialised the agent 3 times a run
+        convert_plain_input_directly()  # and walked the input with ABC checks 3 times
         self.use_case = use_case
         self.model = model
         self.effects = TurnEffects(store, change_watch(use_case))

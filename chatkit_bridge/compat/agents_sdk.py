@@ -1,0 +1,125 @@
+"""openai-agents 0.24.0 internals: per-run work the SDK does again and again, done once.
+
+Each replacement gives the SDK's own result (tests/test_compat_agents.py compares both on the
+same inputs); it only skips work whose result is thrown away or known in advance.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from agents import _run_state_agent_identity as agent_identity
+from agents import run_state
+from agents.util import _json as sdk_json
+
+SDK_AGENT_IDENTITY_MAP = agent_identity._build_agent_identity_map.__code__
+"""The code `skip_needless_agent_signatures` replaces (tests compare both outputs)."""
+SDK_DUMP_COMPATIBLE = sdk_json._to_dump_compatible_internal
+SDK_CLONE_INPUT = run_state._clone_original_input
+
+
+class _NotPlain(Exception):
+    """A value that is not plain JSON-like data (dicts, lists, tuples, text, numbers)."""
+
+
+def _build_agent_identity_map_lazily(initial_agent: Any) -> dict[str, Any]:
+    """`_build_agent_identity_map` that only ranks agents sharing a name.
+
+    Runs as the SDK's function (its code is swapped in), so it may only use names that
+    `agents._run_state_agent_identity` defines too, and builtins.
+    """
+    ordered_agents = list(_iter_agent_graph(initial_agent))  # noqa: F821 - the SDK module's
+    original_indices = {id(agent): index for index, agent in enumerate(ordered_agents)}
+    literal_names = {agent.name for agent in ordered_agents}
+    agents_by_name: dict[str, list[Any]] = {}
+    for agent in ordered_agents:
+        agents_by_name.setdefault(agent.name, []).append(agent)
+
+    agent_identity_map: dict[str, Any] = {}
+    used_identities: set[str] = set()
+    for agent_name, group in agents_by_name.items():  # first seen first, as the SDK goes
+        if len(group) > 1:
+            group = sorted(
+                group,
+                key=lambda candidate: _agent_identity_sort_key(  # noqa: F821 - the SDK module's
+                    candidate,
+                    root_agent=initial_agent,
+                    original_index=original_indices[id(candidate)],
+                ),
+            )
+        used_identities.add(agent_name)
+        agent_identity_map[agent_name] = group[0]
+        next_index = 2
+        for duplicate_agent in group[1:]:
+            candidate_name = f"{agent_name}#{next_index}"
+            while candidate_name in used_identities or candidate_name in literal_names:
+                next_index += 1
+                candidate_name = f"{agent_name}#{next_index}"
+            used_identities.add(candidate_name)
+            agent_identity_map[candidate_name] = duplicate_agent
+            next_index += 1
+    return agent_identity_map
+
+
+def skip_needless_agent_signatures() -> None:
+    """Rank agents by their signature only where two agents share a name.
+
+    Why private: openai-agents 0.24.0 `_build_agent_identity_map` sorts each group of agents
+    with one name by a key that serialises the whole agent (instructions, tools and their
+    JSON schemas) to JSON. It runs three times per run (the sandbox runtime, and the tool-use
+    tracker's snapshot twice), and a group of one agent is never reordered: 3-5 % of a turn's
+    CPU for nothing. `run_state`, `tool_use_tracker` and the sandbox import the function (or
+    its caller) by name, so only swapping its code reaches them all.
+    """
+    agent_identity._build_agent_identity_map.__code__ = _build_agent_identity_map_lazily.__code__
+
+
+def _dump_compatible(obj: Any) -> Any:
+    """`_to_dump_compatible_internal` with the plain types answered without ABC checks."""
+    kind = type(obj)
+    if kind is str or kind is int or kind is float or kind is bool or obj is None:
+        return obj
+    if kind is dict:
+        return {key: _dump_compatible(value) for key, value in obj.items()}
+    if kind is list or kind is tuple:
+        return [_dump_compatible(value) for value in obj]
+    return SDK_DUMP_COMPATIBLE(obj)  # recurses through this function (the module's name)
+
+
+def _plain_copy(value: Any) -> Any:
+    """Deep-copy JSON-like data; raise _NotPlain on anything else."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {key: _plain_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_plain_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(_plain_copy(item) for item in value)
+    raise _NotPlain
+
+
+def _clone_original_input(original_input: str | list[Any]) -> str | list[Any]:
+    """`run_state._clone_original_input`: plain data copied directly, the rest by deepcopy."""
+    if isinstance(original_input, str):
+        return original_input
+    try:
+        return _plain_copy(original_input)
+    except _NotPlain:
+        return copy.deepcopy(original_input)
+
+
+def convert_plain_input_directly() -> None:
+    """Walk a run's input (plain dicts and lists from the thread) without ABC checks.
+
+    Why private: openai-agents 0.24.0 converts the whole input (60 history items) with
+    `util._json._to_dump_compatible_internal` at least twice per run, testing every value with
+    `isinstance(value, Mapping)` and `isinstance(value, Iterable)` (ABC checks, ~1 µs each),
+    and `RunState.__init__` deep-copies it with `copy.deepcopy`. Both are module functions
+    called through the module's name; the replacements return equal values (a shared sub-list
+    is copied twice, not once: JSON input has none).
+    """
+    sdk_json._to_dump_compatible_internal = _dump_compatible
+    run_state._clone_original_input = _clone_original_input

@@ -1,0 +1,127 @@
+"""The Agents SDK shortcuts in chatkit_bridge/compat/agents_sdk.py answer as the SDK does."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from agents import Agent, handoff, run_state
+from agents import _run_state_agent_identity as agent_identity
+from agents.items import ItemHelpers
+from agents.util import _json as sdk_json
+from chatkit.types import UserMessageTextContent
+
+from chatkit_bridge.compat.agents_sdk import (
+    SDK_AGENT_IDENTITY_MAP,
+    SDK_CLONE_INPUT,
+    SDK_DUMP_COMPATIBLE,
+    convert_plain_input_directly,
+    skip_needless_agent_signatures,
+)
+
+
+@contextmanager
+def sdk_identity_map() -> Iterator[None]:
+    """Build agent identity maps with the SDK's own code for the duration of the block."""
+    target = agent_identity._build_agent_identity_map
+    current = target.__code__
+    target.__code__ = SDK_AGENT_IDENTITY_MAP
+    try:
+        yield
+    finally:
+        target.__code__ = current
+
+
+def agent_graphs() -> list[Agent[Any]]:
+    """Starting agents: alone, with handoffs, and with names shared by different agents."""
+    alone = Agent(name="Todo assistant", instructions="Keep the list.")
+    helper = Agent(name="helper", instructions="Help.")
+    twin_a = Agent(name="twin", instructions="First twin.")
+    twin_b = Agent(name="twin", instructions="Second twin.")
+    clash = Agent(name="twin#2", instructions="Named like a duplicate.")
+    with_handoffs = Agent(name="root", instructions="Route.", handoffs=[helper, handoff(twin_a)])
+    with_twins = Agent(name="root", instructions="Route.", handoffs=[twin_b, twin_a, clash])
+    twin_root = Agent(name="twin", instructions="Root twin.", handoffs=[twin_a, twin_b])
+    return [alone, with_handoffs, with_twins, twin_root]
+
+
+def test_agent_identities_are_the_sdks() -> None:
+    skip_needless_agent_signatures()
+    graphs = agent_graphs()
+    ours = [agent_identity._build_agent_identity_map(agent) for agent in graphs]
+    with sdk_identity_map():
+        sdk = [agent_identity._build_agent_identity_map(agent) for agent in graphs]
+    for mine, theirs in zip(ours, sdk, strict=True):
+        assert list(mine.items()) == list(theirs.items())
+    assert list(ours[2]) == ["root", "twin", "twin#3", "twin#2"]  # the twins were ranked
+
+
+def test_an_agent_alone_with_its_name_is_never_serialised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    skip_needless_agent_signatures()
+    ranked: list[str] = []
+    sort_key = agent_identity._agent_identity_sort_key
+
+    def counting_sort_key(agent: Agent[Any], **kwargs: Any) -> tuple[int, str, int]:
+        ranked.append(agent.name)
+        return sort_key(agent, **kwargs)
+
+    monkeypatch.setattr(agent_identity, "_agent_identity_sort_key", counting_sort_key)
+    alone, _, with_twins, _ = agent_graphs()
+    agent_identity._build_agent_identity_keys_by_id(alone)
+    assert ranked == []
+    agent_identity._build_agent_identity_keys_by_id(with_twins)
+    assert ranked == ["twin", "twin"]
+
+
+def input_values() -> list[Any]:
+    """Inputs of all kinds the SDK converts: plain history, and what is not plain."""
+    history = [
+        {"role": "user", "content": "add milk"},
+        {"role": "assistant", "content": [{"type": "output_text", "text": "Added.", "n": 1}]},
+        {"type": "function_call", "arguments": '{"a": 1}', "call_id": "c", "ok": True},
+        {"type": "x", "values": (1, 2.5, None, ("nested", "tuple"))},
+    ]
+    odd = {
+        "proxy": MappingProxyType({"a": [1, 2]}),
+        "generator": (number for number in range(3)),
+        "set": {"only"},
+        "model": UserMessageTextContent(text="hi"),
+        "bytes": b"raw",
+    }
+    return [history, odd, "just text", 7, None]
+
+
+@contextmanager
+def sdk_input_functions() -> Iterator[None]:
+    """Convert and copy run input with the SDK's own functions for the duration of the block."""
+    ours = sdk_json._to_dump_compatible_internal, run_state._clone_original_input
+    sdk_json._to_dump_compatible_internal = SDK_DUMP_COMPATIBLE
+    run_state._clone_original_input = SDK_CLONE_INPUT
+    try:
+        yield
+    finally:
+        sdk_json._to_dump_compatible_internal, run_state._clone_original_input = ours
+
+
+def test_the_input_is_converted_as_the_sdk_converts_it() -> None:
+    convert_plain_input_directly()
+    ours = [ItemHelpers.input_to_new_input_list(value) for value in input_values()]
+    with sdk_input_functions():
+        sdk = [ItemHelpers.input_to_new_input_list(value) for value in input_values()]
+    assert ours == sdk
+    assert ours[0] is not input_values()[0]
+    assert sdk_json._to_dump_compatible_internal is not SDK_DUMP_COMPATIBLE
+
+
+def test_the_saved_input_is_an_equal_copy_that_later_changes_do_not_reach() -> None:
+    convert_plain_input_directly()
+    for value in [*input_values()[:1], [{"model": UserMessageTextContent(text="hi")}]]:
+        clone = run_state._clone_original_input(value)
+        with sdk_input_functions():
+            assert clone == run_state._clone_original_input(value)
+        clone[0]["changed"] = True
+        assert "changed" not in value[0]
+    assert run_state._clone_original_input is not SDK_CLONE_INPUT
