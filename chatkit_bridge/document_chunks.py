@@ -29,8 +29,16 @@ from typing import Any, TypeVar
 from tinydb.storages import Storage
 
 from chatkit_bridge.chunk_files import LEGACY, chunk_name, list_chunks
+from chatkit_bridge.document_diff import (
+    CHUNK_RECORDS,
+    Chunk,
+    common_prefix,
+    common_suffix,
+    share,
+    span,
+)
 from chatkit_bridge.document_index import ChunkIndex
-from chatkit_bridge.document_order import DocumentPage, Key, Order
+from chatkit_bridge.document_order import DocumentPage, Key, Order, Where
 from chatkit_bridge.durable import (
     StorageError,
     atomic_write_text,
@@ -40,15 +48,10 @@ from chatkit_bridge.durable import (
 from chatkit_bridge.jsonfiles import JsonFiles
 from chatkit_bridge.setaside import Check
 
-CHUNK_RECORDS = 200
-"""Records per chunk file: a tick of a 10,000-record list rewrites ~40 KB, not ~2 MB."""
 JOURNAL = "journal.json"
-_STEP = 64
 
 Record = dict[str, Any]
 T = TypeVar("T")
-Chunk = tuple[int, Path, list[Record]]
-"""(chunk number, file, its records in order)."""
 
 _ordered: weakref.WeakKeyDictionary[Storage, tuple[int, list[Record]]] = weakref.WeakKeyDictionary()
 _ordered_lock = threading.Lock()
@@ -75,33 +78,40 @@ class DocumentChunks:
 
     def load(self) -> list[Chunk]:
         """Return every chunk with its records (the cached ones: do not change them)."""
-        self._finish_journal()
-        return [(number, path, self._records_of(path)) for number, path in self.files()]
+        self.finish_journal()
+        return [(number, path, self.records_of(path)) for number, path in self.files()]
 
     def page(self, order: Order, after: Key | None, limit: int) -> DocumentPage:
         """Return one page of the document in `order`, reading only the chunks it needs."""
-        self._finish_journal()
+        self.finish_journal()
         return self.index(order).page(self.files(), after, limit)
 
-    def find(self, field: str, value: Any) -> Record | None:
-        """Return the first record whose `field` equals `value` (cached; do not change it)."""
-        self._finish_journal()
-        for _, path in self.files():
-            for record in self._records_of(path):
+    def find(self, field: str, value: Any, order: Order | None = None) -> Record | None:
+        """Return the first record whose `field` equals `value` (cached; do not change it).
+
+        :param order: the document's order; for a field it tags, only the chunks whose
+            summary notes the value are read.
+        """
+        self.finish_journal()
+        for _, path in self._files_for(field, value, order):
+            for record in self.records_of(path):
                 if record.get(field) == value:
                     return record
         return None
 
-    def update_one(self, field: str, value: Any, edit: Callable[[Record], T]) -> tuple[T, bool]:
+    def update_one(
+        self, field: str, value: Any, edit: Callable[[Record], T], order: Order | None = None
+    ) -> tuple[T, bool]:
         """Edit a copy of the first record whose `field` equals `value`; write only its chunk.
 
+        :param order: as for `find`.
         :return: what `edit` returned, and whether the record changed (and was saved).
         :raises LookupError: no such record in the numbered chunks (the caller falls back to a
             whole-document change, which also splits a one-file document).
         """
-        self._finish_journal()
-        for number, path in self.files():
-            records = self._records_of(path)
+        self.finish_journal()
+        for number, path in self._files_for(field, value, order):
+            records = self.records_of(path)
             for position, record in enumerate(records):
                 if record.get(field) != value:
                     continue
@@ -117,17 +127,27 @@ class DocumentChunks:
 
     def index(self, order: Order) -> ChunkIndex:
         """Return the summaries of this document's chunks for `order` (document_index.py)."""
-        return ChunkIndex(self.folder, order, self._records_of)
+        return ChunkIndex(self.folder, order, self.records_of)
 
     def files(self) -> list[tuple[int, Path]]:
         """Return (number, file) of every chunk in chunk order."""
         return [(n, Path(p)) for n, p in list_chunks(str(self.folder), str(self.legacy))]
 
-    def _finish_journal(self) -> None:
+    def _files_for(self, field: str, value: Any, order: Order | None) -> list[tuple[int, Path]]:
+        """Return the chunks that may hold a record whose `field` equals `value`."""
+        files = self.files()
+        if order is None or field not in order.tagged:
+            return files
+        holding = set(self.index(order).holding(files, Where(field=field, values=(value,))))
+        return [(number, path) for number, path in files if path in holding]
+
+    def finish_journal(self) -> None:
+        """Apply a change left half done (a crash between its journal and its files)."""
         if os.path.lexists(self.folder / JOURNAL):
             self._apply(self._read_journal())
 
-    def _records_of(self, path: Path) -> list[Record]:
+    def records_of(self, path: Path) -> list[Record]:
+        """Return a chunk file's records in order (the cached ones: do not change them)."""
         storage = self._files.open(path, self._check).storage
         data = storage.read() or {}
         version = getattr(storage, "version", None)
@@ -152,36 +172,45 @@ class DocumentChunks:
         :param after: the whole document after the change.
         """
         before = [record for _, _, records in chunks for record in records]
-        start = _common_prefix(before, after)
+        start = common_prefix(before, after)
         if start == len(before) == len(after):
             return False
-        end = len(before) - _common_suffix(before, after, min(len(before), len(after)) - start)
-        first, last = _span(chunks, start, end)
+        end = len(before) - common_suffix(before, after, min(len(before), len(after)) - start)
+        first, last = span(chunks, start, end)
         if any(number == LEGACY for number, _, _ in chunks[first:last]):
             # The one-file layout is split on its first change, never rewritten whole again.
             last = len(chunks)
-        numbers, content = _share(chunks, first, last, after)
+        numbers, content = share(chunks, first, last, after)
         if -(-len(content) // CHUNK_RECORDS) > len(numbers) and last < len(chunks):
             # Records inserted mid-document outgrew their chunks: renumber up to the end.
             last = len(chunks)
-            numbers, content = _share(chunks, first, last, after)
+            numbers, content = share(chunks, first, last, after)
         if last == len(chunks):
             newest = max((number for number, _, _ in chunks), default=LEGACY)
             more = -(-len(content) // CHUNK_RECORDS) - len(numbers)
             numbers += range(newest + 1, newest + 1 + max(more, 0))
-        writes = {
+        writes = self.spread(numbers, content)
+        deletes = [path for _, path, _ in chunks[first:last] if path not in writes]
+        self.commit(writes, deletes)
+        return True
+
+    def spread(self, numbers: list[int], content: list[Record]) -> dict[Path, list[Record]]:
+        """Return the files of chunks `numbers` filled in turn with `content` (full ones first)."""
+        return {
             self._path(number): content[i * CHUNK_RECORDS : (i + 1) * CHUNK_RECORDS]
             for i, number in enumerate(numbers)
             if i * CHUNK_RECORDS < len(content)
         }
-        deletes = [path for _, path, _ in chunks[first:last] if path not in writes]
-        if len(writes) + len(deletes) == 1:
+
+    def commit(self, writes: dict[Path, list[Record]], deletes: list[Path]) -> None:
+        """Write and delete chunk files as one change: atomic for one file, else journaled."""
+        if len(writes) + len(deletes) <= 1:
             for path, records in writes.items():
                 self._store(path, records)
             for path in deletes:
                 self._remove(path)
                 fsync_folder(path.parent)
-            return True
+            return
         change = {
             "write": {path.name: records for path, records in writes.items()},
             "delete": [self._name(path) for path in deletes],
@@ -243,69 +272,6 @@ class DocumentChunks:
 
     def _name(self, path: Path) -> str:
         return f"../{path.name}" if path == self.legacy else path.name
-
-
-def _share(
-    chunks: list[Chunk], first: int, last: int, after: list[Record]
-) -> tuple[list[int], list[Record]]:
-    """Return the numbered chunks `first` to `last` (exclusive) and their records in `after`."""
-    kept_before = sum(len(records) for _, _, records in chunks[:first])
-    kept_after = sum(len(records) for _, _, records in chunks[last:])
-    numbers = [number for number, _, _ in chunks[first:last] if number != LEGACY]
-    return numbers, after[kept_before : len(after) - kept_after]
-
-
-def _common_prefix(a: list[Record], b: list[Record]) -> int:
-    """Return how many records the two lists share from the start."""
-    limit = min(len(a), len(b))
-    n = 0
-    # Whole slices compare in C (identity first, then dict equality): a step at a time until
-    # one differs, then record by record inside it.
-    while n + _STEP <= limit and a[n : n + _STEP] == b[n : n + _STEP]:
-        n += _STEP
-    while n < limit and a[n] == b[n]:
-        n += 1
-    return n
-
-
-def _common_suffix(a: list[Record], b: list[Record], limit: int) -> int:
-    """Return how many records the two lists share at the end, at most `limit`."""
-    n = 0
-    while (
-        n + _STEP <= limit
-        and a[len(a) - n - _STEP : len(a) - n] == b[len(b) - n - _STEP : len(b) - n]
-    ):
-        n += _STEP
-    while n < limit and a[len(a) - n - 1] == b[len(b) - n - 1]:
-        n += 1
-    return n
-
-
-def _span(chunks: list[Chunk], start: int, end: int) -> tuple[int, int]:
-    """Return the chunks (first, last exclusive) holding old positions `start` to `end`.
-
-    With nothing removed (`start == end`, records inserted at `start`), the chunk that
-    takes them: the one ending there if it is the newest numbered chunk with room (an add),
-    else the one starting there, else a new chunk after the newest.
-    """
-    offsets = []
-    position = 0
-    for _, _, records in chunks:
-        offsets.append((position, position + len(records)))
-        position += len(records)
-    if start == end:
-        if chunks and start == position:
-            number, _, records = chunks[-1]
-            if number != LEGACY and len(records) < CHUNK_RECORDS:
-                return len(chunks) - 1, len(chunks)
-            return len(chunks), len(chunks)
-        for index, (low, high) in enumerate(offsets):
-            if low <= start < high:
-                return index, index + 1
-        return len(chunks), len(chunks)
-    first = next(i for i, (low, high) in enumerate(offsets) if low <= start < high)
-    last = next(i for i, (low, high) in enumerate(offsets) if low < end <= high)
-    return first, last + 1
 
 
 def _doc_id(key: str) -> int:

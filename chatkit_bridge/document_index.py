@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -26,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chatkit_bridge.document_order import DocumentPage, Key, Order, Record
+from chatkit_bridge.document_order import DocumentPage, Key, Order, Record, Where
 from chatkit_bridge.jsonfiles import FileSignature, file_signature
 
 INDEX = "index.json"
-_FORMAT = 1
+_FORMAT = 2
 _MEMORY = 65_536
 """Summaries kept in memory (a few hundred bytes each), least recently used dropped first."""
 _MEMORY_INDEXES = 1_024
@@ -45,6 +46,8 @@ class Summary:
     counted: tuple[int, ...]
     low: Key | None
     high: Key | None
+    tags: tuple[str, ...] = ()
+    """Per `Order.tagged` field, the digests of the values the chunk holds (" d1 d2 ... ")."""
 
     def to_json(self, signature: FileSignature) -> dict[str, Any]:
         """Return the summary as kept in the index, with the file version it describes."""
@@ -54,14 +57,33 @@ class Summary:
             "counted": list(self.counted),
             "low": None if self.low is None else list(self.low),
             "high": None if self.high is None else list(self.high),
+            "tags": list(self.tags),
         }
+
+    def may_hold(self, position: int, values: Sequence[Any]) -> bool:
+        """Tell whether the chunk may hold one of `values` in tagged field number `position`.
+
+        False for sure; True may be a digest collision (the caller reads the chunk to know).
+        """
+        tags = self.tags[position]
+        return any(f" {digest(value)} " in tags for value in values)
+
+
+def digest(value: Any) -> str:
+    """Return the short digest a summary notes for a tagged value (8 hex digits)."""
+    raw = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return f"{zlib.crc32(raw.encode('utf-8', 'surrogatepass')):08x}"
 
 
 def summarize(records: Sequence[Record], order: Order) -> Summary:
     """Return the summary of one chunk's records."""
     keys = [order.key(record) for record in records]
     counted = tuple(sum(1 for record in records if record.get(name)) for name in order.counted)
-    return Summary(len(records), counted, min(keys, default=None), max(keys, default=None))
+    tags = tuple(
+        " " + "".join(f"{d} " for d in sorted({digest(record.get(name)) for record in records}))
+        for name in order.tagged
+    )
+    return Summary(len(records), counted, min(keys, default=None), max(keys, default=None), tags)
 
 
 _known: OrderedDict[tuple[str, str], tuple[FileSignature, Summary]] = OrderedDict()
@@ -123,6 +145,40 @@ class ChunkIndex:
             del found[wanted:]
         records = [dict(record) for _, record in found]
         return DocumentPage(records=records, total=total, counts=counts, start=start)
+
+    def holding(self, chunks: list[tuple[int, Path]], where: Where) -> list[Path]:
+        """Return the chunk files that may hold records `where` takes; the others hold none.
+
+        Skipped: chunks whose summary notes none of the wanted values of a tagged field, and
+        chunks counting no record with the wanted flag set.
+        """
+        tagged = -1
+        if where.field in self.order.tagged and where.values is not None:
+            tagged = self.order.tagged.index(where.field)
+            values = list(where.values)
+            wanted = {digest(value) for value in values}
+        flag = self.order.counted.index(where.flag) if where.flag in self.order.counted else -1
+        found = []
+        for path, summary in self.summaries(chunks):
+            if summary.count == 0 or (flag >= 0 and not summary.counted[flag]):
+                continue
+            if tagged >= 0:
+                # Few values: a substring search each; many (delete several): one set per chunk.
+                if len(wanted) <= 8 and not summary.may_hold(tagged, values):
+                    continue
+                if len(wanted) > 8 and wanted.isdisjoint(summary.tags[tagged].split()):
+                    continue
+            found.append(path)
+        return found
+
+    def extent(self, chunks: list[tuple[int, Path]]) -> tuple[int, Key | None, Path | None]:
+        """Return the document's record count, its highest key and the chunk holding that key."""
+        total, high, holder = 0, None, None
+        for path, summary in self.summaries(chunks):
+            total += summary.count
+            if summary.high is not None and (high is None or summary.high > high):
+                high, holder = summary.high, path
+        return total, high, holder
 
     def summaries(self, chunks: list[tuple[int, Path]]) -> list[tuple[Path, Summary]]:
         """Return each chunk's summary: from memory, from the index, or from the chunk itself."""
@@ -207,14 +263,18 @@ class ChunkIndex:
         if not isinstance(entry, dict) or entry.get("file") != list(signature):
             return None
         count, counted = entry.get("count"), entry.get("counted")
-        low, high = entry.get("low"), entry.get("high")
+        low, high, tags = entry.get("low"), entry.get("high"), entry.get("tags")
         if type(count) is not int or not isinstance(counted, list):
             return None
         if len(counted) != len(self.order.counted) or any(type(n) is not int for n in counted):
             return None
+        if not isinstance(tags, list) or len(tags) != len(self.order.tagged):
+            return None
+        if any(not isinstance(tag, str) or not tag.startswith(" ") for tag in tags):
+            return None
         if count == 0:
-            return Summary(0, tuple(counted), None, None)
+            return Summary(0, tuple(counted), None, None, tuple(tags))
         low_key, high_key = self.order.parse_key(low), self.order.parse_key(high)
         if low_key is None or high_key is None:
             return None
-        return Summary(count, tuple(counted), low_key, high_key)
+        return Summary(count, tuple(counted), low_key, high_key, tuple(tags))

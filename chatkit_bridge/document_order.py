@@ -9,6 +9,7 @@ better from what it keeps beside its records (`document_index.py`).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,9 @@ class Order:
     """The value of each `by` field where a record lacks it (also fixes the field's JSON type)."""
     counted: tuple[str, ...] = ()
     """Fields whose truthy records are counted over the whole document (e.g. "completed")."""
+    tagged: tuple[str, ...] = ()
+    """Fields looked up by value (e.g. "id"): a backend may note per chunk which values it
+    holds, so a lookup reads only the chunks that may hold the value."""
 
     def key(self, record: Record) -> Key:
         """Return the record's place in the order."""
@@ -35,7 +39,7 @@ class Order:
 
     def spec(self) -> list[Any]:
         """Return the order as JSON, so a summary kept on disk names the order it was made for."""
-        return [list(self.by), list(self.defaults), list(self.counted)]
+        return [list(self.by), list(self.defaults), list(self.counted), list(self.tagged)]
 
     def parse_key(self, value: Any) -> Key | None:
         """Return a key read back from JSON, or None when it does not fit this order."""
@@ -44,6 +48,44 @@ class Order:
         if any(type(v) is not type(d) for v, d in zip(value, self.defaults, strict=True)):
             return None
         return tuple(value)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which records a selection or bulk change takes; every condition given must hold.
+
+    The field and flag conditions also tell a backend which stored parts can be skipped
+    (chunks holding none of the values, or no record with the flag set); `test` runs on the
+    raw records that remain.
+    """
+
+    field: str | None = None
+    values: Collection[Any] | None = None
+    """With `field`: take records whose `field` is one of these."""
+    flag: str | None = None
+    """Take records whose `flag` field is truthy (skips chunks counting none, if counted)."""
+    test: Callable[[Record], bool] | None = None
+    """Any further condition, on the raw record (do not change it)."""
+
+    def __call__(self, record: Record) -> bool:
+        """Tell whether the record is taken."""
+        if self.values is not None and record.get(self.field or "") not in self.values:
+            return False
+        if self.flag is not None and not record.get(self.flag):
+            return False
+        return self.test is None or bool(self.test(record))
+
+
+@dataclass
+class Tail:
+    """What an append may need to know of the document it extends, without reading it all."""
+
+    total: int
+    """Records in the document before the append."""
+    high: Key | None
+    """The highest key in the document's order (None when empty or without an order)."""
+    having: Callable[[str, Collection[Any]], list[Record]]
+    """Return copies of the records whose field is one of some values (cheap if tagged)."""
 
 
 @dataclass

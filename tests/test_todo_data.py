@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
-from use_cases.todo.data import DEFAULT_TITLE_LENGTH as MAX_TITLE_LENGTH
 from use_cases.todo.data import TodoRepository
+from use_cases.todo.fields import DEFAULT_TITLE_LENGTH as MAX_TITLE_LENGTH
 from use_cases.todo.models import TodoError, TodoNotFoundError
 
 

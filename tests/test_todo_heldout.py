@@ -35,6 +35,12 @@ def run(repository: TodoRepository, call: ToolCall) -> None:
     found = resolve(repository, USER, args["reference"], allow_all=call.name != "rename_todo")
     if not isinstance(found, Resolved):
         return
+    if found.everything:
+        if call.name == "delete_todo":
+            repository.delete_many(USER, None)
+        else:
+            repository.set_completed_many(USER, None, call.name == "complete_todo")
+        return
     for todo in found.todos:
         if call.name == "complete_todo":
             repository.set_completed(USER, todo.id, True)

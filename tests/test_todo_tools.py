@@ -247,6 +247,23 @@ async def test_all_completes_reopens_and_deletes_everything(h: Harness) -> None:
     assert rename.text.startswith("Please name one todo")
 
 
+async def test_all_is_one_change_of_the_list_however_long(h: Harness) -> None:
+    await seed(h, *(f"chore {n}" for n in range(450)))
+    heard: list[str] = []
+    h.repo.subscribe(heard.append)
+    for reference, tool, text in [
+        ("everything", "complete_todo", "Marked all 450 todos as done."),
+        ("all", "reopen_todo", "Reopened all 450 todos."),
+        ("all todos", "delete_todo", "Deleted all 450 todos."),
+    ]:
+        heard.clear()
+        assert (await h.turn((tool, {"reference": reference}))).text == text
+        # One saved change per command (a save per todo would be heard 450 times).
+        assert heard == ["alice"], (tool, len(heard))
+    assert h.titles() == []
+    assert (await h.turn(("delete_todo", {"reference": "all"}))).text == "Your todo list is empty."
+
+
 async def test_undo_reopens_the_last_completed(h: Harness) -> None:
     await seed(h, "a", "b", "c")
     await h.turn(("complete_todo", {"reference": "c"}), ("complete_todo", {"reference": "a"}))

@@ -67,10 +67,9 @@ def undo_for(kind: ChangeKind, before: list[Todo], after: list[Todo]) -> Undo | 
 
 def apply_undo(repository: TodoRepository, user_id: str, undo: Undo) -> None:
     """Revert a change; parts whose todo is gone are skipped (blocking; run it in a thread)."""
-    for todo_id in undo.remove:
-        # Already gone: undoing twice changes nothing.
-        with contextlib.suppress(TodoNotFoundError):
-            repository.delete(user_id, todo_id)
+    if undo.remove:
+        # One change for all of them; ones already gone are skipped, so undoing twice is a no-op.
+        repository.delete_many(user_id, undo.remove)
     if undo.restore:
         repository.restore(user_id, undo.restore)
     changes = [

@@ -10,150 +10,56 @@ from __future__ import annotations
 import builtins
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from chatkit_bridge.document_order import Tail, Where
 from chatkit_bridge.documents import Listener, Order, Record, TinyDBDocuments, UserDocuments
 from chatkit_bridge.jsonfiles import JsonFiles
+from use_cases.todo.fields import (
+    clean_title,
+    complete,
+    completed_at,
+    cursor_of,
+    parse_cursor,
+)
 from use_cases.todo.limits import TodoLimits
+from use_cases.todo.matching import best_matches, could_match
 from use_cases.todo.models import Todo, TodoError, TodoLimitError, TodoNotFoundError, TodoPage
 
-# Words people add around a description ("the task to call mom") that say
-# nothing about which todo they mean.
-_FILLER = """
-    a an the my our your his her their its this that these those
-    task tasks todo todos item items entry entries thing things one ones
-    please pls for of on in at to about with and or from by up it is
-"""
-STOP_WORDS = frozenset(_FILLER.split())
-
-_WORD = re.compile(r"\w+")
 _POSITION = re.compile(r"(?:(?:number|no\.?|item|todo|task)\s*)?#?\s*(\d+)(?:st|nd|rd|th)?")
 _BARE_ID = re.compile(r"[0-9a-f]{6}")
-_CURSOR = re.compile(r"(-?\d{1,18}):(todo_[0-9a-f]{1,32})")
-DEFAULT_TITLE_LENGTH = TodoLimits.model_fields["todo_max_title_length"].default
 # List order: positions only grow, but an undone delete can bring back a taken one, so the id
 # breaks ties and a paging cursor always knows where it stopped. Pages count the done ones.
-LIST_ORDER = Order(by=("position", "id"), defaults=(0, ""), counted=("completed",))
-
-
-def stem(word: str) -> str:
-    """Reduce a lowercase word to a crude stem so word forms compare equal."""
-    if word.endswith(("ies", "ied")) and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("ing") and len(word) > 5:
-        word = _undouble(word[:-3])
-    elif word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
-        word = _undouble(word[:-2])
-    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        word = word[:-1]
-    # "make"/"making" and "note"/"noted" meet at "mak" and "not".
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    return word
-
-
-def _undouble(word: str) -> str:
-    # "shopping" -> "shopp" -> "shop"; "calling" keeps its "ll".
-    if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
-        return word[:-1]
-    return word
-
-
-def keywords(text: str) -> list[str]:
-    """Return the stems of the meaningful words of a text."""
-    return [stem(word) for word in _WORD.findall(text.casefold()) if word not in STOP_WORDS]
-
-
-def find_todos(todos: Sequence[Todo], reference: str) -> list[Todo]:
-    """Return the todos that best match a reference; several on a tie, [] on none."""
-    ref = reference.strip()
-    if not ref or not todos:
-        return []
-    lowered = ref.casefold()
-
-    by_id = {todo.id: todo for todo in todos}
-    for token in [lowered, *lowered.replace("#", " ").split()]:
-        if token in by_id:
-            return [by_id[token]]
-        if _BARE_ID.fullmatch(token) and f"todo_{token}" in by_id:
-            return [by_id[f"todo_{token}"]]
-
-    position = _POSITION.fullmatch(lowered)
-    if position and 1 <= int(position.group(1)) <= len(todos):
-        return [todos[int(position.group(1)) - 1]]
-
-    exact = [todo for todo in todos if todo.title.strip().casefold() == lowered]
-    if exact:
-        return exact
-
-    wanted = keywords(ref)
-    if not wanted:
-        return []
-    same = [todo for todo in todos if sorted(keywords(todo.title)) == sorted(wanted)]
-    if same:
-        return same
-
-    best_score = 0
-    best: list[Todo] = []
-    wanted_set = set(wanted)
-    for todo in todos:
-        score = len(wanted_set & set(keywords(todo.title)))
-        if score > best_score:
-            best_score, best = score, [todo]
-        elif score == best_score and score > 0:
-            best.append(todo)
-    return best
-
-
-def clean_title(title: str, max_length: int = DEFAULT_TITLE_LENGTH) -> str:
-    """Strip a title's outer whitespace and check it is usable."""
-    cleaned = title.strip() if isinstance(title, str) else ""
-    if not cleaned:
-        raise TodoError("A todo needs a title: it cannot be empty.")
-    if len(cleaned) > max_length:
-        raise TodoError(
-            f"A todo title can be at most {max_length} characters "
-            f"(this one has {len(cleaned)}; limit TODO_MAX_TITLE_LENGTH)."
-        )
-    return cleaned
-
-
-def cursor_of(todo: Todo) -> str:
-    """Return the paging cursor that continues after `todo`."""
-    return f"{todo.position}:{todo.id}"
-
-
-def parse_cursor(cursor: str) -> tuple[int, str]:
-    """Read a cursor made by `cursor_of`; raise TodoError for anything else."""
-    match = _CURSOR.fullmatch(cursor.strip())
-    if match is None:
-        raise TodoError(f"{cursor[:40]!r} is not a cursor this list gave out; use its 'next'.")
-    return int(match.group(1)), match.group(2)
+# Ids (every lookup) and origins (a retried turn's adds) are tagged: the chunk summaries
+# note which chunks hold a value, so finding one reads only those.
+LIST_ORDER = Order(
+    by=("position", "id"), defaults=(0, ""), counted=("completed",), tagged=("id", "origin")
+)
 
 
 def _to_todo(record: Record) -> Todo:
     return Todo.model_validate(record)
 
 
-def _in_list_order(records: builtins.list[Record]) -> builtins.list[Record]:
-    return sorted(records, key=LIST_ORDER.key)
+def _in_list_order(records: builtins.list[Record]) -> builtins.list[Todo]:
+    return [_to_todo(record) for record in sorted(records, key=LIST_ORDER.key)]
 
 
-def _index_of(records: builtins.list[Record], todo_id: str) -> int:
-    wanted = todo_id.strip().lower()
-    for index, record in enumerate(records):
-        if record.get("id") == wanted:
-            return index
-    raise TodoNotFoundError(f"No todo with id {todo_id}")
+def _ids(todo_ids: Collection[str]) -> frozenset[str]:
+    return frozenset(todo_id.strip().lower() for todo_id in todo_ids)
 
 
 class TodoRepository:
-    """Add, change and find the todos of each user; safe to use from many threads."""
+    """Add, change and find the todos of each user; safe to use from many threads.
+
+    No operation but `list` reads the whole list: the documents read only the chunks that
+    hold what an operation takes (an id, the done todos, the newest chunk for an add), a
+    change of several todos is one change of the document, and only the todos an operation
+    returns become `Todo` objects.
+    """
 
     def __init__(
         self,
@@ -180,8 +86,8 @@ class TodoRepository:
     # -- reading ----------------------------------------------------------
 
     def list(self, user_id: str) -> builtins.list[Todo]:
-        """Return the user's todos in list order."""
-        return [_to_todo(record) for record in _in_list_order(self.documents.read(user_id))]
+        """Return the user's whole list in list order (reads and checks every todo)."""
+        return _in_list_order(self.documents.read(user_id))
 
     def page(self, user_id: str, limit: int, after: str | None = None) -> TodoPage:
         """Return up to `limit` todos following the cursor `after`, with whole-list counts."""
@@ -194,6 +100,10 @@ class TodoRepository:
         done = page.counts.get("completed", 0)
         return TodoPage(todos=todos, total=page.total, done=done, start=page.start, next=cursor)
 
+    def count(self, user_id: str) -> int:
+        """Return how many todos the user has (from the chunk summaries)."""
+        return self.documents.page(user_id, 0).total
+
     def get(self, user_id: str, todo_id: str) -> Todo:
         """Return one todo by id."""
         record = self.documents.find(user_id, "id", todo_id.strip().lower())
@@ -201,9 +111,51 @@ class TodoRepository:
             raise TodoNotFoundError(f"No todo with id {todo_id}")
         return _to_todo(record)
 
+    def first(self, user_id: str) -> Todo | None:
+        """Return the first todo of the list, None when it is empty."""
+        records = self.documents.page(user_id, 1).records
+        return _to_todo(records[0]) if records else None
+
+    def last(self, user_id: str) -> Todo | None:
+        """Return the last todo of the list, None when it is empty."""
+        record = self.documents.last(user_id)
+        return None if record is None else _to_todo(record)
+
+    def last_completed(self, user_id: str) -> Todo | None:
+        """Return the todo completed last, None when none is done."""
+        done = self.documents.select(user_id, Where(flag="completed"))
+        return _to_todo(max(done, key=completed_at)) if done else None
+
     def find(self, user_id: str, reference: str) -> builtins.list[Todo]:
-        """Return the todos a reference means: id, position ("2", "#2") or description."""
-        return find_todos(self.list(user_id), reference)
+        """Return the todos a reference means: id, position ("2", "#2") or description.
+
+        Several on a tie, [] on none. Ids are looked up, a position is read from the first
+        page that long, and a description is matched on the raw records: only the titles
+        that could match are ranked.
+        """
+        ref = reference.strip()
+        if not ref:
+            return []
+        lowered = ref.casefold()
+        tokens = [lowered, *lowered.replace("#", " ").split()]
+        forms = [
+            [token, *([f"todo_{token}"] if _BARE_ID.fullmatch(token) else [])] for token in tokens
+        ]
+        wanted = Where(field="id", values=frozenset(form for each in forms for form in each))
+        by_id = {record["id"]: record for record in self.documents.select(user_id, wanted)}
+        for form in (form for each in forms for form in each):
+            if form in by_id:
+                return [_to_todo(by_id[form])]
+
+        position = _POSITION.fullmatch(lowered)
+        if position and int(position.group(1)) >= 1:
+            nth = int(position.group(1))
+            records = self.documents.page(user_id, min(nth, self.limits.todo_max_per_user)).records
+            if len(records) == nth:
+                return [_to_todo(records[-1])]
+
+        candidates = self.documents.select(user_id, Where(test=could_match(ref)))
+        return best_matches(_in_list_order(candidates), ref)
 
     # -- changing ---------------------------------------------------------
 
@@ -225,17 +177,19 @@ class TodoRepository:
         if not cleaned:
             raise TodoError("Nothing to add: give at least one title.")
 
-        def change(records: builtins.list[Record]) -> builtins.list[Todo]:
+        def make(tail: Tail) -> tuple[builtins.list[Todo], builtins.list[Record]]:
             again: dict[str, Record] = {}
             if origin is not None:
                 again = {
                     record["title"]: record
-                    for record in records
-                    if record.get("origin") == origin and not record.get("completed")
+                    for record in tail.having("origin", [origin])
+                    if not record.get("completed")
                 }
-            self._check_room(len(records), sum(title not in again for title in cleaned))
-            taken = {record["id"] for record in records}
-            position = max((record.get("position", 0) for record in records), default=0)
+            adding = [title for title in cleaned if title not in again]
+            self._check_room(tail.total, len(adding))
+            # The next position comes from the highest key, so only the newest chunk is read.
+            position = int(tail.high[0]) if tail.high else 0
+            ids = iter(_new_ids(tail, len(adding)))
             now = datetime.now(UTC)
             todos, new = [], []
             for title in cleaned:
@@ -243,10 +197,8 @@ class TodoRepository:
                     todos.append(_to_todo(again[title]))
                     continue
                 position += 1
-                todo_id = _new_id(taken)
-                taken.add(todo_id)
                 todo = Todo(
-                    id=todo_id,
+                    id=next(ids),
                     title=title,
                     created_at=now,
                     due=due,
@@ -254,38 +206,52 @@ class TodoRepository:
                     origin=origin,
                 )
                 todos.append(todo)
-                new.append(todo)
+                new.append(todo.model_dump(mode="json"))
             # One save for the whole batch: all of them land or none does.
-            records.extend(todo.model_dump(mode="json") for todo in new)
-            return todos
+            return todos, new
 
-        return self.documents.update(user_id, change)
+        return self.documents.append(user_id, make)
 
     def restore(self, user_id: str, todos: builtins.list[Todo]) -> builtins.list[Todo]:
         """Put deleted todos back where they were; ones already present are left alone."""
         for todo in todos:
             clean_title(todo.title, self.limits.todo_max_title_length)
 
-        def change(records: builtins.list[Record]) -> builtins.list[Todo]:
-            taken = {record["id"] for record in records}
-            missing = [todo for todo in todos if todo.id not in taken]
-            self._check_room(len(records), len(missing))
-            records.extend(todo.model_dump(mode="json") for todo in missing)
-            return missing
+        def make(tail: Tail) -> tuple[builtins.list[Todo], builtins.list[Record]]:
+            present = {record["id"] for record in tail.having("id", [t.id for t in todos])}
+            missing = [todo for todo in todos if todo.id not in present]
+            self._check_room(tail.total, len(missing))
+            # Appended to the newest chunk; their old positions put them back in their place.
+            return missing, [todo.model_dump(mode="json") for todo in missing]
 
-        return self.documents.update(user_id, change)
+        return self.documents.append(user_id, make)
 
     def set_completed(self, user_id: str, todo_id: str, completed: bool) -> Todo:
         """Mark a todo done (stamping when) or open again."""
+        return self._change(user_id, todo_id, lambda record: complete(record, completed))
 
-        def change(record: Record) -> None:
-            if completed and not record.get("completed"):
-                record["completed_at"] = datetime.now(UTC).isoformat()
-            elif not completed:
-                record["completed_at"] = None
-            record["completed"] = completed
+    def set_completed_many(
+        self, user_id: str, todo_ids: Collection[str] | None, completed: bool
+    ) -> builtins.list[tuple[Todo, Todo]]:
+        """Tick (or reopen) several todos, or all (`todo_ids` None), in one change.
 
-        return self._change(user_id, todo_id, change)
+        :return: (before, after) of each todo that changed, in list order.
+        """
+        where = Where(
+            field="id" if todo_ids is not None else None,
+            values=_ids(todo_ids) if todo_ids is not None else None,
+            # Reopening takes only done todos: chunks counting none are not even read.
+            flag=None if completed else "completed",
+            test=(lambda record: not record.get("completed")) if completed else None,
+        )
+
+        def edit(record: Record) -> Record:
+            complete(record, completed)
+            return record
+
+        pairs = self.documents.update_where(user_id, where, edit)
+        pairs.sort(key=lambda pair: LIST_ORDER.key(pair[0]))
+        return [(_to_todo(before), _to_todo(after or before)) for before, after in pairs]
 
     def rename(self, user_id: str, todo_id: str, title: str) -> Todo:
         """Give a todo a new title."""
@@ -299,21 +265,20 @@ class TodoRepository:
 
     def delete(self, user_id: str, todo_id: str) -> Todo:
         """Remove a todo and return it."""
+        removed = self.delete_many(user_id, [todo_id])
+        if not removed:
+            raise TodoNotFoundError(f"No todo with id {todo_id}")
+        return removed[0]
 
-        def change(records: builtins.list[Record]) -> Todo:
-            return _to_todo(records.pop(_index_of(records, todo_id)))
-
-        return self.documents.update(user_id, change)
+    def delete_many(self, user_id: str, todo_ids: Collection[str] | None) -> builtins.list[Todo]:
+        """Remove several todos, or all (`todo_ids` None), in one change; return them in order."""
+        if todo_ids is None:
+            return self._remove(user_id, Where())
+        return self._remove(user_id, Where(field="id", values=_ids(todo_ids)))
 
     def clear_completed(self, user_id: str) -> builtins.list[Todo]:
         """Remove every completed todo and return the removed ones."""
-
-        def change(records: builtins.list[Record]) -> builtins.list[Todo]:
-            done = [record for record in _in_list_order(records) if record.get("completed")]
-            records[:] = [record for record in records if not record.get("completed")]
-            return [_to_todo(record) for record in done]
-
-        return self.documents.update(user_id, change)
+        return self._remove(user_id, Where(flag="completed"))
 
     # -- change notifications ---------------------------------------------
 
@@ -331,6 +296,10 @@ class TodoRepository:
                 "Delete or clear some first."
             )
 
+    def _remove(self, user_id: str, where: Where) -> builtins.list[Todo]:
+        pairs = self.documents.update_where(user_id, where, lambda _record: None)
+        return _in_list_order([before for before, _ in pairs])
+
     def _change(self, user_id: str, todo_id: str, edit: Callable[[Record], Any]) -> Todo:
         def change(record: Record | None) -> Todo:
             if record is None:
@@ -343,8 +312,10 @@ class TodoRepository:
         return self.documents.update_one(user_id, "id", todo_id.strip().lower(), change)
 
 
-def _new_id(taken: set[str]) -> str:
-    while True:
-        todo_id = f"todo_{secrets.token_hex(3)}"
-        if todo_id not in taken:
-            return todo_id
+def _new_ids(tail: Tail, count: int) -> builtins.list[str]:
+    """Return `count` new ids, none taken (the summaries know which chunks hold an id)."""
+    ids: set[str] = set()
+    while len(ids) < count:
+        fresh = {f"todo_{secrets.token_hex(3)}" for _ in range(count - len(ids))} - ids
+        ids |= fresh - {record["id"] for record in tail.having("id", fresh)}
+    return sorted(ids)

@@ -5,8 +5,8 @@ from datetime import date
 
 from chatkit_bridge.interpreter import Groups, Handler, Reply, Step, ToolCall, call
 from use_cases.todo import phrases, vocab
-from use_cases.todo.data import stem
 from use_cases.todo.dates import parse_date, split_due
+from use_cases.todo.matching import stem
 
 UNDO_REFERENCE = "last completed"
 QUOTE_CHARS = set('"“”«»')

@@ -63,25 +63,32 @@ class TodoTools:
         found = await self.find(ctx, reference, allow_all=True)
         if isinstance(found, str):
             return found
-        changing = [todo for todo in found.todos if todo.completed != completed]
-        changed = []
+        user_id = self.user(ctx)
         try:
-            for todo in changing:
-                changed.append(
-                    await asyncio.to_thread(
-                        self.repository.set_completed, self.user(ctx), todo.id, completed
-                    )
+            if found.everything:
+                # One change of the whole list, however long (not one save per todo).
+                pairs = await asyncio.to_thread(
+                    self.repository.set_completed_many, user_id, None, completed
                 )
+                changing, changed = [b for b, _ in pairs], [a for _, a in pairs]
+            else:
+                changing = [todo for todo in found.todos if todo.completed != completed]
+                changed = [
+                    await asyncio.to_thread(
+                        self.repository.set_completed, user_id, todo.id, completed
+                    )
+                    for todo in changing
+                ]
         except TodoError as error:  # deleted meanwhile, e.g. from the card
             return str(error)
         state = "done" if completed else "open"
         if found.everything:
             if not changing:
-                return f"All {_count(len(found.todos))} were already {state}."
+                return f"All {_count(found.total)} were already {state}."
             text = (
-                f"Marked all {_count(len(found.todos))} as done."
+                f"Marked all {_count(found.total)} as done."
                 if completed
-                else f"Reopened all {_count(len(found.todos))}."
+                else f"Reopened all {_count(found.total)}."
             )
         else:
             todo = found.todos[0]
@@ -202,16 +209,16 @@ def delete_todo(deps: TodoTools) -> FunctionTool:
         found = await deps.find(ctx, reference, allow_all=True)
         if isinstance(found, str):
             return found
-        try:
-            for todo in found.todos:
-                await asyncio.to_thread(deps.repository.delete, deps.user(ctx), todo.id)
-        except TodoError as error:
-            return str(error)
+        # "all" is one change of the whole list (one write per chunk file, not per todo).
+        ids = None if found.everything else [todo.id for todo in found.todos]
+        removed = await asyncio.to_thread(deps.repository.delete_many, deps.user(ctx), ids)
+        if not removed:
+            return f"No todo with id {found.todos[0].id}" if found.todos else "Your list is empty."
         if found.everything:
-            text = f"Deleted all {_count(len(found.todos))}."
+            text = f"Deleted all {_count(len(removed))}."
         else:
-            text = f'Deleted "{found.todos[0].title}".'
-        return await deps.done(ctx, "delete", text, found.todos, [])
+            text = f'Deleted "{removed[0].title}".'
+        return await deps.done(ctx, "delete", text, removed, [])
 
     return delete_todo
 

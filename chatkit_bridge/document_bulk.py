@@ -1,0 +1,131 @@
+"""Changes and lookups of a chunked document that read and write only the chunks involved.
+
+An append fills the newest chunk file (the count and highest key come from the chunk
+summaries of `document_index.py`); a bulk change (delete all, clear the done ones, tick
+several) reads only the chunks that may hold the records it takes and writes each touched
+chunk once, as one change (`DocumentChunks.commit`: journaled when it spans several files).
+A selection scans the raw records of those chunks; nothing is copied or validated but what
+it returns.
+
+Every function runs under the user folder's lock, like `DocumentChunks`. Those that write
+raise `LookupError` for a document still in the older one-file layout: the caller then takes
+the whole-document path, whose first change splits that file into chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any, TypeVar
+
+from chatkit_bridge.chunk_files import LEGACY
+from chatkit_bridge.document_chunks import CHUNK_RECORDS, DocumentChunks
+from chatkit_bridge.document_order import Order, Record, Tail, Where
+
+T = TypeVar("T")
+Edit = Callable[[Record], Record | None]
+"""Gets a copy of a record; returns it (changed or not) to keep it, None to remove it."""
+Pair = tuple[Record, Record | None]
+"""A record taken by a bulk change, before and after (None: removed)."""
+
+
+def select(chunks: DocumentChunks, order: Order | None, where: Where) -> list[Record]:
+    """Return copies of the records `where` takes, in stored order."""
+    return [
+        dict(record)
+        for path in _holding(chunks, order, where)
+        for record in _taken(chunks, path, where)
+    ]
+
+
+def last(chunks: DocumentChunks, order: Order) -> Record | None:
+    """Return a copy of the record with the highest key in `order`, reading one chunk."""
+    _, _, holder = chunks.index(order).extent(chunks.files())
+    if holder is None:
+        return None
+    return dict(max(chunks.records_of(holder), key=order.key))
+
+
+def update_where(
+    chunks: DocumentChunks, order: Order | None, where: Where, edit: Edit
+) -> tuple[list[Pair], bool]:
+    """Apply `edit` to every record `where` takes, writing each touched chunk once.
+
+    :return: the (before, after) pairs in stored order, and whether anything was written.
+    :raises LookupError: the document is in the one-file layout.
+    """
+    _numbered(chunks)
+    pairs: list[Pair] = []
+    writes: dict[Path, list[Record]] = {}
+    deletes: list[Path] = []
+    for path in _holding(chunks, order, where):
+        kept: list[Record] = []
+        changed = False
+        for record in chunks.records_of(path):
+            if not where(record):
+                kept.append(record)
+                continue
+            after = edit(dict(record))
+            pairs.append((dict(record), after))
+            changed = changed or after != record
+            if after is not None:
+                kept.append(after)
+        if changed and kept:
+            writes[path] = kept
+        elif changed:
+            deletes.append(path)  # an empty chunk is removed, not kept as an empty file
+    if writes or deletes:
+        chunks.commit(writes, deletes)
+    return pairs, bool(writes or deletes)
+
+
+def append(
+    chunks: DocumentChunks, order: Order, make: Callable[[Tail], tuple[T, list[Record]]]
+) -> tuple[T, bool]:
+    """Add the records `make` returns after the newest chunk's records; write only there.
+
+    :param make: gets the document's `Tail` (count, highest key, lookups by value) and returns
+        its result and the records to add.
+    :raises LookupError: the document is in the one-file layout.
+    """
+    files = _numbered(chunks)
+    summaries = chunks.index(order).summaries(files)
+    total = sum(summary.count for _, summary in summaries)
+    high = max((s.high for _, s in summaries if s.high is not None), default=None)
+
+    def having(field: str, values: Collection[Any]) -> list[Record]:
+        return select(chunks, order, Where(field=field, values=values))
+
+    result, new = make(Tail(total=total, high=high, having=having))
+    if not new:
+        return result, False
+    newest = files[-1][0] if files else LEGACY
+    if summaries and summaries[-1][1].count < CHUNK_RECORDS:
+        # The newest chunk has room: it is the one file read (a full one is not even read).
+        numbers, content = [newest], [*chunks.records_of(files[-1][1]), *new]
+    else:
+        numbers, content = [], list(new)
+    needed = -(-len(content) // CHUNK_RECORDS)
+    numbers += range(newest + 1, newest + 1 + needed - len(numbers))
+    chunks.commit(chunks.spread(numbers, content), [])
+    return result, True
+
+
+def _holding(chunks: DocumentChunks, order: Order | None, where: Where) -> list[Path]:
+    chunks.finish_journal()
+    files = chunks.files()
+    if order is None:
+        return [path for _, path in files]
+    return chunks.index(order).holding(files, where)
+
+
+def _taken(chunks: DocumentChunks, path: Path, where: Where) -> list[Record]:
+    return [record for record in chunks.records_of(path) if where(record)]
+
+
+def _numbered(chunks: DocumentChunks) -> list[tuple[int, Path]]:
+    chunks.finish_journal()
+    files = chunks.files()
+    if any(number == LEGACY for number, _ in files):
+        raise LookupError("one-file layout")
+    return files
