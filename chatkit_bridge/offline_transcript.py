@@ -29,22 +29,28 @@ def turn_from_input(
     if isinstance(input, str):
         return Turn(user_text=input)
     items = [as_dict(item) for item in input]
-
-    def said_by(item: dict[str, Any], role: str) -> bool:
-        is_context = role == "user" and _message_text(item).startswith(context_prefixes)
-        return _is_message(item, role) and not is_context
-
-    last_user = max((i for i, item in enumerate(items) if said_by(item, "user")), default=-1)
+    said = [_said(item, context_prefixes) for item in items]  # each item's text read once
+    last_user = max((i for i, line in enumerate(said) if line and line[0] == "user"), default=-1)
     history = tuple(
-        Message(role=item["role"], text=_message_text(item))
-        for item in items[: max(last_user, 0)]
-        if said_by(item, "user") or said_by(item, "assistant")
+        Message(role=line[0], text=line[1]) for line in said[: max(last_user, 0)] if line
     )
+    user_line = said[last_user] if last_user >= 0 else None
     return Turn(
-        user_text=_message_text(items[last_user]) if last_user >= 0 else "",
+        user_text=user_line[1] if user_line else "",
         history=history,
         tool_results=_tool_results(items[last_user + 1 :]),
     )
+
+
+def _said(item: dict[str, Any], context_prefixes: tuple[str, ...]) -> tuple[str, str] | None:
+    """Return who said a message and its text; None for tool calls and context messages."""
+    role = item.get("role")
+    if role not in ("user", "assistant") or not _is_message(item, role):
+        return None
+    text = _message_text(item)
+    if role == "user" and text.startswith(context_prefixes):
+        return None
+    return role, text
 
 
 def as_dict(item: Any) -> dict[str, Any]:
