@@ -73,6 +73,10 @@ class DocumentChunks:
         self._check = check
         self.folder = user_folder / kind
         self.legacy = user_folder / f"{kind}.json"
+        # Under the folder's lock only this object changes the files: what it listed and
+        # summarized stays true until it writes (`_changed`). An operation asks several times.
+        self._listing: list[tuple[int, Path]] | None = None
+        self._indexes: dict[Order, ChunkIndex] = {}
 
     # -- reading ----------------------------------------------------------
 
@@ -127,11 +131,22 @@ class DocumentChunks:
 
     def index(self, order: Order) -> ChunkIndex:
         """Return the summaries of this document's chunks for `order` (document_index.py)."""
-        return ChunkIndex(self.folder, order, self.records_of)
+        index = self._indexes.get(order)
+        if index is None:
+            index = self._indexes[order] = ChunkIndex(self.folder, order, self.records_of)
+        return index
 
     def files(self) -> list[tuple[int, Path]]:
         """Return (number, file) of every chunk in chunk order."""
-        return [(n, Path(p)) for n, p in list_chunks(str(self.folder), str(self.legacy))]
+        if self._listing is None:
+            listed = list_chunks(str(self.folder), str(self.legacy))
+            self._listing = [(number, Path(path)) for number, path in listed]
+        return list(self._listing)
+
+    def _changed(self) -> None:
+        """Forget what was listed and summarized: a file was written or removed."""
+        self._listing = None
+        self._indexes.clear()
 
     def _files_for(self, field: str, value: Any, order: Order | None) -> list[tuple[int, Path]]:
         """Return the chunks that may hold a record whose `field` equals `value`."""
@@ -234,6 +249,7 @@ class DocumentChunks:
         fsync_folder(self.folder)
 
     def _remove(self, path: Path) -> None:
+        self._changed()
         if path == self.legacy and os.path.lexists(path):
             # Tables of other kinds in a one-file document stay where they were.
             storage = self._files.open(path, self._check).storage
@@ -250,6 +266,7 @@ class DocumentChunks:
             raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
 
     def _store(self, path: Path, records: list[Record]) -> None:
+        self._changed()
         storage = self._files.open(path, self._check).storage
         storage.write({self.kind: {str(n): record for n, record in enumerate(records, start=1)}})
 

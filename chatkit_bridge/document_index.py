@@ -71,7 +71,12 @@ class Summary:
 
 def digest(value: Any) -> str:
     """Return the short digest a summary notes for a tagged value (8 hex digits)."""
-    raw = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if isinstance(value, str):
+        raw = value
+    elif value is None:
+        raw = "null"  # most records lack a tagged field or hold null: no JSON encoder for them
+    else:
+        raw = json.dumps(value, sort_keys=True)
     return f"{zlib.crc32(raw.encode('utf-8', 'surrogatepass')):08x}"
 
 
@@ -105,6 +110,9 @@ class ChunkIndex:
         self.order = order
         self._load = load
         self._spec = json.dumps(order.spec())
+        # The owner (`DocumentChunks`) drops this object when it writes a chunk, so the
+        # summaries of one listing stay valid for its lifetime.
+        self._summaries: tuple[list[tuple[int, Path]], list[tuple[Path, Summary]]] | None = None
 
     def page(self, chunks: list[tuple[int, Path]], after: Key | None, limit: int) -> DocumentPage:
         """Return up to `limit` records after the key `after`, reading only the chunks needed.
@@ -182,6 +190,8 @@ class ChunkIndex:
 
     def summaries(self, chunks: list[tuple[int, Path]]) -> list[tuple[Path, Summary]]:
         """Return each chunk's summary: from memory, from the index, or from the chunk itself."""
+        if self._summaries is not None and self._summaries[0] == chunks:
+            return self._summaries[1]
         stored: dict[str, Any] | None = None
         result = []
         for _, path in chunks:
@@ -197,6 +207,7 @@ class ChunkIndex:
                 summary = summarize(self._load(path), self.order)
             self._remember(path, signature, summary)
             result.append((path, summary))
+        self._summaries = (chunks, result)
         return result
 
     def save(self, chunks: list[tuple[int, Path]]) -> None:

@@ -67,6 +67,12 @@ class Where:
     test: Callable[[Record], bool] | None = None
     """Any further condition, on the raw record (do not change it)."""
 
+    def predicate(self) -> Callable[[Record], bool]:
+        """Return the test to run per record: `test` alone when that is the only condition."""
+        if self.test is not None and self.values is None and self.flag is None:
+            return self.test
+        return self
+
     def __call__(self, record: Record) -> bool:
         """Tell whether the record is taken."""
         if self.values is not None and record.get(self.field or "") not in self.values:

@@ -155,7 +155,8 @@ class TodoRepository:
                 return [_to_todo(records[-1])]
 
         candidates = self.documents.select(user_id, Where(test=could_match(ref)))
-        return best_matches(_in_list_order(candidates), ref)
+        # Ranked in stored order; only the few best are sorted into list order and validated.
+        return _in_list_order(best_matches(candidates, ref))
 
     # -- changing ---------------------------------------------------------
 

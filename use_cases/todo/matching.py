@@ -3,16 +3,18 @@
 A description is matched against titles word by word (crude stems, filler words dropped).
 A list of 10,000 todos is not turned into 10,000 `Todo` objects for that: `could_match` is a
 cheap test on the raw records that keeps every record that could match (its title is the
-description, or contains a word's stem), and only those are ranked by `best_matches`.
+description, or contains a word's stem); only those are ranked by `best_matches`, still as
+raw records, and only the todos it picks are validated.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from use_cases.todo.models import Todo
+Record = dict[str, Any]
 
 # Words people add around a description ("the task to call mom") that say
 # nothing about which todo they mean.
@@ -56,53 +58,64 @@ def keywords(text: str) -> list[str]:
     return [stem(word) for word in _WORD.findall(text.casefold()) if word not in STOP_WORDS]
 
 
-def could_match(reference: str) -> Callable[[dict[str, Any]], bool]:
+@functools.lru_cache(maxsize=16_384)
+def _title_words(title: str) -> list[str]:
+    # A description is ranked against every title sharing a word with it; a long list's
+    # titles repeat from one command to the next (the cached lists are never changed).
+    return keywords(title)
+
+
+def could_match(reference: str) -> Callable[[Record], bool]:
     """Return a test on raw todo records, true for every record `best_matches` could pick.
 
     A stem is a prefix of the casefolded word it came from, except that "-ies"/"-ied" become
     "-y": without a final "y" it always is. So a title holding a wanted stem (that way) is a
-    candidate, and so is a title equal to the description; no other title can match.
+    candidate, and so is a title equal to the description; no other title can match. One
+    compiled search per title keeps the scan of a long list in C.
     """
     lowered = reference.strip().casefold()
     probes = {word[:-1] if word.endswith("y") else word for word in keywords(reference)}
-    probes.discard("")
+    wanted = sorted({lowered, *probes} - {""}, key=len, reverse=True)
+    search = re.compile("|".join(map(re.escape, wanted))).search
 
-    def test(record: dict[str, Any]) -> bool:
+    def test(record: Record) -> bool:
         title = record.get("title")
-        if not isinstance(title, str):
-            return False
-        folded = title.casefold()
-        return folded.strip() == lowered or any(probe in folded for probe in probes)
+        return isinstance(title, str) and search(title.casefold()) is not None
 
     return test
 
 
-def best_matches(todos: Sequence[Todo], reference: str) -> list[Todo]:
-    """Return the todos whose title best matches a description; several on a tie, [] on none.
+def best_matches(records: Sequence[Record], reference: str) -> list[Record]:
+    """Return the records whose title best matches a description; several on a tie, [] on none.
 
-    :param todos: the candidates in list order (any superset of what `could_match` keeps).
+    :param records: the candidates (any superset of what `could_match` keeps); ties come
+        back in their order.
     """
     ref = reference.strip()
     lowered = ref.casefold()
-    exact = [todo for todo in todos if todo.title.strip().casefold() == lowered]
+    exact = [record for record in records if record["title"].strip().casefold() == lowered]
     if exact:
         return exact
 
     wanted = keywords(ref)
     if not wanted:
         return []
-    words = {todo.id: keywords(todo.title) for todo in todos}
-    same = [todo for todo in todos if sorted(words[todo.id]) == sorted(wanted)]
+    words = [_title_words(record["title"]) for record in records]
+    same = [
+        record
+        for record, have in zip(records, words, strict=True)
+        if sorted(have) == sorted(wanted)
+    ]
     if same:
         return same
 
     best_score = 0
-    best: list[Todo] = []
+    best: list[Record] = []
     wanted_set = set(wanted)
-    for todo in todos:
-        score = len(wanted_set & set(words[todo.id]))
+    for record, have in zip(records, words, strict=True):
+        score = len(wanted_set & set(have))
         if score > best_score:
-            best_score, best = score, [todo]
+            best_score, best = score, [record]
         elif score == best_score and score > 0:
-            best.append(todo)
+            best.append(record)
     return best
