@@ -15,25 +15,32 @@ from psycopg.types.json import Jsonb
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Record
 
 # JSON values that are false in Python (`bool(record.get(name))`), as JSONB.
-_FALSY = "('false', 'null', '0', '\"\"', '[]', '{}')"
+FALSY = "('false', 'null', '0', '\"\"', '[]', '{}')"
 
 
-def _key_column(name: str, default: Any) -> sql.Composable:
-    """Return the SQL value of one order field, ordered as Python orders the field's type."""
-    field = sql.Literal(name)
+def key_column(name: str, default: Any, record: str = "value") -> sql.Composable:
+    """Return the SQL value of one order field, ordered as Python orders the field's type.
+
+    :param record: the SQL expression of the JSONB record.
+    """
+    field, value = sql.Literal(name), sql.SQL(record)
     if isinstance(default, bool):
-        return sql.SQL("coalesce((value->>{})::boolean, {})").format(field, sql.Literal(default))
+        return sql.SQL("coalesce(({}->>{})::boolean, {})").format(
+            value, field, sql.Literal(default)
+        )
     if isinstance(default, int | float):
-        return sql.SQL("coalesce((value->>{})::numeric, {})").format(field, sql.Literal(default))
+        return sql.SQL("coalesce(({}->>{})::numeric, {})").format(
+            value, field, sql.Literal(default)
+        )
     # Code-point order, as Python compares strings (UTF-8 bytes sort the same way).
-    return sql.SQL('coalesce(value->>{}, {}) COLLATE "C"').format(field, sql.Literal(default))
+    return sql.SQL('coalesce({}->>{}, {}) COLLATE "C"').format(value, field, sql.Literal(default))
 
 
 def page_query(order: Order, after: Key | None) -> sql.Composed:
     """Return the statement answering (total, counts..., start, page records as JSON)."""
     keys = [sql.Identifier(f"k{i}") for i in range(len(order.by))]
     columns = sql.SQL(", ").join(
-        sql.SQL("{} AS {}").format(_key_column(name, default), key)
+        sql.SQL("{} AS {}").format(key_column(name, default), key)
         for (name, default), key in zip(
             zip(order.by, order.defaults, strict=True), keys, strict=True
         )
@@ -49,7 +56,7 @@ def page_query(order: Order, after: Key | None) -> sql.Composed:
         following = sql.SQL("{} > {}").format(row, bound)
     counts = [
         sql.SQL("(SELECT count(*) FROM e WHERE coalesce(value->{}, 'null') NOT IN {})").format(
-            sql.Literal(name), sql.SQL(_FALSY)
+            sql.Literal(name), sql.SQL(FALSY)
         )
         for name in order.counted
     ]
@@ -86,4 +93,4 @@ def find_params(kind: str, key: str, field: str, value: Any) -> tuple[Any, ...]:
     return (kind, key, field, Jsonb(value))
 
 
-__all__ = ["FIND", "Record", "find_params", "page_from_row", "page_query"]
+__all__ = ["FALSY", "FIND", "Record", "find_params", "key_column", "page_from_row", "page_query"]

@@ -9,13 +9,16 @@ changes another process made (LISTEN/NOTIFY through `postgres_changes`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from chatkit_bridge.document_order import DocumentPage, Key
+from chatkit_bridge import postgres_document_changes as changes
+from chatkit_bridge.document_bulk import Edit, Pair
+from chatkit_bridge.document_order import DocumentPage, Key, Tail, Where
 from chatkit_bridge.documents import Record, UserDocuments
 from chatkit_bridge.jsonfiles import user_key
 from chatkit_bridge.postgres_auth import Connection
@@ -93,7 +96,55 @@ class PostgresDocuments(UserDocuments):
             found = row.fetchone()
         return None if found is None else dict(found[0])
 
-    def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
+    def select(self, user_id: str, where: Where) -> list[Record]:
+        """Return the records `where` takes; its field and flag conditions filter in SQL."""
+        with shared_pool(self.dsn).connection() as conn:
+            return [
+                record for _, record in changes.taken(conn, self.kind, self.key(user_id), where)
+            ]
+
+    def last(self, user_id: str) -> Record | None:
+        """Return the record with the highest key, found by the database."""
+        order = self._ordered()
+        with shared_pool(self.dsn).connection() as conn:
+            return changes.highest(conn, self.kind, self.key(user_id), order)
+
+    def update_where(self, user_id: str, where: Where, edit: Edit) -> list[Pair]:
+        """Change the records `where` takes in one transaction and one statement."""
+        key = self.key(user_id)
+        return self._locked(
+            user_id, lambda conn: changes.update_where(conn, self.kind, key, where, edit)
+        )
+
+    def update_one(
+        self, user_id: str, field: str, value: Any, edit: Callable[[Record | None], T]
+    ) -> T:
+        """Change the first record whose `field` equals `value`, setting only that element."""
+        key = self.key(user_id)
+        return self._locked(
+            user_id, lambda conn: changes.update_one(conn, self.kind, key, field, value, edit)
+        )
+
+    def append(self, user_id: str, make: Callable[[Tail], tuple[T, list[Record]]]) -> T:
+        """Append in SQL; the count, highest key and lookups come from queries."""
+        order = self.order
+        if order is None:
+            return super().append(user_id, make)
+        key = self.key(user_id)
+        return self._locked(user_id, lambda conn: changes.append(conn, self.kind, key, order, make))
+
+    def _locked(self, user_id: str, change: Callable[[changes.Conn], tuple[T, bool]]) -> T:
+        """Run a change in a transaction holding the user's lock; note and announce it."""
+        with self._transaction(user_id) as conn:
+            result, changed = change(conn)
+            if changed:
+                announce(conn, self._topic, user_id)
+        if changed:
+            self.notify(user_id)
+        return result
+
+    @contextmanager
+    def _transaction(self, user_id: str) -> Iterator[changes.Conn]:
         # Pipelined: BEGIN, the lock and the read go in one round trip, the write, its note and
         # COMMIT in another (six otherwise, each a wait for the GIL in this worker thread).
         pool = shared_pool(self.dsn)
@@ -102,6 +153,10 @@ class PostgresDocuments(UserDocuments):
                 "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
                 (f"{self.kind}:{self.key(user_id)}",),
             )
+            yield conn
+
+    def _change(self, user_id: str, change: Callable[[list[Record]], T]) -> tuple[T, bool]:
+        with self._transaction(user_id) as conn:
             row = conn.execute(
                 "SELECT records FROM chatkit_documents WHERE kind = %s AND user_key = %s",
                 (self.kind, self.key(user_id)),
