@@ -15,6 +15,7 @@ from chatkit_bridge.compat.chatkit_server import (
     stream_events,
     stream_parsed,
 )
+from chatkit_bridge.compat.nicegui_cycles import free_deleted_pages_without_collector
 from chatkit_bridge.compat.nicegui_http import (
     RedirectWithPrefix,
     RequestTracking,
@@ -45,6 +46,7 @@ __all__ = [
     "answer_parsed",
     "cache_change_handler_signatures",
     "close_merged_streams_cleanly",
+    "free_deleted_pages_without_collector",
     "serialize_widgets_once",
     "sse_chunks",
     "stream_events",

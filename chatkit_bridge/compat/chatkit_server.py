@@ -85,12 +85,12 @@ async def _merge_generators_closing(
             stop = False
             for task in done:
                 source = pending.pop(task)
-                try:
-                    result = task.result()
-                except StopAsyncIteration:
+                # Asked, not raised: a raised StopAsyncIteration's traceback would hold this
+                # frame, which holds the task, which holds the exception: a cycle per turn.
+                if isinstance(task.exception(), StopAsyncIteration):
                     stop = True
                     continue
-                yield result
+                yield task.result()
                 pending[asyncio.ensure_future(source.__anext__())] = source
             if stop:
                 for task in pending:

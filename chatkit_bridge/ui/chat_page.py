@@ -24,6 +24,7 @@ from chatkit_bridge.ui.theme import apply_theme, icon_button
 from chatkit_bridge.ui.thread_drawer import ThreadDrawer
 from chatkit_bridge.ui.thread_errors import ThreadError, errors_of, forget_errors_after
 from chatkit_bridge.ui.thread_view import ThreadView
+from chatkit_bridge.ui.weak import weakly
 from chatkit_bridge.ui.widget_content import material_icon
 
 FLUSH_INTERVAL = 0.1
@@ -73,7 +74,9 @@ class ChatPage(ChatStreams):
             .classes("p-3")
             .props('aria-label="Chats"') as threads_drawer
         ):
-            self.drawer = ThreadDrawer(self.client, self.open_thread, self.host.thread_events)
+            self.drawer = ThreadDrawer(
+                self.client, weakly(self.open_thread), self.host.thread_events
+            )
         wait_patiently_for_drawer_state(threads_drawer)
         panel_drawer: ui.right_drawer | None = None
         if self.use_case.has_panel:
@@ -96,7 +99,7 @@ class ChatPage(ChatStreams):
         with ui.footer().classes("chat-footer p-3"):
             if not self.host.loaded:
                 self._say_starting()
-            self.composer = Composer(on_send=self.send, on_stop=self.stop)
+            self.composer = Composer(on_send=weakly(self.send), on_stop=weakly(self.stop))
         with ui.page_sticky(position="bottom", y_offset=12):
             icon_button("arrow_downward", "Jump to latest").props("round").classes(
                 "jump-latest"
@@ -104,6 +107,8 @@ class ChatPage(ChatStreams):
         self.scroll.mark("chat-page")
         self.page_root = self.scroll
         self._new_view()
+        # The timer (an element of this tab's client) also keeps this page alive until NiceGUI
+        # deletes the client: the page's parts call back into it weakly (ui/weak.py).
         ui.timer(FLUSH_INTERVAL, self._flush)
         unsubscribe = self.use_case.subscribe(self.context.user_id, self._data_changed_elsewhere)
         ui.context.client.on_delete(unsubscribe)
@@ -127,11 +132,11 @@ class ChatPage(ChatStreams):
         self.scroll.clear()
         with self.scroll:
             self.view = ThreadView(
-                on_widget_action=self.send_action,
-                on_feedback=self.send_feedback,
-                on_retry=self.retry,
+                on_widget_action=weakly(self.send_action),
+                on_feedback=weakly(self.send_feedback),
+                on_retry=weakly(self.retry),
                 client_actions=self.use_case.client_actions(),
-                message_actions=MessageActions(self.regenerate, self.edit_message),
+                message_actions=MessageActions(weakly(self.regenerate), weakly(self.edit_message)),
             )
             self.starters = ui.row().classes("w-full max-w-3xl mx-auto gap-2 p-4 starters")
 

@@ -8,7 +8,10 @@ from nicegui import ui
 from nicegui.client import ClientConnectionTimeout
 
 from chatkit_bridge.chat_host import ChatHost
-from chatkit_bridge.compat import cache_change_handler_signatures
+from chatkit_bridge.compat import (
+    cache_change_handler_signatures,
+    free_deleted_pages_without_collector,
+)
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.ui.chat_page import CONNECT_PATIENCE, ChatPage
@@ -29,6 +32,7 @@ def register_pages(servers: Sequence[ChatHost], auth_mode: str) -> None:
     # NiceGUI's in-browser Tailwind rebuilt them on every page load and DOM change.
     ui.add_css(tailwind_css(), shared=True)
     cache_change_handler_signatures()  # halves the CPU of creating an element
+    free_deleted_pages_without_collector()  # no ~1 s full collections of dead pages
     for server in servers:
         switcher = _switcher(server, servers) if len(servers) > 1 else None
         register_chat(chat_path(server, servers), server, auth_mode, switcher)

@@ -49,6 +49,24 @@ ActionHandler = Callable[[ActionConfig, dict[str, Any]], Awaitable[None]]
 """Server action handler: (action config, payload after the form merge)."""
 
 
+class WidgetRootElement(ui.element):
+    """A widget's outer `div`; deleted, it makes its view drop its records of components.
+
+    Those records (element, render context with the view as host) and the view form a reference
+    cycle; broken when the widget leaves the page, reference counting frees it all at once
+    instead of a garbage collection much later (tests/test_page_garbage.py).
+    """
+
+    def __init__(self, forget: Callable[[], None]) -> None:
+        """:param forget: called once the element is deleted (with its page or its parent)."""
+        super().__init__("div")
+        self._forget = forget
+
+    def _handle_delete(self) -> None:
+        super()._handle_delete()
+        self._forget()
+
+
 class WidgetView:
     """A rendered widget root that can be updated in place."""
 
@@ -70,7 +88,7 @@ class WidgetView:
         self._generation = 0  # bumped on every re-render so late callbacks know they are stale
         self._changes = 0  # bumped when an update really changed what the widget shows
         ensure_palette()
-        self.root: ui.element = ui.element("div").classes("ck-widget")
+        self.root: ui.element = WidgetRootElement(self._components.clear).classes("ck-widget")
         self.root.style("position: relative; width: 100%")  # anchors the container spinner
         with self.root:
             self._body = ui.element("div").classes("ck-widget-body").style("width: 100%")

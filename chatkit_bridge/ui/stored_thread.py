@@ -155,7 +155,9 @@ class StoredThreadView:
                 again = None if actions is None else partial(actions.reply_buttons, item.id)
                 message = AssistantMessage(
                     text,
-                    on_feedback=lambda kind, item_id=item.id: self.on_feedback(item_id, kind),
+                    # Bound to the handler, not to this view: a closure over `self` would make
+                    # the view and its messages a reference cycle (tests/test_page_garbage.py).
+                    on_feedback=partial(self.on_feedback, item.id),
                     feedback=feedback,
                     done=done,
                     extra_buttons=again,
@@ -173,10 +175,7 @@ class StoredThreadView:
 
     def _render_widget(self, item: WidgetItem) -> None:
         """Render a widget item with its actions bound to the item."""
-
-        async def on_action(config: ActionConfig, payload: dict[str, Any]) -> None:
-            await self.on_widget_action(item.id, config, payload)
-
+        on_action = partial(self.on_widget_action, item.id)  # not over `self`: no cycle
         with ui.element("div").classes("w-full widget-item") as holder:
             view = WidgetView(item.widget, on_action=on_action, client_actions=self.client_actions)
         self.widgets[item.id] = view
