@@ -18,6 +18,7 @@ access (a crash in between) is applied again, so readers never see half a change
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -140,13 +141,14 @@ class DocumentChunks:
         """Return (number, file) of every chunk in chunk order."""
         if self._listing is None:
             listed = list_chunks(str(self.folder), str(self.legacy))
-            self._listing = [(number, Path(path)) for number, path in listed]
+            self._listing = [(number, _path_of(path)) for number, path in listed]
         return list(self._listing)
 
-    def _changed(self) -> None:
-        """Forget what was listed and summarized: a file was written or removed."""
+    def _changed(self, path: Path) -> None:
+        """Forget what was listed, and the summaries of a file written or removed."""
         self._listing = None
-        self._indexes.clear()
+        for index in self._indexes.values():
+            index.forget(path)
 
     def _files_for(self, field: str, value: Any, order: Order | None) -> list[tuple[int, Path]]:
         """Return the chunks that may hold a record whose `field` equals `value`."""
@@ -249,7 +251,7 @@ class DocumentChunks:
         fsync_folder(self.folder)
 
     def _remove(self, path: Path) -> None:
-        self._changed()
+        self._changed(path)
         if path == self.legacy and os.path.lexists(path):
             # Tables of other kinds in a one-file document stay where they were.
             storage = self._files.open(path, self._check).storage
@@ -266,7 +268,7 @@ class DocumentChunks:
             raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
 
     def _store(self, path: Path, records: list[Record]) -> None:
-        self._changed()
+        self._changed(path)
         storage = self._files.open(path, self._check).storage
         storage.write({self.kind: {str(n): record for n, record in enumerate(records, start=1)}})
 
@@ -289,6 +291,13 @@ class DocumentChunks:
 
     def _name(self, path: Path) -> str:
         return f"../{path.name}" if path == self.legacy else path.name
+
+
+@functools.lru_cache(maxsize=65_536)
+def _path_of(path: str) -> Path:
+    # Every operation lists the chunks; building fifty `Path`s each time cost more than the
+    # rest of a listing (they are immutable, so shared ones are safe).
+    return Path(path)
 
 
 def _doc_id(key: str) -> int:

@@ -110,9 +110,9 @@ class ChunkIndex:
         self.order = order
         self._load = load
         self._spec = json.dumps(order.spec())
-        # The owner (`DocumentChunks`) drops this object when it writes a chunk, so the
-        # summaries of one listing stay valid for its lifetime.
-        self._summaries: tuple[list[tuple[int, Path]], list[tuple[Path, Summary]]] | None = None
+        # Under the folder's lock only the owner (`DocumentChunks`) writes, and it tells which
+        # files (`forget`): every other summary, with its file's signature, stays true.
+        self._here: dict[Path, tuple[FileSignature, Summary]] = {}
 
     def page(self, chunks: list[tuple[int, Path]], after: Key | None, limit: int) -> DocumentPage:
         """Return up to `limit` records after the key `after`, reading only the chunks needed.
@@ -190,11 +190,13 @@ class ChunkIndex:
 
     def summaries(self, chunks: list[tuple[int, Path]]) -> list[tuple[Path, Summary]]:
         """Return each chunk's summary: from memory, from the index, or from the chunk itself."""
-        if self._summaries is not None and self._summaries[0] == chunks:
-            return self._summaries[1]
         stored: dict[str, Any] | None = None
         result = []
         for _, path in chunks:
+            here = self._here.get(path)
+            if here is not None:
+                result.append((path, here[1]))
+                continue
             signature = file_signature(path)
             if signature is None:
                 continue  # gone meanwhile (cannot happen under the lock; harmless anyway)
@@ -206,16 +208,21 @@ class ChunkIndex:
             if summary is None:
                 summary = summarize(self._load(path), self.order)
             self._remember(path, signature, summary)
+            self._here[path] = (signature, summary)
             result.append((path, summary))
-        self._summaries = (chunks, result)
         return result
+
+    def forget(self, path: Path) -> None:
+        """Drop what is known of a chunk file that was just written or removed."""
+        self._here.pop(path, None)
 
     def save(self, chunks: list[tuple[int, Path]]) -> None:
         """Write the index of the chunks as they are now (after a change wrote some of them)."""
+        self.summaries(chunks)
         entries = {
-            path.name: summary.to_json(signature)
-            for path, summary in self.summaries(chunks)
-            if (signature := file_signature(path)) is not None
+            path.name: self._here[path][1].to_json(self._here[path][0])
+            for _, path in chunks
+            if path in self._here
         }
         text = json.dumps({"format": _FORMAT, "order": json.loads(self._spec), "chunks": entries})
         path = self.folder / INDEX
