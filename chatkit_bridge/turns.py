@@ -26,6 +26,7 @@ from chatkit.types import (
 )
 
 from chatkit_bridge import turn_notes
+from chatkit_bridge.compat.agents_run import release_run_result
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.converter import PlainTextConverter
 from chatkit_bridge.errors import friendly_model_error, turn_timeout_error
@@ -197,6 +198,7 @@ class AgentTurns:
             result.cancel()
             with contextlib.suppress(Exception):
                 await events.aclose()
+            release_run_result(result)  # freed by reference counting, not a collection
         outcome.tool_calls = sum(isinstance(item, ToolCallItem) for item in result.new_items)
         outcome.cut_off = signals.last_cut_off
 

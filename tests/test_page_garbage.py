@@ -8,9 +8,11 @@ the collector off, and require the objects to go by reference counting alone.
 
 import contextlib
 import gc
+import types
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from nicegui import ui
 from nicegui.testing import User
@@ -18,6 +20,12 @@ from nicegui.testing import User
 from chatkit_bridge.ui.chat_page import ChatPage
 from tests.chat_page import todo_ids, turn
 from tests.polling import until
+from tests.stack import build_stack, collect, thread_id_of
+
+# What a chat turn is made of: the Agents SDK's run, ChatKit's and openai's events, the tasks,
+# coroutines and frames (an exception's traceback) that stream them.
+TURN_MODULES = ("agents", "chatkit.", "openai", "asyncio", "_asyncio")
+TURN_TYPES = (types.FrameType, types.TracebackType, types.CoroutineType, BaseException)
 
 
 @contextmanager
@@ -29,6 +37,32 @@ def collector_off() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextmanager
+def saved_garbage() -> Iterator[list[object]]:
+    """Collect, then yield a list that gets what the collector finds unreachable in the block."""
+    found: list[object] = []
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        yield found
+        gc.collect()
+        found.extend(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
+def turn_parts(objects: list[object]) -> list[str]:
+    """Name the objects that belong to a chat turn's machinery."""
+    return sorted(
+        {
+            f"{type(o).__module__}.{type(o).__qualname__}"
+            for o in objects
+            if isinstance(o, TURN_TYPES) or type(o).__module__.startswith(TURN_MODULES)
+        }
+    )
 
 
 def the_chat_page() -> ChatPage:
@@ -76,3 +110,14 @@ async def test_a_deleted_page_is_freed_without_the_collector(user: User) -> None
         with contextlib.suppress(AssertionError):
             await until(lambda: not alive(refs), timeout=10)
         assert alive(refs) == []
+
+
+async def test_a_finished_turn_leaves_no_cycles_behind(tmp_path: Path) -> None:
+    stack = build_stack(tmp_path, llm_provider="offline")
+    # The first turns build validators and caches that stay: not garbage, not counted.
+    thread = thread_id_of(await collect(stack.client.create_thread("add milk")))
+    await collect(stack.client.send_message(thread, "show my todos"))
+    with saved_garbage() as garbage:
+        for text in ("add bread", "show my todos", "tick milk"):
+            await collect(stack.client.send_message(thread, text))
+    assert turn_parts(garbage) == []
