@@ -1,6 +1,7 @@
 """What todo operations cost at 100 and at 10,000 todos: add, find, "last", clear, delete all.
 
 Run: python bench/todo_ops.py [--todos 10000] [--small 100] [--rounds 30]
+     [--database-url postgresql://...]   (PostgreSQL documents in a scratch schema instead)
 
 Two users in one temporary data folder (TinyDB files, as app.py keeps them): one with
 `--small` todos, one with `--todos`, titles made of everyday words. Each round runs, for both
@@ -33,8 +34,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -76,7 +79,11 @@ def cold(root: Path, limits: TodoLimits) -> TodoRepository:
 
 
 def one_round(
-    repo: TodoRepository, root: Path, limits: TodoLimits, user: str, n: int, rng: random.Random
+    repo: TodoRepository,
+    open_cold: Callable[[], TodoRepository],
+    user: str,
+    n: int,
+    rng: random.Random,
 ) -> list[tuple[str, tuple[float, float]]]:
     """Run each bounded operation once for a user; leave the list as it was."""
     took = []
@@ -87,7 +94,7 @@ def one_round(
     for _ in range(2):
         add = lambda: added.extend(t.id for t in repo.add(user, ["chat"], origin=origin))  # noqa: E731
         took.append(("chat add", timed(add)))
-    fresh = cold(root, limits)
+    fresh = open_cold()
     took.append(("add, cold", timed(lambda: added.extend(t.id for t in fresh.add(user, ["x"])))))
     reference = f"{rng.choice(VERBS.split())} {rng.choice(THINGS.split())}"
     took.append(("find by words", timed(lambda: resolve(repo, user, reference, allow_all=True))))
@@ -148,31 +155,60 @@ def main() -> None:
     parser.add_argument("--todos", type=int, default=10_000)
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument(
+        "--database-url",
+        help="measure PostgresDocuments in a scratch schema of this database instead of TinyDB",
+    )
     args = parser.parse_args()
     print(f"machine: {machine_note()}")
-    rng = random.Random(7)
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        limits = TodoLimits(todo_max_per_user=max(args.todos, args.small) + 10)
-        repo = TodoRepository(root, files=JsonFiles(), limits=limits)
-        users = {"small": args.small, "large": args.todos}
+    limits = TodoLimits(todo_max_per_user=max(args.todos, args.small) + 10)
+    users = {"small": args.small, "large": args.todos}
+    with tempfile.TemporaryDirectory() as folder, backend(args.database_url, folder) as open_repo:
+        repo = open_repo(limits)
+        rng = random.Random(7)
         for user, count in users.items():
             fill(repo, user, count, rng)
         os.sync()  # the fill's writeback must not land in the timed fsyncs
         times: Times = {}
         for n in range(args.rounds):
             for user in list(users) if n % 2 == 0 else list(reversed(users)):
-                for name, took in one_round(repo, root, limits, user, n, rng):
+                for name, took in one_round(repo, lambda: open_repo(limits), user, n, rng):
                     times.setdefault((user, name), []).append(took)
         report(times, users)
         bulk = {}
         for user in users:
+            if args.database_url:
+                bulk[user] = everything(repo, user)
+                continue
+            # A copy of the user's files, so the timed rounds' registry holds none of them.
             copy = Path(folder) / f"copy-{user}"
-            shutil.copytree(user_folder(root, user), user_folder(copy, user))
+            shutil.copytree(user_folder(Path(folder), user), user_folder(copy, user))
             os.sync()
             bulk[user] = everything(TodoRepository(copy, files=JsonFiles(), limits=limits), user)
         report_bulk(bulk, users)
     print(f"machine after: {machine_note()}")
+
+
+@contextmanager
+def backend(url: str | None, folder: str) -> Iterator[Callable[[TodoLimits], TodoRepository]]:
+    """Yield how to open the list afresh: TinyDB files in `folder`, or a scratch schema."""
+    if not url:
+        yield lambda limits: cold(Path(folder), limits)
+        return
+    import psycopg
+
+    from chatkit_bridge.postgres_documents import PostgresDocuments
+
+    schema = f"bench_todo_ops_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    dsn = f"{url}{separator}options={quote(f'-c search_path={schema}')}"
+    try:
+        yield lambda limits: TodoRepository(PostgresDocuments(dsn, "todos"), limits=limits)
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def report(times: Times, users: dict[str, int]) -> None:

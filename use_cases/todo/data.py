@@ -246,8 +246,10 @@ class TodoRepository:
             test=(lambda record: not record.get("completed")) if completed else None,
         )
 
+        now = datetime.now(UTC).isoformat()
+
         def edit(record: Record) -> Record:
-            complete(record, completed)
+            complete(record, completed, now)
             return record
 
         pairs = self.documents.update_where(user_id, where, edit)

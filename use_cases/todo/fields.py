@@ -37,10 +37,13 @@ def parse_cursor(cursor: str) -> tuple[int, str]:
     return int(match.group(1)), match.group(2)
 
 
-def complete(record: dict[str, Any], completed: bool) -> None:
-    """Mark a raw record done (stamping when, unless it already was) or open."""
+def complete(record: dict[str, Any], completed: bool, now: str | None = None) -> None:
+    """Mark a raw record done (stamping when, unless it already was) or open.
+
+    :param now: the completion time as ISO text (one for all todos of a bulk change).
+    """
     if completed and not record.get("completed"):
-        record["completed_at"] = datetime.now(UTC).isoformat()
+        record["completed_at"] = now or datetime.now(UTC).isoformat()
     elif not completed:
         record["completed_at"] = None
     record["completed"] = completed
