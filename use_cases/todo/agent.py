@@ -48,12 +48,17 @@ LISTED_TODOS = 50
 def todo_instructions(today: Callable[[], date] = date.today) -> Callable[..., str]:
     """Return instructions that change only with the date, so model servers can cache them."""
 
+    written: dict[date, str] = {}  # the text of the latest date: formatted once a day
+
     def instructions(
         ctx: RunContextWrapper[AgentContext[RequestContext]],
         agent: Agent[AgentContext[RequestContext]],
     ) -> str:
         now = today()
-        return INSTRUCTIONS.format(today=now, tomorrow=now + timedelta(days=1))
+        if now not in written:
+            written.clear()
+            written[now] = INSTRUCTIONS.format(today=now, tomorrow=now + timedelta(days=1))
+        return written[now]
 
     return instructions
 
