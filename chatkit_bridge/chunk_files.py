@@ -22,6 +22,11 @@ def chunk_name(number: int) -> str:
     return f"{number:06d}.json"
 
 
+def is_chunk_name(name: str) -> bool:
+    """Tell whether a file name is that of a numbered chunk."""
+    return _CHUNK_NAME.fullmatch(name) is not None
+
+
 def list_chunks(folder: str, legacy: str) -> list[tuple[int, str]]:
     """Return (number, path) of every chunk file in `folder`, `legacy` first if it exists.
 

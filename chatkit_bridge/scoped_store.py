@@ -1,7 +1,5 @@
 """Keep each use case's threads apart in one store: a use case sees only its own threads."""
 
-import contextlib
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from chatkit.store import Store
@@ -10,14 +8,6 @@ from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from chatkit_bridge.context import RequestContext
 
 SCOPE_SEPARATOR = "\x1f"  # a control character: no identity provider puts it in a user id
-
-
-def batched_writes(
-    store: Store[RequestContext], thread_id: str, context: RequestContext
-) -> AbstractAsyncContextManager[None]:
-    """Return the store's batch of a reply's item writes, or nothing for a store without one."""
-    batch = getattr(store, "batched_writes", None)
-    return batch(thread_id, context) if batch is not None else contextlib.nullcontext()
 
 
 def scoped(context: RequestContext, scope: str) -> RequestContext:
@@ -52,12 +42,6 @@ class ScopedStore(Store[RequestContext]):
     ) -> str:
         """Return a new item id from the inner store."""
         return self.inner.generate_item_id(item_type, thread, scoped(context, self.scope))
-
-    def batched_writes(
-        self, thread_id: str, context: RequestContext
-    ) -> AbstractAsyncContextManager[None]:
-        """Batch a reply's item writes in the inner store, if it can."""
-        return batched_writes(self.inner, thread_id, scoped(context, self.scope))
 
     async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
         """Raise the inner store's LimitError if a new thread or message would be refused.

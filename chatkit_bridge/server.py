@@ -40,7 +40,6 @@ from chatkit_bridge.compat.agents_sdk import (
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.feedback import FEEDBACK_KEY
 from chatkit_bridge.llm import ModelChoice
-from chatkit_bridge.scoped_store import batched_writes
 from chatkit_bridge.text import clean_label, message_text
 from chatkit_bridge.thread_events import ThreadListEvents
 from chatkit_bridge.turn_effects import (
@@ -178,15 +177,14 @@ class BridgeServer(ChatKitServer[RequestContext]):
         started = time.perf_counter()
         outcome = "error"
         try:
-            async with batched_writes(self.store, thread.id, context):
-                with (
-                    self._in_flight(),
-                    self.effects.turn(thread, input_user_message, context) as turn,
-                ):
-                    async for event in self._undo_replaced(turn, context):
-                        yield event
-                    async for event in self.turns.reply(thread, context):
-                        yield event
+            with (
+                self._in_flight(),
+                self.effects.turn(thread, input_user_message, context) as turn,
+            ):
+                async for event in self._undo_replaced(turn, context):
+                    yield event
+                async for event in self.turns.reply(thread, context):
+                    yield event
             outcome = "ok"
         except BaseException as error:
             outcome = "cancelled" if isinstance(error, CANCELLATIONS) else "error"

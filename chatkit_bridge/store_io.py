@@ -1,21 +1,21 @@
 """How the store reaches its files: on the event loop when nothing has to wait, in a worker
-thread otherwise; repeated thread saves spared; a reply's item writes gathered into one.
+thread otherwise; repeated thread saves spared.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
 from chatkit_bridge.durable import deferred_folder_sync
 from chatkit_bridge.folderlock import FolderLock
-from chatkit_bridge.jsonfiles import JsonFiles, NotInMemory, in_memory_only
-from chatkit_bridge.thread_items import ChunkStorage, deferred_writes
+from chatkit_bridge.item_chunk import logged_writes
+from chatkit_bridge.json_storage import NotInMemory, in_memory_only
+from chatkit_bridge.jsonfiles import JsonFiles
 
 T = TypeVar("T")
 Key = tuple[str, str]
@@ -28,7 +28,7 @@ async def run_locked(
     work: Callable[[Path], T],
     deferred: bool = False,
     read: bool = False,
-    sink: set[ChunkStorage] | None = None,
+    log: bool = False,
 ) -> T:
     """Run `work(folder)` holding the folder's lock.
 
@@ -36,11 +36,11 @@ async def run_locked(
     :param read: `work` only reads: run it right here if the lock is free and every file it
         reads is parsed already (a few stats: a worker thread's round trip costs ~0.3 ms of
         CPU, more than such a read).
-    :param sink: keep its chunk writes in memory, in this batch (see `ReplyBatches`), right
-        here if it can as for `read`.
+    :param log: `work` writes an assistant's item: append it to its chunk's log (see
+        `chatkit_bridge.item_chunk`), right here if it can as for `read`.
     """
-    if read or sink is not None:
-        done, result = _run_here(files.lock(folder), folder, work, sink)
+    if read or log:
+        done, result = _run_here(files.lock(folder), folder, work, log)
         if done:
             return result  # type: ignore[return-value]
 
@@ -48,7 +48,7 @@ async def run_locked(
         with (
             files.lock(folder),
             deferred_folder_sync() if deferred else nullcontext(),
-            deferred_writes(sink) if sink is not None else nullcontext(),
+            logged_writes() if log else nullcontext(),
         ):
             return work(folder)
 
@@ -57,13 +57,13 @@ async def run_locked(
 
 
 def _run_here(
-    lock: FolderLock, folder: Path, work: Callable[[Path], T], sink: set[ChunkStorage] | None
+    lock: FolderLock, folder: Path, work: Callable[[Path], T], log: bool
 ) -> tuple[bool, T | None]:
     """Run `work` on this thread if that needs no waiting; tell whether it ran."""
     if not lock.try_enter():
         return False, None  # never wait on the event loop
     try:
-        with in_memory_only(), deferred_writes(sink) if sink is not None else nullcontext():
+        with in_memory_only(), logged_writes() if log else nullcontext():
             return True, work(folder)
     except NotInMemory:
         return False, None  # stopped before changing anything: a worker does it all again
@@ -116,40 +116,3 @@ class RecentSaves:
     def forget(self, key: Key) -> None:
         """Forget a thread (deleted)."""
         self._saved.pop(key, None)
-
-
-class ReplyBatches:
-    """The open batches of reply item writes, by thread (see `TinyDBStore.batched_writes`)."""
-
-    def __init__(self) -> None:
-        """Start with no batch open."""
-        self._open: dict[Key, set[ChunkStorage]] = {}
-
-    @contextlib.asynccontextmanager
-    async def batch(
-        self, key: Key, flush: Callable[[set[ChunkStorage]], Awaitable[None]]
-    ) -> AsyncIterator[None]:
-        """Gather the chunks written in the block; `flush` writes them when it ends."""
-        if key in self._open:  # a second reply to the same thread joins the first's batch
-            yield
-            return
-        sink = self._open[key] = set()
-        try:
-            yield
-        finally:
-            del self._open[key]
-            if sink:
-                await flush(sink)
-
-    def sink(self, key: Key) -> set[ChunkStorage] | None:
-        """Return the chunks of the batch open for a thread, if one is."""
-        return self._open.get(key)
-
-
-def flush_chunks(sink: set[ChunkStorage], keep: bool = True) -> None:
-    """Write every chunk a batch kept in memory, or drop them all (under the folder's lock)."""
-    for storage in sink:
-        if keep:
-            storage.flush()
-        else:
-            storage.discard()

@@ -10,7 +10,7 @@ from chatkit.types import Attachment, Page, ThreadMetadata
 from pydantic import TypeAdapter
 from tinydb.table import Document, Table
 
-from chatkit_bridge.thread_items import created_at
+from chatkit_bridge.item_cache import created_at
 
 ATTACHMENT: TypeAdapter[Attachment] = TypeAdapter(Attachment)
 

@@ -21,31 +21,23 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 import os
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import suppress
 from pathlib import Path
 
 from chatkit.types import ThreadItem
 from tinydb.table import Table
 
 from chatkit_bridge.chunk_files import LEGACY, chunk_name, list_chunks
-from chatkit_bridge.item_cache import ITEM, ChunkView, Entry, Record, SortedChunks, created_at
-from chatkit_bridge.jsonfiles import (
-    Data,
-    DurableJSONStorage,
-    JsonFiles,
-    NotInMemory,
-    StorageError,
-    memory_only,
-)
-from chatkit_bridge.setaside import Check
+from chatkit_bridge.durable import StorageError
+from chatkit_bridge.item_cache import ChunkView, Entry, Record, SortedChunks
+from chatkit_bridge.item_chunk import TABLE, ChunkStorage, check_item
+from chatkit_bridge.json_storage import NotInMemory, memory_only
+from chatkit_bridge.jsonfiles import JsonFiles
 
 CHUNK_ITEMS = 64
 CHUNK_BYTES = 256 * 1024
-TABLE = "items"
 
 
 class ThreadItemFiles:
@@ -117,14 +109,19 @@ class ThreadItemFiles:
         :param item: the model `record` was dumped from, kept as the record's model.
         """
         chunks = [(n, path, view) for n, path, view in self._views() if n != LEGACY]
+        full = None
         if chunks:
             number, path, view = chunks[-1]
             if len(view.entries) >= CHUNK_ITEMS or _size(path) >= CHUNK_BYTES:
-                path = f"{self.folder}/{chunk_name(number + 1)}"
+                full, path = path, f"{self.folder}/{chunk_name(number + 1)}"
         else:
             path = f"{self.folder}/{chunk_name(0)}"
-        if memory_only() and not os.path.exists(path):
-            raise NotInMemory(path)  # a new chunk is written at once (see ChunkStorage.write)
+        if memory_only() and (full is not None or not self._storage(path).may_append()):
+            # Before changing anything: a new chunk file (it is not listed until written)
+            # or a log to fold in is written in a worker thread.
+            raise NotInMemory(path)
+        if full is not None:
+            self._storage(full).fold()  # its log would otherwise outlive every later write
         self._loaded = None
         doc_id = self._table(path).insert(record)
         if item is not None:
@@ -145,9 +142,12 @@ class ThreadItemFiles:
             doc.update(record)
             stored = doc
 
+        storage = self._storage(path)
+        if memory_only() and not storage.may_append():
+            raise NotInMemory(path)
         self._loaded = None
         self._sorted.changing(path, record["id"])
-        self._storage(path).changing(TABLE, str(doc_id))
+        storage.changing(TABLE, str(doc_id))
         self._table(path).update(transform, doc_ids=[doc_id])
         if item is not None and stored is not None:
             self._sorted.keep(stored, item)
@@ -162,6 +162,8 @@ class ThreadItemFiles:
         self._loaded = None
         for _, path in self.chunks():
             self._files.delete(path)
+            with suppress(FileNotFoundError):
+                os.unlink(f"{path}.log")  # a log without its chunk is never read
         try:
             os.rmdir(self.folder)
         except FileNotFoundError:
@@ -192,128 +194,12 @@ class ThreadItemFiles:
         return self._loaded
 
     def _storage(self, path: str) -> ChunkStorage:
-        storage = self._files.open(path, _check, ChunkStorage).storage
+        storage = self._files.open(path, check_item, ChunkStorage).storage
         assert isinstance(storage, ChunkStorage)
         return storage
 
     def _table(self, path: str) -> Table:
-        return self._files.table(path, TABLE, _check, ChunkStorage)
-
-
-_deferring = threading.local()
-
-
-@contextmanager
-def deferred_writes(sink: set[ChunkStorage]) -> Iterator[None]:
-    """Keep this thread's chunk writes in the block in memory, adding each chunk to `sink`.
-
-    `ChunkStorage.flush` writes them later. Reads in this process see them at once; other
-    processes see them once flushed; a crash before that loses them (used only for a reply's
-    own items, while the reply runs: see `TinyDBStore.batched_writes`).
-    """
-    _deferring.sink = sink
-    try:
-        yield
-    finally:
-        _deferring.sink = None
-
-
-class ChunkStorage(DurableJSONStorage):
-    """A chunk file that keeps each record's JSON, so a write encodes new records only.
-
-    A record keeps its identity across writes (see `chatkit_bridge.item_cache`), and the
-    one change in place, `ThreadItemFiles.replace`, calls `changing` first. Inside
-    `deferred_writes` a write stays in memory until `flush`.
-    """
-
-    def __init__(self, path: str | Path, check: Check | None = None) -> None:
-        """Remember the file (as `DurableJSONStorage`)."""
-        super().__init__(path, check)
-        self._encoded: dict[tuple[str, str], tuple[Record, str]] = {}
-        self.pending: dict[str, Record] = {}
-        """Records written in memory only, by item id: kept across a reload from disk."""
-
-    def read(self) -> Data | None:
-        """Return the file's data (as `DurableJSONStorage`), with the unflushed records."""
-        version = self.version
-        data = super().read()
-        if self.pending and self.version != version:
-            data = self._with_pending(data)  # another process wrote the file meanwhile
-        return data
-
-    def write(self, data: Data) -> None:
-        """Write the data, or inside `deferred_writes` keep it in memory until `flush`."""
-        sink = getattr(_deferring, "sink", None)
-        # A chunk not yet on disk is not listed, so reads would miss what it held.
-        if sink is None or not self._loaded or self._seen is None:
-            try:
-                super().write(data)
-            finally:
-                self.pending.clear()  # written, or failed and dropped with the rest of the copy
-            return
-        self.version += 1
-        self._data = data
-        for doc_id, record in data.get(TABLE, {}).items():
-            known = self._encoded.get((TABLE, doc_id))
-            if known is None or known[0] is not record:
-                self.pending[record["id"]] = record
-        sink.add(self)
-
-    def flush(self) -> None:
-        """Write what `deferred_writes` kept in memory (nothing if a later write did)."""
-        if self.pending:
-            data = self.read()
-            assert data is not None
-            self.write(data)
-
-    def discard(self) -> None:
-        """Drop what `deferred_writes` kept in memory; the next read takes the file as it is."""
-        if self.pending:
-            self.pending.clear()
-            self._data = None
-            self._loaded = False
-            self._checked_in = None
-
-    def _with_pending(self, data: Data | None) -> Data:
-        """Put the unflushed records into data just read from disk, in place of same ids."""
-        data = data if data is not None else {}
-        table = data.setdefault(TABLE, {})
-        doc_ids = {record.get("id"): doc_id for doc_id, record in table.items()}
-        next_id = max((int(doc_id) for doc_id in table), default=0) + 1
-        for item_id, record in self.pending.items():
-            doc_id = doc_ids.get(item_id)
-            if doc_id is None:
-                doc_id, next_id = str(next_id), next_id + 1
-            table[doc_id] = record
-        self._data = data
-        return data
-
-    def changing(self, table: str, doc_id: str) -> None:
-        """Forget the JSON of a record that is about to change in place."""
-        self._encoded.pop((table, doc_id), None)
-
-    def encode(self, data: Data) -> str:
-        """Return the same text as `DurableJSONStorage.encode`, reusing unchanged records'."""
-        encoded: dict[tuple[str, str], tuple[Record, str]] = {}
-        tables = []
-        for name, table in data.items():
-            docs = []
-            for doc_id, record in table.items():
-                known = self._encoded.get((name, doc_id))
-                if known is None or known[0] is not record:
-                    known = (record, json.dumps(record, separators=(",", ":")))
-                encoded[name, doc_id] = known
-                docs.append(f"{json.dumps(doc_id)}:{known[1]}")
-            tables.append(f"{json.dumps(name)}:{{{','.join(docs)}}}")
-        self._encoded = encoded
-        return "{" + ",".join(tables) + "}"
-
-
-def _check(table: str, record: Record) -> None:
-    """Raise for an item record the store could not serve (set aside on load)."""
-    if table == TABLE:
-        ITEM.validate_python(record)
-        created_at(record)
+        return self._files.table(path, TABLE, check_item, ChunkStorage)
 
 
 def _size(path: str) -> int:

@@ -103,7 +103,8 @@ async def test_invalid_threads_and_items_are_set_aside_and_the_rest_loads(
     await store.add_thread_item("thr_good", message("msg_2"), ALICE)
     folder = user_folder(tmp_path, "alice")
     threads_file = folder / "threads.json"
-    items_file = file_holding(folder, "msg_2")
+    # msg_2, an answer, is in the log of msg_1's chunk: setting msg_bad aside must not lose it.
+    items_file = file_holding(folder, "msg_1")
     inject(threads_file, "threads", BAD_THREADS)
     inject(items_file, "items", {"msg_bad": BAD_ITEM})
 

@@ -25,7 +25,7 @@ from nicegui.elements.choice_element import ChoiceElement
 
 from chatkit_bridge import widget_files
 from chatkit_bridge.compat import PAGE_EVENTS, SDK_WIDGET_SERIALIZER, serialize_widgets_once
-from chatkit_bridge.thread_items import ITEM
+from chatkit_bridge.item_cache import ITEM
 from chatkit_bridge.ui.gallery import GALLERY
 from use_cases.todo.changes import Undo, change_card
 from use_cases.todo.models import Todo, TodoPage

@@ -22,7 +22,6 @@ from chatkit_bridge.durable import flush_deferred
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.store import TinyDBStore
 from chatkit_bridge.thread_items import CHUNK_ITEMS
-from tests.polling import until
 
 ALICE = RequestContext(user_id="alice")
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -39,11 +38,11 @@ def message(item_id: str, at: datetime = T0, text: str = "hi") -> AssistantMessa
     )
 
 
-def user_message(item_id: str) -> UserMessageItem:
+def user_message(item_id: str, at: datetime = T0) -> UserMessageItem:
     return UserMessageItem(
         id=item_id,
         thread_id="thr_a",
-        created_at=T0,
+        created_at=at,
         content=[UserMessageTextContent(text="hello")],
         attachments=[],
         inference_options=InferenceOptions(),
@@ -100,14 +99,16 @@ async def test_a_write_rewrites_only_the_chunk_that_holds_the_item(tmp_path: Pat
         return [os.stat(path).st_ino for path in (first, second, newest)]
 
     before = stamps()
-    await store.add_thread_item("thr_a", message("m_new", T0 + timedelta(days=1)), ALICE)
+    await store.add_thread_item("thr_a", user_message("m_new", T0 + timedelta(days=1)), ALICE)
     assert stamps()[:2] == before[:2] and stamps()[2] != before[2]
 
     before = stamps()
+    # An answer's change goes to the log of the chunk that holds it: no file is replaced.
     await store.save_item("thr_a", message("m1", T0 + timedelta(seconds=1), "edited"), ALICE)
-    assert stamps()[1:] == before[1:] and stamps()[0] != before[0]
+    assert stamps() == before
+    assert sorted(first.parent.glob("*.log")) == [first.with_name(f"{first.name}.log")]
     await store.delete_thread_item("thr_a", f"m{CHUNK_ITEMS}", ALICE)
-    assert stamps()[0] != before[0] and stamps()[1] != before[1] and stamps()[2] == before[2]
+    assert stamps()[0] == before[0] and stamps()[1] != before[1] and stamps()[2] == before[2]
 
     fresh = reopened(tmp_path)
     ids = await all_ids(fresh)
@@ -141,7 +142,7 @@ async def test_threads_of_the_one_file_layout_are_read_and_extended(tmp_path: Pa
     assert not list(threads.iterdir()), "deleting removes the old file and the chunks"
 
 
-async def test_a_user_message_is_synced_at_once_and_a_reply_soon_after(
+async def test_a_user_message_is_synced_at_once_and_a_reply_is_logged_unsynced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synced: list[str] = []
@@ -165,8 +166,12 @@ async def test_a_user_message_is_synced_at_once_and_a_reply_soon_after(
     assert synced == [folder], "what the user typed is on disk before the model runs"
 
     synced.clear()
+    chunk = os.stat(f"{folder}/000000.json").st_ino
     await store.add_thread_item("thr_a", message("m1"), ALICE)
     await store.save_item("thr_a", message("m1", text="replaced"), ALICE)
-    assert synced == [], "the reply's writes do not wait for a folder sync"
-    await until(lambda: synced == [folder], timeout=30)
-    assert await all_ids(reopened(tmp_path)) == ["m0", "u1", "m1"]
+    flush_deferred()
+    assert synced == [], "the reply's writes go to the chunk's log, with no sync at all"
+    assert os.stat(f"{folder}/000000.json").st_ino == chunk, "and replace no file"
+    fresh = reopened(tmp_path)
+    assert await all_ids(fresh) == ["m0", "u1", "m1"]
+    assert (await fresh.load_item("thr_a", "m1", ALICE)).content[0].text == "replaced"
