@@ -151,3 +151,40 @@ def test_cached_change_handler_signatures_answer_as_nicegui_does() -> None:
         assert [patched(Handlers().one), patched(Handlers().plain)] == [True, False]
     finally:
         inspect.signature = inspect_signature
+
+
+def test_props_read_as_nicegui_reads_them_without_leaving_cycles() -> None:
+    import ast
+    import gc
+
+    from nicegui.props import Props
+
+    from chatkit_bridge.compat import free_deleted_pages_without_collector
+    from chatkit_bridge.compat.nicegui_cycles import literal_value
+
+    values = ['"Send"', "'it''s'", '"it\'s"', "'say \"hi\"'", '""', "'tab\\there'", '"a\\\\b"']
+    values += ["'é ✓ 🙂'", '"\\u00e9"', "[1, 'a', None]", "{'a': [1, 2]}", "{}", "'\\n'"]
+    for text in values:
+        assert literal_value(text) == ast.literal_eval(text), text
+    for broken in ["'a\nb'", "'\0'", "'a' + 'b'"]:
+        with pytest.raises((SyntaxError, ValueError)):
+            literal_value(broken)
+
+    free_deleted_pages_without_collector()
+    text = 'aria-label="Completed: buy milk" role=status title=\'x\' :options="[1, 2]" dense'
+    gc.collect()
+    gc.disable()
+    try:
+        parsed = Props.parse(text)
+        # A cycle-free parse of plain quoted text allocates no container left for the collector:
+        # ast.literal_eval left a function, a cell and a tuple per quoted value.
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert parsed == {
+        "aria-label": "Completed: buy milk",
+        "role": "status",
+        "title": "x",
+        ":options": "[1, 2]",
+        "dense": True,
+    }

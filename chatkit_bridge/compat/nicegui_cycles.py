@@ -10,8 +10,12 @@ when the page goes, reference counting frees them the moment the last reference 
 
 from __future__ import annotations
 
+import ast
+import types
 from collections.abc import Iterable
+from typing import Any
 
+from nicegui import props as nicegui_props
 from nicegui.client import Client
 from nicegui.element import Element
 from nicegui.elements.mixins.value_element import ValueElement
@@ -56,6 +60,26 @@ def free_deleted_pages_without_collector() -> None:
     remove_elements_breaking_cycles.breaks_cycles = True  # type: ignore[attr-defined]
     Client.remove_elements = remove_elements_breaking_cycles  # type: ignore[method-assign]
     Client.delete = delete_breaking_cycles  # type: ignore[method-assign]
+    # nicegui 3.18 `Props.parse` (every `.props("...")`) reads quoted values with the module's
+    # `ast.literal_eval`, which leaves a reference cycle per call (its nested `_convert` refers
+    # to itself); most values are plain quoted text, read here without it.
+    nicegui_props.ast = types.SimpleNamespace(literal_eval=literal_value)  # type: ignore[assignment]
+
+
+def literal_value(text: str) -> Any:
+    """`ast.literal_eval`, without its reference cycle for a quoted string with no escapes.
+
+    :param text: a quoted, bracketed or braced value as NiceGUI's `PROPS_PATTERN` matched it.
+    """
+    quote, content = text[:1], text[1:-1]
+    quoted = len(text) >= 2 and quote in ("'", '"') and text[-1] == quote
+    if quoted and not any(character in content for character in (quote, *_ESCAPES)):
+        return content
+    return ast.literal_eval(text)
+
+
+_ESCAPES = ("\\", "\n", "\r", "\0")
+"""Characters that make a quoted string mean something else than its content (or an error)."""
 
 
 def _break_element_cycles(element: Element) -> None:
