@@ -54,29 +54,71 @@ def update_where(
     :return: the (before, after) pairs in stored order, and whether anything was written.
     :raises LookupError: the document is in the one-file layout.
     """
-    _numbered(chunks)
+    files = _numbered(chunks)
     pairs: list[Pair] = []
-    writes: dict[Path, list[Record]] = {}
-    deletes: list[Path] = []
+    changed: dict[Path, list[Record]] = {}
     for path in _holding(chunks, order, where):
         kept: list[Record] = []
-        changed = False
+        touched = False
         for record in chunks.records_of(path):
             if not where(record):
                 kept.append(record)
                 continue
             after = edit(dict(record))
             pairs.append((dict(record), after))
-            changed = changed or after != record
+            touched = touched or after != record
             if after is not None:
                 kept.append(after)
-        if changed and kept:
-            writes[path] = kept
-        elif changed:
-            deletes.append(path)  # an empty chunk is removed, not kept as an empty file
-    if writes or deletes:
-        chunks.commit(writes, deletes)
-    return pairs, bool(writes or deletes)
+        if touched:
+            changed[path] = kept
+    if not changed:
+        return pairs, False
+    writes, deletes = _merged(chunks, order, [path for _, path in files], changed)
+    chunks.commit(writes, deletes)
+    return pairs, True
+
+
+def _merged(
+    chunks: DocumentChunks,
+    order: Order | None,
+    paths: list[Path],
+    changed: dict[Path, list[Record]],
+) -> tuple[dict[Path, list[Record]], list[Path]]:
+    """Return the files to write and delete for `changed` chunk contents.
+
+    An emptied chunk is removed; a changed chunk left small is merged with a neighbour when
+    both fit in one chunk, so deletes never leave thousands of nearly empty files behind
+    (each file costs every later operation a summary). Only neighbours of changed chunks are
+    read for that, and the document's order of records is kept (neighbours are adjacent).
+    """
+    sizes = dict(chunks.index(order).summaries([(0, p) for p in paths])) if order else {}
+
+    def size(path: Path) -> int:
+        if path in changed:
+            return len(changed[path])
+        summary = sizes.get(path)
+        return summary.count if summary is not None else len(chunks.records_of(path))
+
+    writes: dict[Path, list[Record]] = {}
+    deletes: list[Path] = []
+    previous: Path | None = None  # the last chunk kept, in document order
+    for path in paths:
+        if path in changed and not changed[path]:
+            deletes.append(path)
+            continue
+        if previous is not None and (path in changed or previous in writes):
+            both = size(previous) + size(path)
+            if min(size(previous), size(path)) < CHUNK_RECORDS // 2 and both <= CHUNK_RECORDS:
+                first = writes.get(previous) or chunks.records_of(previous)
+                second = changed[path] if path in changed else chunks.records_of(path)
+                writes[previous] = [*first, *second]
+                changed[previous] = writes[previous]
+                deletes.append(path)
+                continue
+        if path in changed:
+            writes[path] = changed[path]
+        previous = path
+    return writes, deletes
 
 
 def append(

@@ -249,3 +249,22 @@ def test_bulk_changes_are_one_change_on_every_backend(repository: TodoRepository
     assert repository.count("alice") == 0
     # Listeners hear once per saved change: four changes, not one per todo.
     assert heard == ["alice"] * 4
+
+
+def test_chunks_left_small_by_a_bulk_change_are_merged(tmp_path: Path) -> None:
+    repository = TodoRepository(tmp_path)
+    todos = repository.add("alice", [f"chore {n}" for n in range(COUNT)])
+    kept = [todo for n, todo in enumerate(todos) if n % CHUNK_RECORDS < 10]
+    done = {todo.id for todo in todos} - {todo.id for todo in kept}
+    repository.set_completed_many("alice", done, True)
+    assert len(versions(tmp_path)) == 5
+
+    repository.clear_completed("alice")
+
+    # Five chunks of ten would cost every later operation five files; one holds them all.
+    assert list(versions(tmp_path)) == ["000000.json"]
+    listed = TodoRepository(tmp_path, files=JsonFiles()).list("alice")
+    assert [todo.id for todo in listed] == [todo.id for todo in kept]
+    (added,) = repository.add("alice", ["after the merge"])
+    assert added.position == kept[-1].position + 1
+    assert list(versions(tmp_path)) == ["000000.json"]
