@@ -40,6 +40,7 @@ def select(chunks: DocumentChunks, order: Order | None, where: Where) -> list[Re
 
 def last(chunks: DocumentChunks, order: Order) -> Record | None:
     """Return a copy of the record with the highest key in `order`, reading one chunk."""
+    chunks.finish_journal()
     _, _, holder = chunks.index(order).extent(chunks.files())
     if holder is None:
         return None
