@@ -134,7 +134,16 @@ class DocumentChunks:
         """Return the summaries of this document's chunks for `order` (document_index.py)."""
         index = self._indexes.get(order)
         if index is None:
-            index = self._indexes[order] = ChunkIndex(self.folder, order, self.records_of)
+            # Called back weakly: this object keeps the index, so a bound method would make a
+            # reference cycle per document access, left for the garbage collector.
+            records_of = weakref.WeakMethod(self.records_of)
+
+            def load(path: Path) -> list[Record]:
+                method = records_of()
+                assert method is not None, "a chunk index is used through its owner"
+                return method(path)
+
+            index = self._indexes[order] = ChunkIndex(self.folder, order, load)
         return index
 
     def files(self) -> list[tuple[int, Path]]:

@@ -22,9 +22,10 @@ from tests.chat_page import todo_ids, turn
 from tests.polling import until
 from tests.stack import build_stack, collect, thread_id_of
 
-# What a chat turn is made of: the Agents SDK's run, ChatKit's and openai's events, the tasks,
-# coroutines and frames (an exception's traceback) that stream them.
-TURN_MODULES = ("agents", "chatkit.", "openai", "asyncio", "_asyncio")
+# What a chat turn is made of: the Agents SDK's run, ChatKit's and openai's events, our
+# server and its stores (chatkit_bridge), the tasks, coroutines and frames (an exception's
+# traceback) that stream them.
+TURN_MODULES = ("agents", "chatkit", "openai", "asyncio", "_asyncio")
 TURN_TYPES = (types.FrameType, types.TracebackType, types.CoroutineType, BaseException)
 
 
