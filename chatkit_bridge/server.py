@@ -28,6 +28,7 @@ from pydantic import TypeAdapter
 
 from chatkit_bridge.compat import (
     answer_parsed,
+    build_widgets_without_warnings,
     close_merged_streams_cleanly,
     serialize_widgets_once,
     sse_chunks,
@@ -73,6 +74,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
         super().__init__(store)
         close_merged_streams_cleanly()  # Stop left the agent stream's reads pending (compat)
         serialize_widgets_once()  # ChatKit's widget serializer walked each card ~depth times
+        build_widgets_without_warnings()  # and each widget built called warnings.warn
         skip_needless_agent_signatures()  # the Agents SDK serialised the agent 3 times a run
         convert_plain_input_directly()  # and walked the input with ABC checks 3 times
         self.use_case = use_case

@@ -1,6 +1,7 @@
 """The private internals chatkit_bridge/compat relies on still exist in the pinned versions."""
 
 import inspect
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -24,7 +25,13 @@ from nicegui import core
 from nicegui.elements.choice_element import ChoiceElement
 
 from chatkit_bridge import widget_files
-from chatkit_bridge.compat import PAGE_EVENTS, SDK_WIDGET_SERIALIZER, serialize_widgets_once
+from chatkit_bridge.compat import (
+    PAGE_EVENTS,
+    SDK_WIDGET_NEWS,
+    SDK_WIDGET_SERIALIZER,
+    build_widgets_without_warnings,
+    serialize_widgets_once,
+)
 from chatkit_bridge.item_cache import ITEM
 from chatkit_bridge.ui.gallery import GALLERY
 from use_cases.todo.changes import Undo, change_card
@@ -44,6 +51,19 @@ def test_the_private_names_compat_uses_exist() -> None:
     assert callable(core.sio.rooms)
     # The widget serializer's code is swapped; it must still be a plain function.
     assert WidgetComponentBase.serialize.__code__.co_freevars == ()
+
+
+@contextmanager
+def sdk_widget_classes() -> Iterator[None]:
+    """Build widgets with ChatKit's own (warning) constructors for the duration of the block."""
+    current = {widget_class: vars(widget_class)["__new__"] for widget_class in SDK_WIDGET_NEWS}
+    for widget_class, new in SDK_WIDGET_NEWS.items():
+        widget_class.__new__ = new
+    try:
+        yield
+    finally:
+        for widget_class, new in current.items():
+            widget_class.__new__ = new
 
 
 @contextmanager
@@ -188,3 +208,25 @@ def test_props_read_as_nicegui_reads_them_without_leaving_cycles() -> None:
         ":options": "[1, 2]",
         "dense": True,
     }
+
+
+def test_widgets_are_built_as_chatkit_builds_them_without_a_warning_each() -> None:
+    todos = [
+        Todo(id=f"todo_{n}", title=f"task {n}", completed=n == 2, created_at=datetime(2026, 1, 1))
+        for n in range(3)
+    ]
+    page = TodoPage(todos=todos, total=3, done=1)
+    with sdk_widget_classes(), warnings.catch_warnings(record=True) as before:
+        warnings.simplefilter("always")
+        sdk_card = build_todo_card(page, date(2026, 11, 30))
+    assert any(issubclass(w.category, DeprecationWarning) for w in before)
+    assert {Card, Row, Text, Button} <= SDK_WIDGET_NEWS.keys()
+
+    build_widgets_without_warnings()
+    with warnings.catch_warnings(record=True) as after:
+        warnings.simplefilter("always")
+        card = build_todo_card(page, date(2026, 11, 30))
+        plain = Row(children=[Text(value="x"), Button(label="Go")])
+    assert after == []
+    assert type(card) is Card and type(plain.children[1]) is Button
+    assert card.model_dump(mode="json") == sdk_card.model_dump(mode="json")

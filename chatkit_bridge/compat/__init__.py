@@ -31,11 +31,17 @@ from chatkit_bridge.compat.nicegui_pages import (
     cache_change_handler_signatures,
     wait_patiently_for_drawer_state,
 )
-from chatkit_bridge.compat.widget_serializer import SDK_WIDGET_SERIALIZER, serialize_widgets_once
+from chatkit_bridge.compat.widget_serializer import (
+    SDK_WIDGET_NEWS,
+    SDK_WIDGET_SERIALIZER,
+    build_widgets_without_warnings,
+    serialize_widgets_once,
+)
 
 __all__ = [
     "DRAWER_STATE_PATIENCE",
     "PAGE_EVENTS",
+    "SDK_WIDGET_NEWS",
     "SDK_WIDGET_SERIALIZER",
     "OptionFlags",
     "RedirectWithPrefix",
@@ -44,6 +50,7 @@ __all__ = [
     "accept_page_events_only_from_their_socket",
     "add_session_middleware",
     "answer_parsed",
+    "build_widgets_without_warnings",
     "cache_change_handler_signatures",
     "close_merged_streams_cleanly",
     "free_deleted_pages_without_collector",
