@@ -9,6 +9,8 @@ better from what it keeps beside its records (`document_index.py`).
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,9 +56,9 @@ class Order:
 class Where:
     """Which records a selection or bulk change takes; every condition given must hold.
 
-    The field and flag conditions also tell a backend which stored parts can be skipped
-    (chunks holding none of the values, or no record with the flag set); `test` runs on the
-    raw records that remain.
+    The field, flag and text conditions also tell a backend what it can skip (chunks holding
+    none of the values or no record with the flag set; rows filtered in SQL); `test` runs on
+    the raw records that remain.
     """
 
     field: str | None = None
@@ -64,14 +66,33 @@ class Where:
     """With `field`: take records whose `field` is one of these."""
     flag: str | None = None
     """Take records whose `flag` field is truthy (skips chunks counting none, if counted)."""
+    text: tuple[str, tuple[str, ...]] | None = None
+    """(field, needles): take records whose string `field`, casefolded, contains one of the
+    needles (casefolded themselves, not empty)."""
     test: Callable[[Record], bool] | None = None
     """Any further condition, on the raw record (do not change it)."""
 
+    @functools.cached_property
+    def _search(self) -> Callable[[str], object] | None:
+        if self.text is None:
+            return None
+        needles = sorted(set(self.text[1]), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, needles))).search
+
     def predicate(self) -> Callable[[Record], bool]:
-        """Return the test to run per record: `test` alone when that is the only condition."""
-        if self.test is not None and self.values is None and self.flag is None:
-            return self.test
-        return self
+        """Return the test to run per record: the cheapest one that decides alone."""
+        if self.values is not None or self.flag is not None:
+            return self
+        search = self._search
+        if search is not None and self.text is not None and self.test is None:
+            name = self.text[0]
+
+            def contains(record: Record) -> bool:
+                value = record.get(name)
+                return isinstance(value, str) and search(value.casefold()) is not None
+
+            return contains  # a scan of a 10,000-record list calls it 10,000 times
+        return self.test if self.test is not None and search is None else self
 
     def __call__(self, record: Record) -> bool:
         """Tell whether the record is taken."""
@@ -79,6 +100,10 @@ class Where:
             return False
         if self.flag is not None and not record.get(self.flag):
             return False
+        if self._search is not None and self.text is not None:
+            value = record.get(self.text[0])
+            if not isinstance(value, str) or self._search(value.casefold()) is None:
+                return False
         return self.test is None or bool(self.test(record))
 
 

@@ -12,6 +12,7 @@ process's (whose GIL every other user waits on).
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -43,12 +44,33 @@ def _conditions(where: Where) -> tuple[sql.Composable, dict[str, Any]]:
     if where.flag is not None:
         parts.append(sql.SQL("coalesce(e.value -> %(flag)s, 'null') NOT IN " + FALSY))
         params["flag"] = where.flag
+    if where.text is not None and all(needle.isascii() for needle in where.text[1]):
+        # A superset of the casefolded search run here afterwards: an ASCII-only text is
+        # lowered the same in SQL (translate, whatever the database's locale); any text with
+        # other characters (which casefold may turn into ASCII ones) is always fetched.
+        parts.append(
+            sql.SQL(
+                "(translate(e.value ->> %(text_field)s, %(upper)s, %(lower)s) LIKE ANY(%(like)s)"
+                " OR octet_length(e.value ->> %(text_field)s)"
+                " <> char_length(e.value ->> %(text_field)s))"
+            )
+        )
+        params["text_field"] = where.text[0]
+        params["upper"], params["lower"] = string.ascii_uppercase, string.ascii_lowercase
+        params["like"] = [f"%{_escape_like(needle)}%" for needle in where.text[1]]
     condition = sql.SQL(" AND ").join(parts) if parts else sql.SQL("TRUE")
     return condition, params
 
 
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def taken(conn: Conn, kind: str, key: str, where: Where) -> list[tuple[int, Record]]:
-    """Return (place in the array, from 1; record) of every record `where` takes."""
+    """Return (place in the array, from 1; record) of every record `where` takes.
+
+    Its field, flag and (ASCII) text conditions filter in SQL; the rest runs here.
+    """
     condition, params = _conditions(where)
     query = sql.SQL("SELECT e.n, e.value " + _ELEMENTS + " AND {} ORDER BY e.n").format(condition)
     rows = conn.execute(query, {"kind": kind, "key": key, **params}).fetchall()

@@ -26,7 +26,7 @@ from use_cases.todo.fields import (
     parse_cursor,
 )
 from use_cases.todo.limits import TodoLimits
-from use_cases.todo.matching import best_matches, could_match
+from use_cases.todo.matching import best_matches, candidates
 from use_cases.todo.models import Todo, TodoError, TodoLimitError, TodoNotFoundError, TodoPage
 
 _POSITION = re.compile(r"(?:(?:number|no\.?|item|todo|task)\s*)?#?\s*(\d+)(?:st|nd|rd|th)?")
@@ -154,9 +154,9 @@ class TodoRepository:
             if len(records) == nth:
                 return [_to_todo(records[-1])]
 
-        candidates = self.documents.select(user_id, Where(test=could_match(ref)))
+        possible = self.documents.select(user_id, candidates(ref))
         # Ranked in stored order; only the few best are sorted into list order and validated.
-        return _in_list_order(best_matches(candidates, ref))
+        return _in_list_order(best_matches(possible, ref))
 
     # -- changing ---------------------------------------------------------
 

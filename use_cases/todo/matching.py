@@ -1,8 +1,8 @@
 """Which todos a description means ("the report", "call mom"), decided on few records.
 
 A description is matched against titles word by word (crude stems, filler words dropped).
-A list of 10,000 todos is not turned into 10,000 `Todo` objects for that: `could_match` is a
-cheap test on the raw records that keeps every record that could match (its title is the
+A list of 10,000 todos is not turned into 10,000 `Todo` objects for that: `candidates` is a
+cheap condition on the raw records that keeps every record that could match (its title is the
 description, or contains a word's stem); only those are ranked by `best_matches`, still as
 raw records, and only the todos it picks are validated.
 """
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+from chatkit_bridge.document_order import Where
 
 Record = dict[str, Any]
 
@@ -65,30 +67,23 @@ def _title_words(title: str) -> list[str]:
     return keywords(title)
 
 
-def could_match(reference: str) -> Callable[[Record], bool]:
-    """Return a test on raw todo records, true for every record `best_matches` could pick.
+def candidates(reference: str) -> Where:
+    """Return which raw todo records `best_matches` could pick for a description.
 
     A stem is a prefix of the casefolded word it came from, except that "-ies"/"-ied" become
     "-y": without a final "y" it always is. So a title holding a wanted stem (that way) is a
-    candidate, and so is a title equal to the description; no other title can match. One
-    compiled search per title keeps the scan of a long list in C.
+    candidate, and so is a title equal to the description; no other title can match. The
+    backend scans for that (one compiled search per title; PostgreSQL filters in SQL).
     """
     lowered = reference.strip().casefold()
     probes = {word[:-1] if word.endswith("y") else word for word in keywords(reference)}
-    wanted = sorted({lowered, *probes} - {""}, key=len, reverse=True)
-    search = re.compile("|".join(map(re.escape, wanted))).search
-
-    def test(record: Record) -> bool:
-        title = record.get("title")
-        return isinstance(title, str) and search(title.casefold()) is not None
-
-    return test
+    return Where(text=("title", tuple(sorted({lowered, *probes} - {""}))))
 
 
 def best_matches(records: Sequence[Record], reference: str) -> list[Record]:
     """Return the records whose title best matches a description; several on a tie, [] on none.
 
-    :param records: the candidates (any superset of what `could_match` keeps); ties come
+    :param records: the candidates (any superset of what `candidates` takes); ties come
         back in their order.
     """
     ref = reference.strip()
