@@ -314,3 +314,13 @@ def test_a_crash_in_the_middle_of_a_bulk_change_loses_nothing(tmp_path: Path) ->
     left = TodoRepository(tmp_path, files=JsonFiles()).list("alice")
     assert [todo.id for todo in left] == [t.id for n, t in enumerate(todos) if n % 3 == 0]
     assert not (chunk_folder(tmp_path) / JOURNAL).exists()
+
+
+def test_a_nul_in_a_title_survives_every_partial_write(repository: TodoRepository) -> None:
+    (todo,) = repository.add("alice", ["nul\x00here"])
+    repository.set_completed_many("alice", [todo.id], True)
+    repository.rename("alice", todo.id, "still\x00nul")
+    (listed,) = repository.list("alice")
+    # JSONB cannot hold NUL: PostgreSQL keeps U+FFFD in its place; files keep it as is.
+    assert listed.title in ("still\x00nul", "still\ufffdnul")
+    assert listed.completed
