@@ -138,6 +138,8 @@ def test_tick_all_is_one_change_with_a_write_per_chunk(tmp_path: Path, fsyncs: l
 
     assert len(pairs) == COUNT - 3  # the three done ones did not change
     assert all(after.completed and after.completed_at for _, after in pairs)
+    stored = {todo.id: todo for todo in TodoRepository(tmp_path, files=JsonFiles()).list("alice")}
+    assert all(stored[after.id] == after for _, after in pairs)
     assert repository.page("alice", 1).done == COUNT
     # Journal, five chunk files, their folder, the journal's removal: not one per todo.
     assert len(fsyncs) <= 10, len(fsyncs)
@@ -246,15 +248,19 @@ def test_bulk_changes_are_one_change_on_every_backend(repository: TodoRepository
     heard: list[str] = []
     repository.subscribe(heard.append)
     todos = repository.add("alice", [f"chore {n}" for n in range(300)])
-    repository.set_completed_many("alice", [todo.id for todo in todos[:150]], True)
+    ticked = repository.set_completed_many("alice", [todo.id for todo in todos[:150]], True)
     assert repository.page("alice", 1).done == 150
+    assert [after for _, after in ticked] == repository.list("alice")[:150]
+    reopened = repository.set_completed_many("alice", [todos[0].id], False)
+    assert [after for _, after in reopened] == repository.list("alice")[:1]
+    repository.set_completed_many("alice", [todos[0].id], True)
     assert [todo.id for todo in repository.clear_completed("alice")] == [
         todo.id for todo in todos[:150]
     ]
     assert len(repository.delete_many("alice", None)) == 150
     assert repository.count("alice") == 0
-    # Listeners hear once per saved change: four changes, not one per todo.
-    assert heard == ["alice"] * 4
+    # Listeners hear once per saved change: six changes, not one per todo.
+    assert heard == ["alice"] * 6
 
 
 def test_chunks_left_small_by_a_bulk_change_are_merged(tmp_path: Path) -> None:
