@@ -41,9 +41,12 @@ from chatkit_bridge.text import MAX_TITLE_LENGTH, clean_label
 logger = logging.getLogger(__name__)
 
 # Events that come within this long of each other go out in one socket write. A write to a
-# local socket cost ~0.25 ms of the event loop's time under load (it wakes the reader), and a
-# turn sends 10-15 events a few ms apart; 20 ms is below what a reader can see.
-COALESCE_SECONDS = 0.02
+# local socket costs the app ~0.25-0.5 ms of CPU under load (it wakes the reader), and a turn
+# sends 10-20 events over 50-500 ms. The first batch (the thread, the user's message) waits
+# 20 ms, below what a reader can see; later ones 50 ms: text streams at 20 updates/s, and a
+# turn on a busy machine makes ~3 writes instead of ~5.5 (bench/http_load.py --pace 2.5).
+FIRST_BATCH_SECONDS = 0.02
+COALESCE_SECONDS = 0.05
 STORAGE_FAILED = (
     "Your data could not be read or saved right now (a storage problem on the server); "
     "what was saved before is kept. Try again later."
@@ -187,9 +190,11 @@ class EventStreamResponse(StreamingResponse):
 
 
 async def coalesced(
-    chunks: AsyncIterator[bytes], window: float
+    chunks: AsyncIterator[bytes], first_window: float, window: float
 ) -> AsyncIterator[tuple[bytes, bool]]:
     """Relay chunks, joined when they come within `window` s of the first one waiting.
+
+    The first batch waits `first_window` s instead: it tells the client its thread and message.
 
     Each batch comes with whether it is the last: the stream has ended, and without an error.
 
@@ -213,11 +218,13 @@ async def coalesced(
                 arrived.set_result(None)
 
     reader = asyncio.create_task(read())
+    wait = first_window
     try:
         while True:
             await arrived
             if waiting and not ended.done():
-                await asyncio.wait((ended,), timeout=window)
+                await asyncio.wait((ended,), timeout=wait)
+                wait = window
             if waiting:
                 batch = b"".join(waiting)
                 waiting.clear()
@@ -247,7 +254,7 @@ async def guarded_stream(result: StreamingResult) -> AsyncIterator[tuple[bytes, 
     Yields each batch of events with whether it is the last (see `EventStreamResponse`).
     """
     try:
-        async for batch in coalesced(aiter(result), COALESCE_SECONDS):
+        async for batch in coalesced(aiter(result), FIRST_BATCH_SECONDS, COALESCE_SECONDS):
             yield batch
     except StorageError as error:
         logger.error("storage failed: %s", error)

@@ -10,7 +10,7 @@ import pytest
 from chatkit.server import StreamingResult
 from fastapi import FastAPI
 
-from chatkit_bridge.http import EventStreamResponse, chatkit_router, guarded_stream
+from chatkit_bridge.http import EventStreamResponse, chatkit_router, coalesced, guarded_stream
 from chatkit_bridge.jsonfiles import StorageError
 from tests.stack import build_stack
 from tests.wire import user_input
@@ -114,3 +114,20 @@ async def test_a_stream_that_fails_midway_ends_with_the_error_event(pause: float
     assert events(messages)[0]["type"] == "thread.created"
     last = events(messages)[-1]
     assert last["type"] == "error" and "storage problem" in last["message"]
+
+
+async def test_the_first_events_go_out_at_once_and_later_ones_in_fewer_writes() -> None:
+    async def turn() -> AsyncIterator[bytes]:
+        yield b"thread and message\n"
+        await asyncio.sleep(0.1)
+        yield b"a delta\n"
+        await asyncio.sleep(0.1)
+        yield b"another delta\n"
+
+    batches = [batch async for batch in coalesced(turn(), 0.02, 0.5)]
+
+    # The first batch waits only the short window; later events share the long one.
+    assert batches == [
+        (b"thread and message\n", False),
+        (b"a delta\nanother delta\n", True),
+    ]
