@@ -22,7 +22,11 @@ from chatkit.widgets import (
     WidgetRoot,
 )
 from nicegui import core
+from nicegui.client import Client
+from nicegui.element import Element
 from nicegui.elements.choice_element import ChoiceElement
+from nicegui.observables import ObservableCollection
+from nicegui.props import Props
 
 from chatkit_bridge import widget_files
 from chatkit_bridge.compat import (
@@ -51,6 +55,13 @@ def test_the_private_names_compat_uses_exist() -> None:
     assert callable(core.sio.rooms)
     # The widget serializer's code is swapped; it must still be a plain function.
     assert WidgetComponentBase.serialize.__code__.co_freevars == ()
+    # A deleted page's cycles are broken there (compat/nicegui_cycles.py).
+    assert callable(Client.remove_elements) and callable(Client.delete)
+    assert "ast.literal_eval" in inspect.getsource(Props.parse)
+    element_init = inspect.getsource(Element.__init__)
+    assert all(name in element_init for name in ("self._props", "self._classes", "self._style"))
+    assert "self._change_handlers" in inspect.getsource(ObservableCollection.__init__)
+    assert "self._exception_handlers" in inspect.getsource(Client.__init__)
 
 
 @contextmanager

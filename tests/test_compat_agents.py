@@ -9,6 +9,7 @@ import pytest
 from agents import Agent, handoff, run_state
 from agents import _run_state_agent_identity as agent_identity
 from agents.items import ItemHelpers
+from agents.result import RunResultStreaming
 from agents.util import _json as sdk_json
 from chatkit.types import UserMessageTextContent
 
@@ -125,3 +126,10 @@ def test_the_saved_input_is_an_equal_copy_that_later_changes_do_not_reach() -> N
         clone[0]["changed"] = True
         assert "changed" not in value[0]
     assert run_state._clone_original_input is not SDK_CLONE_INPUT
+
+
+def test_the_run_result_fields_compat_drops_exist() -> None:
+    # compat/agents_run.py drops a finished run's sandbox clean-up (a cycle over the result).
+    fields = RunResultStreaming.__dataclass_fields__
+    names = {"_sandbox_cleanup", "_sandbox_cleanup_task", "_sandbox_cleanup_callback_registered"}
+    assert names <= fields.keys()
