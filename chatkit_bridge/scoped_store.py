@@ -1,5 +1,7 @@
 """Keep each use case's threads apart in one store: a use case sees only its own threads."""
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from chatkit.store import Store
@@ -8,6 +10,19 @@ from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from chatkit_bridge.context import RequestContext
 
 SCOPE_SEPARATOR = "\x1f"  # a control character: no identity provider puts it in a user id
+
+
+def durable_thread_writer(
+    store: Store[RequestContext], context: RequestContext
+) -> Callable[[ThreadMetadata], None] | None:
+    """Return the store's blocking durable save of a thread (for worker threads), if it has one.
+
+    See `TinyDBStore.write_thread_now`.
+    """
+    if isinstance(store, ScopedStore):
+        return durable_thread_writer(store.inner, scoped(context, store.scope))
+    write = getattr(store, "write_thread_now", None)
+    return None if write is None else functools.partial(write, context=context)
 
 
 def scoped(context: RequestContext, scope: str) -> RequestContext:
@@ -42,6 +57,10 @@ class ScopedStore(Store[RequestContext]):
     ) -> str:
         """Return a new item id from the inner store."""
         return self.inner.generate_item_id(item_type, thread, scoped(context, self.scope))
+
+    def write_thread_now(self, thread: ThreadMetadata, context: RequestContext) -> None:
+        """Save a thread durably in this thread (the inner store must have this method)."""
+        self.inner.write_thread_now(thread, scoped(context, self.scope))  # type: ignore[attr-defined]
 
     async def check_room(self, thread_id: str | None, context: RequestContext) -> None:
         """Raise the inner store's LimitError if a new thread or message would be refused.

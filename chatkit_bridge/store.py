@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from chatkit.store import NotFoundError
 from chatkit.types import Attachment, Page, ThreadMetadata
+from tinydb.table import Table
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.durable import deferred_folder_sync
+from chatkit_bridge.json_log import LoggedJSONStorage, logged_writes
+from chatkit_bridge.json_storage import NotInMemory, memory_only
 from chatkit_bridge.store_base import SAFE_ID
 from chatkit_bridge.store_items import ItemStore
 from chatkit_bridge.store_limits import (
@@ -80,21 +84,49 @@ class TinyDBStore(ItemStore):
             if existing == data:
                 return
             if existing is None:
-                reason = self._thread_limit_reached(folder)
-                if reason is not None:
-                    raise LimitError(reason)
-                # Items without their thread (a delete cut short, or a threads.json
-                # moved aside as corrupt) must not leak into a new thread with the
-                # same id; keep them aside for recovery.
-                items = ThreadItemFiles(self._files, self._sorted, f"{folder}/threads", thread.id)
-                for aside in items.set_aside("orphan"):
-                    logger.warning("Moved items of unknown thread %s to %s", thread.id, aside)
-                upsert(threads, data)  # a new thread is durable before its first message
+                if memory_only():
+                    raise NotInMemory(thread.id)  # created in a worker thread, durably
+                with logged_writes(False):
+                    self._create(folder, threads, data)
                 return
-            with deferred_folder_sync():  # a title or status may come back after a power cut
-                upsert(threads, data)
+            with deferred_folder_sync():  # a title, status or note may come back after a power
+                upsert(threads, data)  # cut (logged; a full log is folded in by this write)
 
-        await self._saves.save((context.user_id, thread.id), data, lambda: self._run(context, work))
+        await self._saves.save(
+            (context.user_id, thread.id), data, lambda: self._run(context, work, log=True)
+        )
+
+    def _create(self, folder: Path, threads: Table, data: dict[str, Any]) -> None:
+        """Add a new thread's metadata durably (it is on disk before its first message)."""
+        reason = self._thread_limit_reached(folder)
+        if reason is not None:
+            raise LimitError(reason)
+        # Items without their thread (a delete cut short, or a threads.json moved aside as
+        # corrupt) must not leak into a new thread with the same id; keep them aside.
+        items = ThreadItemFiles(self._files, self._sorted, f"{folder}/threads", data["id"])
+        for aside in items.set_aside("orphan"):
+            logger.warning("Moved items of unknown thread %s to %s", data["id"], aside)
+        upsert(threads, data)
+
+    def write_thread_now(self, thread: ThreadMetadata, context: RequestContext) -> None:
+        """Save an existing thread's metadata durably, in this thread (never the event loop).
+
+        For a record that must last the moment it is made (the change journal of
+        `chatkit_bridge.turn_effects`, written by the worker thread that saved the change).
+        A thread deleted meanwhile stays deleted.
+        """
+        data = thread.model_dump(mode="json", exclude={"items"})
+        folder = self.folder_of(context.user_id)
+        with self._files.lock(folder):
+            threads = self._threads(folder)
+            existing = find(threads, thread.id)
+            if existing is None:
+                return
+            if existing == data:
+                assert isinstance(threads.storage, LoggedJSONStorage)
+                threads.storage.fold()  # it may be in the log only
+            else:
+                upsert(threads, data)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext

@@ -17,6 +17,7 @@ from chatkit.types import ThreadMetadata
 from tinydb.table import Table
 
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.json_log import LoggedJSONStorage
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
 from chatkit_bridge.store_io import RecentSaves, run_locked
 from chatkit_bridge.store_limits import (
@@ -91,10 +92,14 @@ class FolderStore(Store[RequestContext]):
         )
 
     def _threads(self, folder: Path) -> Table:
-        return self._files.table(f"{folder}/threads.json", "threads", check_threads_file)
+        return self._files.table(
+            f"{folder}/threads.json", "threads", check_threads_file, LoggedJSONStorage
+        )
 
     def _attachments(self, folder: Path) -> Table:
-        return self._files.table(f"{folder}/threads.json", "attachments", check_threads_file)
+        return self._files.table(
+            f"{folder}/threads.json", "attachments", check_threads_file, LoggedJSONStorage
+        )
 
     def _items(self, folder: Path, thread_id: str) -> ThreadItemFiles:
         """Return the items of a thread this user owns, or raise NotFoundError."""

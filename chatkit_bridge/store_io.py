@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from chatkit_bridge.durable import deferred_folder_sync
 from chatkit_bridge.folderlock import FolderLock
-from chatkit_bridge.item_chunk import logged_writes
+from chatkit_bridge.json_log import logged_writes
 from chatkit_bridge.json_storage import NotInMemory, in_memory_only
 from chatkit_bridge.jsonfiles import JsonFiles
 

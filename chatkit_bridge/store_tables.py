@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from tinydb.table import Document, Table
 
 from chatkit_bridge.item_cache import created_at
+from chatkit_bridge.json_log import LoggedJSONStorage
 
 ATTACHMENT: TypeAdapter[Attachment] = TypeAdapter(Attachment)
 
@@ -61,5 +62,7 @@ def upsert(table: Table, new: dict[str, Any]) -> None:
     existing = find(table, new["id"])
     if existing is None:
         table.insert(new)
-    else:
-        table.update(_replace_with(new), doc_ids=[existing.doc_id])
+        return
+    if isinstance(table.storage, LoggedJSONStorage):
+        table.storage.changing(table.name, str(existing.doc_id))  # changed in place below
+    table.update(_replace_with(new), doc_ids=[existing.doc_id])

@@ -13,6 +13,7 @@ Answers to later messages, which ChatKit's retry removes from the thread, count 
 turn: their changes stay on regenerate and are undone on edit.
 """
 
+import asyncio
 import copy
 import json
 import logging
@@ -37,6 +38,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.offline_transcript import turn_from_input
+from chatkit_bridge.scoped_store import durable_thread_writer
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ EFFECTS_KEY = "turn_effects"
 # falls back to the model seeing the current data.
 KEPT_TURNS = 30
 NOT_REPEATED = " (Already done by an earlier answer to this message: not repeated.)"
+# What a change's record says until its tool has answered (kept if the process dies first).
+PENDING_OUTPUT = "Done."
 # The opening ChatKit's converter gives hidden context; the offline model skips it as context.
 HIDDEN_CONTEXT = (
     "Hidden context for the agent (not shown to the user):\n<HiddenContext>\n{}\n</HiddenContext>"
@@ -120,6 +124,10 @@ class TurnScope:
     to_undo: list[Change] = field(default_factory=list)
     not_undone: list[Change] = field(default_factory=list)
     notifications: int = 0
+    write_now: Callable[[ThreadMetadata], None] | None = None
+    """Saves the thread durably from the worker thread that saved a data change."""
+    written: tuple[tuple[str, str], Change] | None = None
+    """The running call and its change, recorded when its data change was saved."""
 
     def take_applied(self, tool: str, arguments: str) -> Change | None:
         """Return (once) an already applied change identical to this call."""
@@ -132,6 +140,8 @@ class TurnScope:
 
 _SCOPE: ContextVar[TurnScope | None] = ContextVar("turn_scope", default=None)
 _CALL_UNDO: ContextVar[list[ActionConfig] | None] = ContextVar("call_undo", default=None)
+_CALL: ContextVar[tuple[str, str] | None] = ContextVar("call", default=None)
+"""The running tool call (tool name, canonical arguments); a new tuple per call."""
 
 
 def record_undo(action: ActionConfig) -> None:
@@ -201,6 +211,7 @@ class TurnEffects:
         earlier = [*record.changes, *(change for turn in later for change in turn.changes)]
         journal.turns = [turn for turn in journal.turns if turn not in later]
         scope = TurnScope(thread, context, self.store, journal, record)
+        scope.write_now = durable_thread_writer(self.store, context)
         if record.edited:
             scope.to_undo, record.changes, record.edited = earlier, [], False
         else:
@@ -223,6 +234,7 @@ class TurnEffects:
     def _count_notifications(scope: TurnScope) -> Callable[[], None]:
         def counted() -> None:
             scope.notifications += 1  # one int += under the GIL: safe from writer threads
+            _record_in_writer(scope)
 
         return counted
 
@@ -242,9 +254,11 @@ class TurnEffects:
             before = scope.notifications
             undo: list[ActionConfig] = []
             token = _CALL_UNDO.set(undo)
+            call = _CALL.set((tool.name, key))
             try:
                 result = await invoke(ctx, arguments)
             finally:
+                _CALL.reset(call)
                 _CALL_UNDO.reset(token)
             if scope.notifications != before or undo or not detects_changes:
                 await self._remember(
@@ -257,10 +271,47 @@ class TurnEffects:
         return guarded
 
     async def _remember(self, scope: TurnScope, change: Change) -> None:
-        """Record a change and save it at once, so a crash right after cannot forget it."""
-        scope.record.changes.append(change)
+        """Record a change and save it; at once, so a crash right after cannot forget it.
+
+        If the worker thread that saved the data change already wrote its record durably
+        (`_record_in_writer`), this only completes it (answer, undo), which may be lost to a
+        power cut without harm: the change stays recorded, so a retry does not repeat it.
+        """
+        written, scope.written = scope.written, None
+        if written is not None and written[0] == (change.tool, change.arguments):
+            written[1].output, written[1].undo = change.output, change.undo
+        else:
+            scope.record.changes.append(change)
         scope.journal.write(scope.thread)
         await scope.store.save_thread(scope.thread, scope.context)
+
+
+def _record_in_writer(scope: TurnScope) -> None:
+    """Record the running call's change durably, in the worker thread that saved it.
+
+    One hop to a worker thread for the data and its record instead of two; the record's
+    answer follows when the tool returns (`TurnEffects._remember`). Not on the event loop
+    (the write waits for the disk), and once per call.
+    """
+    call = _CALL.get()
+    if call is None or scope.write_now is None:
+        return
+    if scope.written is not None and scope.written[0] is call:
+        return
+    try:
+        asyncio.get_running_loop()
+        return  # an event loop thread (a change learned on a read): `_remember` saves it
+    except RuntimeError:
+        pass
+    change = Change(tool=call[0], arguments=call[1], output=PENDING_OUTPUT)
+    scope.record.changes.append(change)
+    scope.journal.write(scope.thread)
+    try:
+        scope.write_now(scope.thread)
+    except BaseException:
+        scope.record.changes.remove(change)  # `_remember` records and saves it instead
+        raise
+    scope.written = (call, change)
 
 
 async def undo_replaced(

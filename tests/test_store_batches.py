@@ -24,7 +24,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
-from chatkit_bridge import item_chunk
+from chatkit_bridge import json_log
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.store import TinyDBStore
@@ -162,7 +162,7 @@ async def test_a_reply_that_fills_a_chunk_keeps_every_item(tmp_path: Path) -> No
 async def test_a_long_log_is_folded_into_its_chunk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(item_chunk, "LOG_BYTES", 600)
+    monkeypatch.setattr(json_log, "LOG_BYTES", 600)
     ours = process(tmp_path)
     await thread_with_question(ours)
     log = thread_folder(tmp_path) / "000000.json.log"
@@ -180,7 +180,7 @@ async def test_a_torn_line_of_the_log_is_skipped(
     await ours.add_thread_item("thr_a", reply("msg_1", "before"), ALICE)
     log = thread_folder(tmp_path) / "000000.json.log"
     with log.open("a") as file:  # what a power cut in the middle of a write leaves
-        file.write('\n["9",{"id":"msg_torn","type":"assis')
+        file.write('\n["items","9",{"id":"msg_torn","type":"assis')
     theirs = process(tmp_path)
     await theirs.add_thread_item("thr_a", reply("msg_2", "after", 2), ALICE)
     with caplog.at_level(logging.WARNING):

@@ -1,11 +1,13 @@
 """Regenerate, retry and edit never repeat a data change, offline and with a real-shaped model."""
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from agents import Agent, function_tool
+from agents import Agent, RunContextWrapper, function_tool
 from agents.models.interface import Model
 from chatkit.actions import ActionConfig
 from chatkit.agents import AgentContext
@@ -13,7 +15,9 @@ from chatkit.types import ThreadStreamEvent, UserMessageItem
 
 from chatkit_bridge.client import ChatKitClient
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.documents import TinyDBDocuments
 from chatkit_bridge.interpreter import Interpreter, Reply, Step, ToolCall, Turn
+from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.llm import build_model
 from chatkit_bridge.server import BridgeServer, message_text
 from chatkit_bridge.settings import Settings
@@ -322,3 +326,86 @@ async def test_changes_without_an_undo_are_described_to_a_real_model_on_edit(
     told = [m for m in prompt if "edited their next message" in str(m.get("content"))]
     assert told and "Put milk on the shelf." in str(told[0]["content"])
     assert typed_text(prompt[-1]) == "put bread", "the note comes before the edited message"
+
+
+# -- the record of a change is on disk with the change, before the tool answers --------------
+
+
+class Ledger(UseCase):
+    """Entries in a user document; posting one changes data the journal must not repeat."""
+
+    name = "ledger"
+    title = "Ledger"
+
+    def __init__(self, folder: Path) -> None:
+        self.documents = TinyDBDocuments(folder, "ledger")
+        self.posted = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    def build_agent(self, model: Model) -> Agent[AgentContext[RequestContext]]:
+        @function_tool
+        async def post(ctx: RunContextWrapper[AgentContext[RequestContext]], entry: str) -> str:
+            """Post an entry."""
+            user = ctx.context.request_context.user_id
+            await asyncio.to_thread(
+                self.documents.update, user, lambda rows: rows.append({"e": entry})
+            )
+            self.posted.set()
+            await self.answer.wait()  # the process may die here, before the tool answers
+            return f"Posted {entry}."
+
+        return Agent(name="ledger", instructions="Post entries.", model=model, tools=[post])
+
+    def interpreter(self) -> Interpreter:
+        return LedgerRules()
+
+    def subscribe(self, user_id: str, callback: Callable[[], None]) -> Callable[[], None]:
+        return self.documents.subscribe(lambda changed: callback() if changed == user_id else None)
+
+    async def handle_action(self, request: ActionRequest) -> AsyncIterator[ThreadStreamEvent]:
+        return
+        yield
+
+
+class LedgerRules:
+    """Offline rules: "post X" posts X, then the reply says what the tool said."""
+
+    def next_step(self, turn: Turn) -> Step:
+        if turn.tool_results:
+            return Reply(turn.tool_results[-1].output)
+        return (ToolCall("post", {"entry": turn.user_text.removeprefix("post ")}),)
+
+
+def ledger_server(tmp_path: Path, use_case: Ledger) -> BridgeServer:
+    config = Settings(_env_file=None, data_store_path=tmp_path, llm_provider="offline")  # type: ignore[call-arg]
+    store = TinyDBStore(tmp_path, files=JsonFiles())  # caches of its own, as after a restart
+    return BridgeServer(store, use_case, build_model(config, use_case.interpreter))
+
+
+async def test_a_changes_record_is_on_disk_with_the_change_before_the_tool_answers(
+    tmp_path: Path,
+) -> None:
+    use_case = Ledger(tmp_path)
+    client = ChatKitClient(ledger_server(tmp_path, use_case), RequestContext(user_id="ann"))
+    turn = asyncio.create_task(collect(client.create_thread("post rent")))
+    try:
+        await asyncio.wait_for(use_case.posted.wait(), 30)
+        # The thread file itself (synced; not only its unsynced log) names the change.
+        threads = json.loads((user_folder(tmp_path, "ann") / "threads.json").read_text())
+        (thread,) = threads["threads"].values()
+        assert (
+            "post" in thread["metadata"][EFFECTS_KEY] and "rent" in thread["metadata"][EFFECTS_KEY]
+        )
+    finally:
+        turn.cancel()  # the process dies before the tool answers
+        await asyncio.gather(turn, return_exceptions=True)
+
+    use_case.answer.set()
+    restarted = ChatKitClient(ledger_server(tmp_path, use_case), RequestContext(user_id="ann"))
+    (thread_meta,) = (await restarted.list_threads()).data
+    message = next(
+        i for i in (await restarted.list_items(thread_meta.id)).data if i.type == "user_message"
+    )
+    events = await collect(restarted.retry(thread_meta.id, message.id))
+    assert not errors_in(events)
+    assert use_case.documents.read("ann") == [{"e": "rent"}], "the retry did not post it again"

@@ -1,0 +1,213 @@
+"""A TinyDB JSON file with an append-only log beside it, for writes that need not wait.
+
+A durable write replaces the file (synced, then renamed; see `chatkit_bridge.json_storage`).
+Inside `logged_writes()` a write appends the records it changed to `<file>.log` instead: one
+`write` to a file opened for appending, no rename, no sync, cheap enough for the event loop.
+The kernel keeps it, so a killed process loses nothing; a power cut may lose what was
+appended since the last durable write, never the file itself. The store logs only what may
+be lost that way (an assistant's output, a thread's title; see `chatkit_bridge.store`).
+
+Each entry of the log is a newline and `[table, document id, record]`; reading the file
+applies its log over it, skipping a line a power cut tore. The next durable write takes the
+log's records in and removes the log just before the new file replaces the old one, so a
+log, while it exists, always extends the file beside it (a crash between the two loses the
+log's records and keeps the old file). A removal is always a durable write.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from chatkit_bridge.durable import StorageError
+from chatkit_bridge.folderlock import current_hold
+from chatkit_bridge.json_storage import (
+    Data,
+    DurableJSONStorage,
+    FileSignature,
+    file_signature,
+    free_name,
+)
+from chatkit_bridge.setaside import Check
+
+logger = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+
+LOG_BYTES = 256 * 1024
+"""A log this large is folded into its file by the next write instead of growing."""
+
+_logging = threading.local()
+
+
+@contextmanager
+def logged_writes(active: bool = True) -> Iterator[None]:
+    """Let this thread's writes in the block go to the files' logs where they can.
+
+    :param active: False turns logging off inside an outer block (a write that must last).
+    """
+    outer = getattr(_logging, "active", False)
+    _logging.active = active
+    try:
+        yield
+    finally:
+        _logging.active = outer
+
+
+class LoggedJSONStorage(DurableJSONStorage):
+    """A JSON file with its log; keeps each record's JSON, so a write encodes new ones only.
+
+    Records keep their identity across writes (TinyDB rewrites the same dicts): whoever
+    changes one in place calls `changing` first, so the change is seen.
+    """
+
+    def __init__(self, path: str | Path, check: Check | None = None) -> None:
+        """Remember the file (as `DurableJSONStorage`) and its log, `<file>.log`."""
+        super().__init__(path, check)
+        self.log: str | None = f"{path}.log"
+        self._encoded: dict[tuple[str, str], tuple[Record, str | None]] = {}
+        """Records on disk (in the chunk or its log), with their JSON once encoded."""
+
+    def signature(self) -> tuple[FileSignature | None, FileSignature | None]:
+        """Identify the versions of the chunk file and of its log."""
+        return file_signature(self.path), file_signature(self.log) if self.log else None
+
+    def may_append(self) -> bool:
+        """Tell whether a write now would go to the log (no file replaced, no sync)."""
+        if not getattr(_logging, "active", False) or self.log is None or not self._loaded:
+            return False
+        chunk, log = self._seen
+        # A log extends a file on disk (a chunk not yet written is not even listed).
+        return chunk is not None and (log is None or log[1] < LOG_BYTES)
+
+    def write(self, data: Data) -> None:
+        """Append the new and changed records to the log if allowed, else replace the file."""
+        removed = any(doc_id not in data.get(name, {}) for name, doc_id in self._encoded)
+        if self.may_append() and not removed:
+            self._append(data)
+        else:
+            super().write(data)
+
+    def fold(self) -> None:
+        """Write the file with its log's records durably and remove the log."""
+        if self.log is not None and self._loaded and self._seen[1] is not None:
+            data = self.read()
+            super().write(data if data is not None else {})
+
+    def changing(self, table: str, doc_id: str) -> None:
+        """Forget the JSON of a record that is about to change in place."""
+        self._encoded.pop((table, doc_id), None)
+
+    def encode(self, data: Data) -> str:
+        """Return the same text as `DurableJSONStorage.encode`, reusing unchanged records'."""
+        encoded: dict[tuple[str, str], tuple[Record, str | None]] = {}
+        tables = []
+        for name, table in data.items():
+            docs = []
+            for doc_id, record in table.items():
+                known = self._encoded.get((name, doc_id))
+                if known is None or known[0] is not record or known[1] is None:
+                    known = (record, json.dumps(record, separators=(",", ":")))
+                encoded[name, doc_id] = known
+                docs.append(f"{json.dumps(doc_id)}:{known[1]}")
+            tables.append(f"{json.dumps(name)}:{{{','.join(docs)}}}")
+        self._encoded = encoded
+        return "{" + ",".join(tables) + "}"
+
+    def _replacing(self) -> None:
+        """Remove the log, whose records the new file holds, just before it replaces."""
+        if self.log is not None and self._seen is not None and self._seen[1] is not None:
+            with suppress(FileNotFoundError):
+                os.unlink(self.log)
+
+    def _append(self, data: Data) -> None:
+        """Append the records that differ from what is on disk to the log."""
+        assert self.log is not None
+        chunk = self._seen[0]
+        lines = []
+        for name, table in data.items():
+            for doc_id, record in table.items():
+                known = self._encoded.get((name, doc_id))
+                if known is None or known[0] is not record:
+                    text = json.dumps(record, separators=(",", ":"))
+                    self._encoded[name, doc_id] = (record, text)
+                    lines.append(f"\n[{json.dumps(name)},{json.dumps(doc_id)},{text}]")
+        self.version += 1
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
+        try:
+            fd = os.open(self.log, flags, 0o600)
+            try:
+                rest = memoryview("".join(lines).encode("utf-8"))
+                while rest:
+                    rest = rest[os.write(fd, rest) :]
+                stat = os.fstat(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self.forget()
+            raise StorageError(f"Could not save {self.log}: {exc.strerror or exc}") from exc
+        self._data = data
+        self._seen = (chunk, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+        self._checked_in = current_hold()
+
+    def _load(self) -> Data | None:
+        """Parse the file and apply its log."""
+        existed = os.path.exists(self.path)
+        data = super()._load()
+        if self.log is not None and existed and not os.path.exists(self.path):
+            self._set_log_aside()  # the file was unreadable and moved aside: so goes its log
+        for name, doc_id, record in self._read_log() if self.log is not None else []:
+            data = data if data is not None else {}
+            data.setdefault(name, {})[doc_id] = record
+        self._encoded = {
+            (name, doc_id): (record, None)
+            for name, table in (data or {}).items()
+            for doc_id, record in table.items()
+        }
+        return data
+
+    def _set_log_aside(self) -> None:
+        """Keep the log of a file set aside as corrupt beside it, for recovery."""
+        assert self.log is not None
+        aside = free_name(Path(self.log), "corrupt")
+        with suppress(FileNotFoundError):
+            os.replace(self.log, aside)
+            logger.error("Moved the log of an unreadable data file to %s", aside)
+
+    def _read_log(self) -> list[tuple[str, str, Record]]:
+        """Return the log's entries, oldest first (a later entry of a record wins)."""
+        assert self.log is not None
+        try:
+            with open(self.log, "rb") as file:
+                raw = file.read()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise StorageError(f"Could not read {self.log}: {exc.strerror or exc}") from exc
+        entries = []
+        for line in raw.split(b"\n"):
+            entry = _entry(line, self.check)
+            if entry is not None:
+                entries.append(entry)
+            elif line.strip():
+                logger.warning("Skipped a damaged line of %s (a write cut short)", self.log)
+        return entries
+
+
+def _entry(line: bytes, check: Check | None) -> tuple[str, str, Record] | None:
+    """Parse one log line `[table, document id, record]`; None if damaged or not valid."""
+    try:
+        name, doc_id, record = json.loads(line)
+        if not (isinstance(name, str) and isinstance(doc_id, str) and isinstance(record, dict)):
+            return None
+        if check is not None:
+            check(name, record)
+    except Exception:  # any failure means the line cannot be served
+        return None
+    return name, doc_id, record
