@@ -40,6 +40,7 @@ from chatkit_bridge.document_diff import (
 )
 from chatkit_bridge.document_index import ChunkIndex
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Where
+from chatkit_bridge.document_text import Text, joined
 from chatkit_bridge.durable import (
     StorageError,
     atomic_write_text,
@@ -54,7 +55,9 @@ JOURNAL = "journal.json"
 Record = dict[str, Any]
 T = TypeVar("T")
 
-_ordered: weakref.WeakKeyDictionary[Storage, tuple[int, list[Record]]] = weakref.WeakKeyDictionary()
+_ordered: weakref.WeakKeyDictionary[Storage, tuple[int, list[Record], dict[str, Text]]] = (
+    weakref.WeakKeyDictionary()
+)
 _ordered_lock = threading.Lock()
 
 
@@ -186,8 +189,24 @@ class DocumentChunks:
         records = [table[key] for key in sorted(table, key=_doc_id)]
         if version is not None:
             with _ordered_lock:
-                _ordered[storage] = (version, records)
+                _ordered[storage] = (version, records, {})
         return records
+
+    def text_of(self, path: Path, field: str) -> tuple[list[Record], Text]:
+        """Return a chunk's records and their `field` texts joined (`document_text.py`).
+
+        Kept with the parsed records of that file version, so a search of a long list
+        joins each chunk's texts once, not on every search.
+        """
+        records = self.records_of(path)
+        storage = self._files.open(path, self._check).storage
+        with _ordered_lock:
+            cached = _ordered.get(storage)
+        texts = cached[2] if cached is not None and cached[1] is records else {}
+        text = texts.get(field)
+        if text is None:
+            text = texts[field] = joined(records, field)
+        return records, text
 
     # -- writing ----------------------------------------------------------
 

@@ -73,11 +73,21 @@ class Where:
     """Any further condition, on the raw record (do not change it)."""
 
     @functools.cached_property
-    def _search(self) -> Callable[[str], object] | None:
+    def pattern(self) -> re.Pattern[str] | None:
+        """Return the search for the `text` needles (longest first), None without `text`."""
         if self.text is None:
             return None
         needles = sorted(set(self.text[1]), key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, needles))).search
+        return re.compile("|".join(map(re.escape, needles)))
+
+    @functools.cached_property
+    def _search(self) -> Callable[[str], object] | None:
+        return None if self.pattern is None else self.pattern.search
+
+    def text_only(self) -> bool:
+        """Tell whether `text` is the only condition (a backend may search texts in bulk)."""
+        only = self.values is None and self.flag is None and self.test is None
+        return only and self.text is not None
 
     def predicate(self) -> Callable[[Record], bool]:
         """Return the test to run per record: the cheapest one that decides alone."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from chatkit_bridge.document_chunks import CHUNK_RECORDS, JOURNAL
+from chatkit_bridge.document_order import Where
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.postgres_documents import PostgresDocuments
 from tests.postgres import private_schema
@@ -287,6 +288,7 @@ import os, sys
 from pathlib import Path
 from chatkit_bridge import document_chunks
 from chatkit_bridge.jsonfiles import JsonFiles
+from chatkit_bridge.document_order import Where
 from use_cases.todo.data import TodoRepository
 
 store = document_chunks.DocumentChunks._store
@@ -330,3 +332,15 @@ def test_a_nul_in_a_title_survives_every_partial_write(repository: TodoRepositor
     # JSONB cannot hold NUL: PostgreSQL keeps U+FFFD in its place; files keep it as is.
     assert listed.title in ("still\x00nul", "still\ufffdnul")
     assert listed.completed
+
+
+def test_a_text_search_never_matches_across_two_records(tmp_path: Path) -> None:
+    # A chunk's texts are searched joined by NUL: "xa" + NUL + "by" must not pass for "a\x00b".
+    repository = TodoRepository(tmp_path)
+    repository.add("alice", ["xa", "by", "A\x00Bc", "ca"])
+    documents = repository.documents
+    found = documents.select("alice", Where(text=("title", ("a\x00b",))))
+    assert [record["title"] for record in found] == ["A\x00Bc"]
+    assert documents.select("alice", Where(text=("title", ("a\x00by",)))) == []
+    several = documents.select("alice", Where(text=("title", ("a", "zz"))))
+    assert [record["title"] for record in several] == ["xa", "A\x00Bc", "ca"]

@@ -225,6 +225,16 @@ async def test_ambiguous_reference_changes_nothing_and_names_candidates(h: Harne
     assert h.titles() == ["buy milk", "buy bread", "call mom"] and h.titles(done=True) == []
 
 
+async def test_a_reference_tying_many_todos_names_a_few(h: Harness) -> None:
+    await seed(h, *(f"buy thing {n}" for n in range(300)), "call mom")
+    result = await h.turn(("complete_todo", {"reference": "buy"}))
+    first = h.repo.page("alice", 6).todos
+    assert all(f'"{todo.title}" ({todo.id})' in result.text for todo in first[:5])
+    assert first[5].id not in result.text
+    assert result.text.endswith("or more. Which one do you mean?")
+    assert h.titles(done=True) == []
+
+
 async def test_unknown_reference_says_so(h: Harness) -> None:
     await seed(h, "buy milk")
     result = await h.turn(("delete_todo", {"reference": "walk the dog"}))

@@ -44,8 +44,8 @@ def _to_todo(record: Record) -> Todo:
     return Todo.model_validate(record)
 
 
-def _in_list_order(records: builtins.list[Record]) -> builtins.list[Todo]:
-    return [_to_todo(record) for record in sorted(records, key=LIST_ORDER.key)]
+def _in_list_order(records: builtins.list[Record], limit: int | None = None) -> builtins.list[Todo]:
+    return [_to_todo(record) for record in sorted(records, key=LIST_ORDER.key)[:limit]]
 
 
 def _ids(todo_ids: Collection[str]) -> frozenset[str]:
@@ -126,12 +126,14 @@ class TodoRepository:
         done = self.documents.select(user_id, Where(flag="completed"))
         return _to_todo(max(done, key=completed_at)) if done else None
 
-    def find(self, user_id: str, reference: str) -> builtins.list[Todo]:
+    def find(self, user_id: str, reference: str, limit: int | None = None) -> builtins.list[Todo]:
         """Return the todos a reference means: id, position ("2", "#2") or description.
 
         Several on a tie, [] on none. Ids are looked up, a position is read from the first
         page that long, and a description is matched on the raw records: only the titles
         that could match are ranked.
+
+        :param limit: at most this many of the tied todos (the first in list order).
         """
         ref = reference.strip()
         if not ref:
@@ -156,7 +158,7 @@ class TodoRepository:
 
         possible = self.documents.select(user_id, candidates(ref))
         # Ranked in stored order; only the few best are sorted into list order and validated.
-        return _in_list_order(best_matches(possible, ref))
+        return _in_list_order(best_matches(possible, ref), limit)
 
     # -- changing ---------------------------------------------------------
 

@@ -9,6 +9,8 @@ ALL_WORDS = {"all", "everything", "all todos", "every todo"}
 LAST_COMPLETED_WORDS = {"last completed", "last done", "last completed todo", "last checked"}
 LAST_WORDS = {"last", "the last one", "last one", "last todo"}
 FIRST_WORDS = {"first", "the first one", "first one", "first todo"}
+NAMED_CANDIDATES = 5
+"""An ambiguous reference names this many candidates (a long list can tie thousands)."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,11 @@ def quote(todo: Todo) -> str:
 
 
 def _ambiguous(reference: str, candidates: list[Todo]) -> str:
-    names = [quote(todo) for todo in candidates]
-    listed = ", ".join(names[:-1]) + f" or {names[-1]}"
+    names = [quote(todo) for todo in candidates[:NAMED_CANDIDATES]]
+    if len(candidates) > NAMED_CANDIDATES:
+        listed = ", ".join(names) + " or more"  # "buy" in a long list: name a few, not all
+    else:
+        listed = ", ".join(names[:-1]) + f" or {names[-1]}"
     return f'"{reference}" could mean {listed}. Which one do you mean?'
 
 
@@ -54,7 +59,7 @@ def resolve(
     if word in LAST_WORDS or word in FIRST_WORDS:
         edge = repository.last(user_id) if word in LAST_WORDS else repository.first(user_id)
         return Resolved([edge]) if edge else "Your todo list is empty."
-    matches = repository.find(user_id, text)
+    matches = repository.find(user_id, text, limit=NAMED_CANDIDATES + 1)
     if not matches:
         return f'I couldn\'t find a todo matching "{text}".'
     if len(matches) > 1:
