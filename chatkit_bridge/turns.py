@@ -27,6 +27,7 @@ from chatkit.types import (
 
 from chatkit_bridge import turn_notes
 from chatkit_bridge.compat.agents_run import release_run_result
+from chatkit_bridge.compat.agents_sdk import own_agent
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.converter import PlainTextConverter
 from chatkit_bridge.errors import friendly_model_error, turn_timeout_error
@@ -172,8 +173,8 @@ class AgentTurns:
         else:
             config.model_settings = self.model.model_settings
         with watching_turn() as signals:  # the run's task inherits the watcher
-            result = Runner.run_streamed(
-                agent, agent_input, context=agent_context, run_config=config
+            result = Runner.run_streamed(  # on its own agent object: runs in flight checked
+                own_agent(agent), agent_input, context=agent_context, run_config=config
             )
         events = stream_agent_response(agent_context, result)
         deadline = asyncio.get_running_loop().time() + self.model.turn_timeout_seconds

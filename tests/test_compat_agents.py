@@ -2,11 +2,12 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pytest
-from agents import Agent, handoff, run_state
+from agents import Agent, function_tool, handoff, run_state
 from agents import _run_state_agent_identity as agent_identity
 from agents.items import ItemHelpers
 from agents.result import RunResultStreaming
@@ -18,8 +19,10 @@ from chatkit_bridge.compat.agents_sdk import (
     SDK_CLONE_INPUT,
     SDK_DUMP_COMPATIBLE,
     convert_plain_input_directly,
+    own_agent,
     skip_needless_agent_signatures,
 )
+from tests.stack import build_stack, collect
 
 
 @contextmanager
@@ -133,3 +136,40 @@ def test_the_run_result_fields_compat_drops_exist() -> None:
     fields = RunResultStreaming.__dataclass_fields__
     names = {"_sandbox_cleanup", "_sandbox_cleanup_task", "_sandbox_cleanup_callback_registered"}
     assert names <= fields.keys()
+
+
+def test_runs_of_one_agent_do_not_see_each_other() -> None:
+    from agents.run_internal import agent_tool_configuration as tool_configuration
+
+    tool = function_tool(lambda: "done", name_override="finish")
+    agent = Agent(name="Todo assistant", instructions="Keep the list.", tools=[tool])
+    first, second = own_agent(agent), own_agent(agent)
+
+    assert first is not agent and second is not first
+    assert first.tools is agent.tools and first.instructions == agent.instructions
+    with (
+        tool_configuration.agent_tool_configuration_run(first),
+        tool_configuration.agent_tool_configuration_run(second),
+    ):
+        # Each run registered its own agent: its tool snapshots walk one run, not every run.
+        assert len(tool_configuration._resolutions[id(first)]) == 1
+        assert len(tool_configuration._resolutions[id(second)]) == 1
+        assert tool_configuration.snapshot_agent_tools(first) == (tool,)
+
+
+async def test_a_turn_runs_on_its_own_agent_object(tmp_path: Path) -> None:
+    from agents.run_internal import agent_tool_configuration as tool_configuration
+
+    stack = build_stack(tmp_path / "data", llm_provider="offline")
+    agents_of_the_run: list[set[int]] = []
+
+    def changed(user_id: str) -> None:  # called by the tool's change, inside the run
+        owner = tool_configuration._current_run.get()
+        agents_of_the_run.append(set(owner.resolutions) if owner is not None else set())
+
+    stack.todos.subscribe(changed)
+    await collect(stack.client.create_thread("add buy milk"))
+
+    assert stack.titles() == [("buy milk", False)]
+    assert len(agents_of_the_run) == 1 and len(agents_of_the_run[0]) == 1
+    assert id(stack.server.turns.agent) not in agents_of_the_run[0]
