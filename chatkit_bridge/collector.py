@@ -14,7 +14,7 @@ counts, and each collection holds the GIL while it walks its generations: every 
 So the collector runs on a clock instead, from a daemon thread: the young generation every
 0.1 s (a few ms at most), the middle one every second (<= ~45 ms of CPU with a user reloading a
 page back to back, bench/heavy_user.py), and a full collection only when the process is idle
-after some work, or at the latest every 10 minutes of work. The allocation thresholds stay as a
+after some work, or at the latest every 2 minutes of work. The allocation thresholds stay as a
 safety net far above what the clock lets accumulate.
 """
 
@@ -29,8 +29,13 @@ MIDDLE_EVERY = 10
 """Young collections per middle collection (about one a second)."""
 FULL_WHEN_IDLE_AFTER = 60.0
 """Seconds since the last full collection after which an idle moment gets one."""
-FULL_AT_LATEST_AFTER = 600.0
-"""Seconds since the last full collection after which a busy process gets one anyway."""
+FULL_AT_LATEST_AFTER = 120.0
+"""Seconds since the last full collection after which a busy process gets one anyway.
+
+What is still left in cycles (a closed websocket: engineio's handler frame and uvicorn's
+parser, ~50 objects each) waits for it; with a page reloaded back to back, one a minute cost
+115-155 ms of CPU (mostly the pages alive, not the garbage).
+"""
 IDLE_SHARE = 0.05
 """Process CPU per second (all threads) over the last second under which it counts as idle."""
 WORK_BEFORE_FULL = 1.0
