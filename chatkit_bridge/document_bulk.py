@@ -7,9 +7,10 @@ chunk once, as one change (`DocumentChunks.commit`: journaled when it spans seve
 A selection scans the raw records of those chunks; nothing is copied or validated but what
 it returns.
 
-Every function runs under the user folder's lock, like `DocumentChunks`. Those that write
-raise `LookupError` for a document still in the older one-file layout: the caller then takes
-the whole-document path, whose first change splits that file into chunks.
+Every function runs under the user folder's lock, like `DocumentChunks`. A bulk change raises
+`LookupError` for a document still in the older one-file layout: the caller then takes the
+whole-document path, whose first change splits that file into chunks. An append writes only
+numbered chunks, so it works beside that file.
 """
 
 from __future__ import annotations
@@ -130,9 +131,10 @@ def append(
 
     :param make: gets the document's `Tail` (count, highest key, lookups by value) and returns
         its result and the records to add.
-    :raises LookupError: the document is in the one-file layout.
     """
-    files = _numbered(chunks)
+    chunks.finish_journal()
+    # The older one-file layout may come first: it is summarized like a chunk, never written.
+    files = chunks.files()
     summaries = chunks.index(order).summaries(files)
     total = sum(summary.count for _, summary in summaries)
     high = max((s.high for _, s in summaries if s.high is not None), default=None)
@@ -144,7 +146,7 @@ def append(
     if not new:
         return result, False
     newest = files[-1][0] if files else LEGACY
-    if summaries and summaries[-1][1].count < CHUNK_RECORDS:
+    if newest != LEGACY and summaries[-1][1].count < CHUNK_RECORDS:
         # The newest chunk has room: it is the one file read (a full one is not even read).
         numbers, content = [newest], [*chunks.records_of(files[-1][1]), *new]
     else:

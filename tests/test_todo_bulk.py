@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tinydb import TinyDB
 
 from chatkit_bridge.document_chunks import CHUNK_RECORDS, JOURNAL
 from chatkit_bridge.document_order import Where
@@ -344,3 +345,37 @@ def test_a_text_search_never_matches_across_two_records(tmp_path: Path) -> None:
     assert documents.select("alice", Where(text=("title", ("a\x00by",)))) == []
     several = documents.select("alice", Where(text=("title", ("a", "zz"))))
     assert [record["title"] for record in several] == ["xa", "A\x00Bc", "ca"]
+
+
+@pytest.mark.parametrize("operation", ["add", "delete all", "clear completed", "delete one"])
+def test_an_old_one_file_list_is_split_by_the_first_bounded_change(
+    tmp_path: Path, operation: str
+) -> None:
+    old = user_folder(tmp_path, "alice") / "todos.json"
+    old.parent.mkdir(parents=True)
+    made = TodoRepository(tmp_path / "scratch").add("alice", [f"old {n}" for n in range(450)])
+    made[3] = made[3].model_copy(update={"completed": True})
+    with TinyDB(old) as db:  # the layout of earlier versions: one file for the whole list
+        db.table("todos").insert_multiple(todo.model_dump(mode="json") for todo in made)
+    repository = TodoRepository(tmp_path, files=JsonFiles())
+
+    expected = [todo.id for todo in made]
+    if operation == "add":
+        expected += [todo.id for todo in repository.add("alice", ["new"])]
+        expected += [todo.id for todo in repository.add("alice", ["newer"])]
+        assert list(versions(tmp_path)) == ["000000.json"]
+    elif operation == "delete all":
+        assert len(repository.delete_many("alice", None)) == 450
+        expected = []
+    elif operation == "clear completed":
+        assert [todo.id for todo in repository.clear_completed("alice")] == [made[3].id]
+        expected.remove(made[3].id)
+    else:
+        assert repository.delete("alice", made[200].id) == made[200]
+        expected.remove(made[200].id)
+
+    # An add goes to a new chunk after the old file (the file itself stays as it is); a
+    # change of its todos splits it.
+    assert old.exists() is (operation == "add")
+    listed = TodoRepository(tmp_path, files=JsonFiles()).list("alice")
+    assert [todo.id for todo in listed] == expected
