@@ -2,10 +2,12 @@
 
 A `UserDocuments` holds one kind of data (say "todos") for every user: each
 user's document is a list of JSON records. A use case reads it, changes it with
-an atomic read-modify-write `update`, and hears about saved changes through
+an atomic read-modify-write `update` (or, bounded by what they touch, `append`,
+`update_where` and `update_one`), and hears about saved changes through
 listeners. It never sees files or SQL, so the same use case runs on every
-backend: `TinyDBDocuments` (JSON files under the data folder) here, and a
-PostgreSQL implementation beside the PostgreSQL store.
+backend: `TinyDBDocuments` (JSON files under the data folder, documents.py) and
+`PostgresDocuments` (postgres_documents.py). This base class answers every call
+from the whole document; the backends override what they can do with less.
 
 Calls block. Async code calls them through `asyncio.to_thread` (or `aread` /
 `aupdate`), sync code from worker threads, and short reads may run on the event
