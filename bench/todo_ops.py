@@ -156,6 +156,9 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument(
+        "--no-bulk", action="store_true", help="skip tick all / delete all (slow on old code)"
+    )
+    parser.add_argument(
         "--database-url",
         help="measure PostgresDocuments in a scratch schema of this database instead of TinyDB",
     )
@@ -175,6 +178,9 @@ def main() -> None:
                 for name, took in one_round(repo, lambda: open_repo(limits), user, n, rng):
                     times.setdefault((user, name), []).append(took)
         report(times, users)
+        if args.no_bulk:
+            print(f"machine after: {machine_note()}")
+            return
         bulk = {}
         for user in users:
             if args.database_url:
