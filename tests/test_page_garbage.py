@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nicegui import ui
+from nicegui.client import Client
 from nicegui.testing import User
 
 from chatkit_bridge.ui.chat_page import ChatPage
@@ -66,9 +67,9 @@ def turn_parts(objects: list[object]) -> list[str]:
     )
 
 
-def the_chat_page() -> ChatPage:
-    """Return the one chat page alive (the test opened one)."""
-    (page,) = [o for o in gc.get_objects() if isinstance(o, ChatPage)]
+def chat_page_of(client: Client) -> ChatPage:
+    """Return the chat page built for a client (other tests' pages may still be alive)."""
+    (page,) = [o for o in gc.get_objects() if isinstance(o, ChatPage) and o.browser is client]
     return page
 
 
@@ -94,7 +95,7 @@ async def test_a_deleted_page_is_freed_without_the_collector(user: User) -> None
 
     client = user.client
     assert client is not None
-    page = the_chat_page()
+    page = chat_page_of(client)
     refs: list[weakref.ref[object]] = [weakref.ref(client), weakref.ref(page)]
     for element in client.elements.values():
         refs += [weakref.ref(element), weakref.ref(element._props), weakref.ref(element._style)]
