@@ -36,6 +36,7 @@ from chatkit_bridge.compat import (
 )
 from chatkit_bridge.compat.agents_sdk import (
     convert_plain_input_directly,
+    read_plain_tool_flags_inline,
     skip_needless_agent_signatures,
 )
 from chatkit_bridge.context import RequestContext
@@ -77,6 +78,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
         build_widgets_without_warnings()  # and each widget built called warnings.warn
         skip_needless_agent_signatures()  # the Agents SDK serialised the agent 3 times a run
         convert_plain_input_directly()  # and walked the input with ABC checks 3 times
+        read_plain_tool_flags_inline()  # and awaited each tool's is_enabled=True in a task
         self.use_case = use_case
         self.model = model
         self.effects = TurnEffects(store, change_watch(use_case))

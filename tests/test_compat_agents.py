@@ -18,8 +18,10 @@ from chatkit_bridge.compat.agents_sdk import (
     SDK_AGENT_IDENTITY_MAP,
     SDK_CLONE_INPUT,
     SDK_DUMP_COMPATIBLE,
+    SDK_GET_ALL_TOOLS,
     convert_plain_input_directly,
     own_agent,
+    read_plain_tool_flags_inline,
     skip_needless_agent_signatures,
 )
 from tests.stack import build_stack, collect
@@ -173,3 +175,40 @@ async def test_a_turn_runs_on_its_own_agent_object(tmp_path: Path) -> None:
     assert stack.titles() == [("buy milk", False)]
     assert len(agents_of_the_run) == 1 and len(agents_of_the_run[0]) == 1
     assert id(stack.server.turns.agent) not in agents_of_the_run[0]
+
+
+async def test_the_enabled_tools_are_the_sdks_with_no_task_for_a_plain_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from agents import RunContextWrapper
+    from agents import agent as sdk_agent
+
+    async def later(ctx: Any, agent: Any) -> bool:
+        return "late" in agent.name
+
+    tools = [
+        function_tool(lambda: "a", name_override="on"),
+        function_tool(lambda: "b", name_override="off", is_enabled=False),
+        function_tool(lambda: "c", name_override="asked", is_enabled=lambda ctx, agent: True),
+        function_tool(lambda: "d", name_override="asked_later", is_enabled=later),
+    ]
+    agent = Agent(name="early", tools=tools)
+    context = RunContextWrapper(context=None)
+    read_plain_tool_flags_inline()
+    ours = await agent.get_all_tools(context)
+    monkeypatch.setattr(sdk_agent.AgentBase, "get_all_tools", SDK_GET_ALL_TOOLS)
+    sdk = await agent.get_all_tools(context)
+    assert [tool.name for tool in ours] == [tool.name for tool in sdk] == ["on", "asked"]
+    monkeypatch.undo()
+
+    gathered: list[int] = []
+    gather = sdk_agent.gather_with_cancel
+
+    async def counting_gather(*awaitables: Any) -> tuple[Any, ...]:
+        gathered.append(len(awaitables))
+        return await gather(*awaitables)
+
+    monkeypatch.setattr(sdk_agent, "gather_with_cancel", counting_gather)
+    await agent.get_all_tools(context)
+    await Agent(name="plain", tools=tools[:2]).get_all_tools(context)
+    assert gathered == [2]  # the two callables; plain flags are read, not awaited

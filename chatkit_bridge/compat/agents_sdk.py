@@ -7,10 +7,14 @@ same inputs); it only skips work whose result is thrown away or known in advance
 from __future__ import annotations
 
 import copy
+import inspect
 from typing import Any, TypeVar
 
 from agents import _run_state_agent_identity as agent_identity
+from agents import agent as sdk_agent
 from agents import run_state
+from agents._public_agent import get_public_agent
+from agents.run_internal import agent_tool_configuration as tool_configuration
 from agents.util import _json as sdk_json
 
 AgentT = TypeVar("AgentT")
@@ -139,3 +143,48 @@ def own_agent(agent: AgentT) -> AgentT:
     the SDK keeps state per agent object between runs.
     """
     return copy.copy(agent)
+
+
+SDK_GET_ALL_TOOLS = sdk_agent.AgentBase.get_all_tools
+
+
+async def _get_all_tools(self: Any, run_context: Any) -> list[Any]:
+    """`AgentBase.get_all_tools`, reading plain `is_enabled` flags instead of awaiting them."""
+    public_agent = get_public_agent(self)
+    tool_configuration.register_agent_tool_configuration(public_agent)
+    tools = tool_configuration.snapshot_agent_tools(self)
+    mcp_tools = await self.get_mcp_tools(run_context)
+
+    async def is_enabled(tool: Any) -> bool:
+        result = tool.is_enabled(run_context, get_public_agent(self))
+        return bool(await result) if inspect.isawaitable(result) else bool(result)
+
+    flags: list[bool | None] = [
+        True
+        if not isinstance(tool, sdk_agent.FunctionTool)
+        else tool.is_enabled
+        if isinstance(tool.is_enabled, bool)
+        else None  # a callable: asked below, all at once, as the SDK asks
+        for tool in tools
+    ]
+    asked = [tool for tool, flag in zip(tools, flags, strict=True) if flag is None]
+    if asked:
+        answers = iter(await sdk_agent.gather_with_cancel(*(is_enabled(tool) for tool in asked)))
+        flags = [next(answers) if flag is None else flag for flag in flags]
+    enabled = [tool for tool, flag in zip(tools, flags, strict=True) if flag]
+    all_tools = sdk_agent.prune_orphaned_tool_search_tools([*mcp_tools, *enabled])
+    sdk_agent._validate_codex_tool_name_collisions(all_tools)
+    tool_configuration.snapshot_agent_tools(get_public_agent(self))
+    return all_tools
+
+
+def read_plain_tool_flags_inline() -> None:
+    """Answer a tool's `is_enabled=True/False` without a task per tool and check.
+
+    Why private: openai-agents 0.24.0 `AgentBase.get_all_tools` (2-4 calls a turn) awaits every
+    tool's `is_enabled` in its own task (`gather_with_cancel` over one coroutine per tool), also
+    when it is a plain bool: 8 tasks a call for the todo agent's tools. The replacement reads
+    the bools and gathers only callables, as the SDK does; it repeats the SDK's other steps
+    (tool configuration checks, pruning, name collisions) in the same order.
+    """
+    sdk_agent.AgentBase.get_all_tools = _get_all_tools  # type: ignore[method-assign]
