@@ -16,7 +16,7 @@ import errno
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -62,13 +62,8 @@ def make_folder(folder: Path) -> None:
         fsync_folder(path.parent)
 
 
-def atomic_write_text(
-    path: Path, text: str, before_replace: Callable[[], None] | None = None
-) -> None:
-    """Replace a file's content so that a crash leaves the old or the new version.
-
-    :param before_replace: called once the new content is on disk, just before the rename.
-    """
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace a file's content so that a crash leaves the old or the new version."""
     # One temporary name per process and thread: a thread writes one file at a time, and
     # no random name has to be drawn (tempfile.mkstemp cost ~0.1 ms per write).
     tmp_name = f"{path.parent}/.{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"
@@ -86,8 +81,6 @@ def atomic_write_text(
             os.fsync(fd)
         finally:
             os.close(fd)
-        if before_replace is not None:
-            before_replace()
         os.replace(tmp_name, path)
     except BaseException:
         with suppress(OSError):

@@ -1,9 +1,10 @@
 """One chunk file of a thread's items: a JSON file with a log (`chatkit_bridge.json_log`).
 
-A user's message is written durably at once: the chunk file is replaced (file and folder
-synced) before the model runs. What the assistant writes (its answers, cards, notes) is
-appended to the chunk's log (`000000.json.log`), which the next durable write of the chunk
-(the user's next message, a delete, a full log, the chunk filling up) folds in.
+A user's message is appended to the chunk's log (`000000.json.log`) and synced before the
+model runs (in a worker thread). What the assistant writes (its answers, cards, notes) is
+appended unsynced, on the event loop when nothing has to wait. The chunk file is replaced
+whole only when a new chunk starts, a log grows past `json_log.LOG_BYTES`, or a record is
+removed; that write takes the log in.
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
-"""A TinyDB JSON file with an append-only log beside it, for writes that need not wait.
+"""A TinyDB JSON file with an append-only log beside it: writes without replacing the file.
 
-A durable write replaces the file (synced, then renamed; see `chatkit_bridge.json_storage`).
-Inside `logged_writes()` a write appends the records it changed to `<file>.log` instead: one
-`write` to a file opened for appending, no rename, no sync, cheap enough for the event loop.
-The kernel keeps it, so a killed process loses nothing; a power cut may lose what was
-appended since the last durable write, never the file itself. The store logs only what may
-be lost that way (an assistant's output, a thread's title; see `chatkit_bridge.store`).
+A durable write replaces the file (synced, then renamed; see `chatkit_bridge.json_storage`),
+which copies every record. Inside `logged_writes()` a write appends only the records it
+changed to `<file>.log`: one `write` to a file opened for appending, no rename. Synced
+(`logged_writes(synced=True)`: `fdatasync`, in a worker thread) it lasts like a replaced
+file; unsynced it is cheap enough for the event loop, the kernel keeps it, so a killed process
+loses nothing, and a power cut may lose it, never the file itself. The store leaves unsynced
+only what may be lost that way (an assistant's output, a thread's title; see
+`chatkit_bridge.store`).
 
 Each entry of the log is a newline and `[table, document id, record]`; reading the file
-applies its log over it, skipping a line a power cut tore. The next durable write takes the
-log's records in and removes the log just before the new file replaces the old one, so a
-log, while it exists, always extends the file beside it (a crash between the two loses the
-log's records and keeps the old file). A removal is always a durable write.
+applies its log over it, skipping a line a power cut tore. A write that replaces the file
+takes the log's records in and removes the log once the new file is in place (a crash
+between the two leaves a log of records the file already holds: applied again, they change
+nothing, except that a record this very write removed comes back). A removal always
+replaces the file; so does a write once the log has grown past `LOG_BYTES`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from chatkit_bridge.durable import StorageError
+from chatkit_bridge.durable import StorageError, fsync_folder
 from chatkit_bridge.folderlock import current_hold
 from chatkit_bridge.json_storage import (
     Data,
@@ -47,17 +50,20 @@ _logging = threading.local()
 
 
 @contextmanager
-def logged_writes(active: bool = True) -> Iterator[None]:
+def logged_writes(active: bool = True, synced: bool = False) -> Iterator[None]:
     """Let this thread's writes in the block go to the files' logs where they can.
 
     :param active: False turns logging off inside an outer block (a write that must last).
+    :param synced: sync each append to disk before going on (`fdatasync`, and the folder when
+        the log is new): what it appends lasts like a replaced file, at a fraction of the cost
+        (no rename, no copy of the rest). It waits for the disk: never on the event loop.
     """
-    outer = getattr(_logging, "active", False)
-    _logging.active = active
+    outer = getattr(_logging, "active", False), getattr(_logging, "synced", False)
+    _logging.active, _logging.synced = active, synced
     try:
         yield
     finally:
-        _logging.active = outer
+        _logging.active, _logging.synced = outer
 
 
 class LoggedJSONStorage(DurableJSONStorage):
@@ -120,8 +126,8 @@ class LoggedJSONStorage(DurableJSONStorage):
         self._encoded = encoded
         return "{" + ",".join(tables) + "}"
 
-    def _replacing(self) -> None:
-        """Remove the log, whose records the new file holds, just before it replaces."""
+    def _replaced(self) -> None:
+        """Remove the log, whose records the new file holds (a crash before: see module)."""
         if self.log is not None and self._seen is not None and self._seen[1] is not None:
             with suppress(FileNotFoundError):
                 os.unlink(self.log)
@@ -146,12 +152,19 @@ class LoggedJSONStorage(DurableJSONStorage):
                 rest = memoryview("".join(lines).encode("utf-8"))
                 while rest:
                     rest = rest[os.write(fd, rest) :]
+                if getattr(_logging, "synced", False):
+                    os.fdatasync(fd)
+                    if self._seen[1] is None:  # a new log lasts once its folder entry does
+                        fsync_folder(Path(self.log).parent)
                 stat = os.fstat(fd)
             finally:
                 os.close(fd)
         except OSError as exc:
             self.forget()
-            raise StorageError(f"Could not save {self.log}: {exc.strerror or exc}") from exc
+            reason = exc.strerror or str(exc)
+            raise StorageError(
+                f"Could not save {self.log}: {reason}. The previous version is kept."
+            ) from exc
         self._data = data
         self._seen = (chunk, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
         self._checked_in = current_hold()

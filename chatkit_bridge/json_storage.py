@@ -145,7 +145,8 @@ class DurableJSONStorage(Storage):
         """Write the data atomically; on failure keep the old file and forget the copy."""
         self.version += 1
         try:
-            atomic_write_text(self.path, self.encode(data), self._replacing)
+            atomic_write_text(self.path, self.encode(data))
+            self._replaced()
         except BaseException as exc:
             self.forget()
             if isinstance(exc, OSError):
@@ -156,8 +157,8 @@ class DurableJSONStorage(Storage):
             raise
         self._written(data)
 
-    def _replacing(self) -> None:
-        """Tidy up just before the new content replaces the file (nothing here)."""
+    def _replaced(self) -> None:
+        """Tidy up once the new content replaced the file (nothing here)."""
 
     def _written(self, data: Data) -> None:
         """Take `data` as the file's content, just written by this process."""

@@ -117,16 +117,16 @@ class TinyDBStore(ItemStore):
         """
         data = thread.model_dump(mode="json", exclude={"items"})
         folder = self.folder_of(context.user_id)
-        with self._files.lock(folder):
+        with self._files.lock(folder), logged_writes(synced=True):
             threads = self._threads(folder)
             existing = find(threads, thread.id)
             if existing is None:
                 return
             if existing == data:
                 assert isinstance(threads.storage, LoggedJSONStorage)
-                threads.storage.fold()  # it may be in the log only
+                threads.storage.fold()  # it may be in the log only, unsynced
             else:
-                upsert(threads, data)
+                upsert(threads, data)  # appended to the log and synced
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext

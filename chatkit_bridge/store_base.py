@@ -86,9 +86,10 @@ class FolderStore(Store[RequestContext]):
         deferred: bool = False,
         read: bool = False,
         log: bool = False,
+        synced: bool = False,
     ) -> T:
         return await run_locked(
-            self._files, self.folder_of(context.user_id), work, deferred, read, log
+            self._files, self.folder_of(context.user_id), work, deferred, read, log, synced
         )
 
     def _threads(self, folder: Path) -> Table:

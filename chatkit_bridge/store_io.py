@@ -29,6 +29,7 @@ async def run_locked(
     deferred: bool = False,
     read: bool = False,
     log: bool = False,
+    synced: bool = False,
 ) -> T:
     """Run `work(folder)` holding the folder's lock.
 
@@ -36,10 +37,13 @@ async def run_locked(
     :param read: `work` only reads: run it right here if the lock is free and every file it
         reads is parsed already (a few stats: a worker thread's round trip costs ~0.3 ms of
         CPU, more than such a read).
-    :param log: `work` writes an assistant's item: append it to its chunk's log (see
-        `chatkit_bridge.item_chunk`), right here if it can as for `read`.
+    :param log: `work` writes what may be lost to a power cut (an assistant's item, a title):
+        append it to its file's log (see `chatkit_bridge.json_log`), right here if it can as
+        for `read`.
+    :param synced: append what `work` writes to its file's log and sync it (what must last: a
+        user's message), in a worker thread.
     """
-    if read or log:
+    if (read or log) and not synced:
         done, result = _run_here(files.lock(folder), folder, work, log)
         if done:
             return result  # type: ignore[return-value]
@@ -48,7 +52,7 @@ async def run_locked(
         with (
             files.lock(folder),
             deferred_folder_sync() if deferred else nullcontext(),
-            logged_writes() if log else nullcontext(),
+            logged_writes(synced=synced) if log or synced else nullcontext(),
         ):
             return work(folder)
 

@@ -15,10 +15,10 @@ from chatkit_bridge.store_limits import TURN_ALLOWANCE, DuplicateItemError, Limi
 def _may_defer(item: ThreadItem) -> bool:
     """Tell whether an item's write may skip syncing to disk (see `chatkit_bridge.item_chunk`).
 
-    What a user typed must survive a power cut before the model runs; what the
-    assistant answered can be regenerated, so its writes go to the chunk's log
-    (or, where a file must be replaced, skip the folder sync), which a killed
-    process keeps and a power cut may lose.
+    What a user typed must survive a power cut before the model runs: it is appended to its
+    chunk's log and synced, in a worker thread. What the assistant answered can be
+    regenerated: it is appended unsynced, on the event loop when nothing has to wait, which
+    a killed process keeps and a power cut may lose.
     """
     return not isinstance(item, UserMessageItem)
 
@@ -68,7 +68,8 @@ class ItemStore(FolderStore):
                 raise LimitError(reason)
             items.insert(data, item)
 
-        await self._run(context, work, deferred=_may_defer(item), log=_may_defer(item))
+        deferred = _may_defer(item)
+        await self._run(context, work, deferred=deferred, log=deferred, synced=not deferred)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert an item or replace the one with the same id, keeping its place."""
@@ -82,7 +83,8 @@ class ItemStore(FolderStore):
             else:
                 items.replace(existing[0], existing[1], data, item)
 
-        await self._run(context, work, deferred=_may_defer(item), log=_may_defer(item))
+        deferred = _may_defer(item)
+        await self._run(context, work, deferred=deferred, log=deferred, synced=not deferred)
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of a thread by id."""

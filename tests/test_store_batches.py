@@ -7,6 +7,7 @@ writes goes to `<chunk>.log` (no rename, no sync), which the next durable write 
 import asyncio
 import json
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -99,30 +100,32 @@ async def test_a_replys_items_reach_the_disk_at_once_without_replacing_the_chunk
     assert ids_in_file(chunk) == {"msg_q"}, "the answer is in the log beside it"
 
 
-async def test_the_next_user_message_folds_the_log_into_its_chunk(tmp_path: Path) -> None:
+async def test_a_user_message_is_appended_and_synced_before_the_model_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ours = process(tmp_path)
     await thread_with_question(ours)
     await ours.add_thread_item("thr_a", reply("msg_1", "Added milk."), ALICE)
     chunk = thread_folder(tmp_path) / "000000.json"
     log = chunk.with_name("000000.json.log")
-    assert log.exists()
+    synced: list[str] = []
+    real_fdatasync = os.fdatasync
+
+    def watched(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fdatasync(fd)
+
+    monkeypatch.setattr(os, "fdatasync", watched)
     await ours.add_thread_item("thr_a", question("msg_q2", 2), ALICE)
-    assert not log.exists()
-    assert ids_in_file(chunk) == {"msg_q", "msg_1", "msg_q2"}
+    assert synced == [str(log)], "what the user typed is on disk (with the reply before it)"
+    await ours.add_thread_item("thr_a", reply("msg_2", "Done.", 3), ALICE)
+    assert synced == [str(log)], "an answer is not waited for"
     assert await texts(process(tmp_path)) == {
         "msg_q": "question",
         "msg_1": "Added milk.",
         "msg_q2": "question",
+        "msg_2": "Done.",
     }
-
-
-async def test_a_user_message_is_written_to_its_chunk_file_at_once(tmp_path: Path) -> None:
-    ours = process(tmp_path)
-    await ours.save_thread(ThreadMetadata(id="thr_a", created_at=T0), ALICE)
-    await ours.add_thread_item("thr_a", question("msg_q"), ALICE)
-    await ours.add_thread_item("thr_a", reply("msg_1", "Added milk."), ALICE)
-    await ours.add_thread_item("thr_a", question("msg_q2", 2), ALICE)
-    assert ids_in_file(thread_folder(tmp_path) / "000000.json") >= {"msg_q", "msg_q2"}
 
 
 async def test_another_process_writing_the_same_chunk_meanwhile_loses_nothing(
