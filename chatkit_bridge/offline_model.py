@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import random
 import re
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -316,8 +317,15 @@ def _response(output: list[TResponseOutputItem]) -> Response:
     )
 
 
+# Ids only need to be unique, not secret: drawn from a generator seeded once from the OS,
+# because `uuid.uuid4()` asks the OS each time, releasing the GIL (5 ids a turn; getting the
+# GIL back can wait for a worker thread's switch interval).
+_ids = random.Random()
+os.register_at_fork(after_in_child=_ids.seed)  # a forked process draws its own ids
+
+
 def _new_id(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex}"
+    return f"{prefix}_{_ids.getrandbits(128):032x}"
 
 
 def _tool_rounds(input: str | list[TResponseInputItem]) -> int:

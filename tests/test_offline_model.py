@@ -1,6 +1,7 @@
 """The offline model drives a real openai-agents Agent with an Interpreter's decisions."""
 
 import json
+import re
 import threading
 from datetime import date, datetime
 from typing import Any
@@ -345,3 +346,11 @@ async def test_turn_from_a_chatkit_thread_skips_widgets_hidden_context_and_quote
         user_text="complete it",
         history=(_message("user", "add milk"), _message("assistant", "Added milk.")),
     )
+
+
+def test_the_model_ids_are_unique_and_well_formed() -> None:
+    from chatkit_bridge.offline_model import _new_id
+
+    ids = [_new_id("call") for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"call_[0-9a-f]{32}", one) for one in ids)
