@@ -127,6 +127,8 @@ class TinyDBStore(ItemStore):
                 threads.storage.fold()  # it may be in the log only, unsynced
             else:
                 upsert(threads, data)  # appended to the log and synced
+        # ChatKit saves the thread it sees changed next: that save has nothing left to do.
+        self._saves.written((context.user_id, thread.id), data)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext

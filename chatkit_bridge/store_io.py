@@ -117,6 +117,10 @@ class RecentSaves:
         while len(self._saved) > self.size:
             self._saved.popitem(last=False)
 
+    def written(self, key: Key, data: dict[str, Any]) -> None:
+        """Remember a write made without `save` (from any thread: one dict assignment)."""
+        self._saved[key] = data
+
     def forget(self, key: Key) -> None:
         """Forget a thread (deleted)."""
         self._saved.pop(key, None)
