@@ -44,6 +44,9 @@ __all__ = [  # also importable from here, where they lived before json_storage
     "user_key",
 ]
 
+MAX_KEYS = 8192
+"""Paths whose registry key `JsonFiles` remembers."""
+
 STALE_TEMP_SECONDS = 600
 """Age after which a left-over temporary file is a crash's remains, not a write in flight."""
 
@@ -79,10 +82,23 @@ class JsonFiles:
         self._locks: dict[str, FolderLock] = {}
         self._open: OrderedDict[str, TinyDB] = OrderedDict()
         self._swept: set[str] = set()
+        self._keys: dict[str | Path, str] = {}
+
+    def _key(self, path: str | Path) -> str:
+        """Return the registry key of a path: its normalized absolute form."""
+        # Remembered for absolute paths: a turn looks up its files and lock ~30 times.
+        key = self._keys.get(path)
+        if key is None:
+            key = os.path.abspath(path)
+            if os.path.isabs(path):
+                if len(self._keys) >= MAX_KEYS:
+                    self._keys.clear()
+                self._keys[path] = key
+        return key
 
     def lock(self, folder: Path) -> FolderLock:
         """Return the lock that guards every file inside one folder, across processes."""
-        key = os.path.abspath(folder)
+        key = self._key(folder)
         with self._registry_lock:
             lock = self._locks.get(key)
             if lock is None:
@@ -102,7 +118,7 @@ class JsonFiles:
             for a path every time); records that fail are set aside.
         :param storage: the storage class (the same for a path every time).
         """
-        key = os.path.abspath(path)
+        key = self._key(path)
         with self._registry_lock:
             db = self._open.get(key)
             if db is not None:
