@@ -10,7 +10,7 @@ import httpx
 
 from tests.app_process import app_process, running_app
 from tests.fake_openai import FakeOpenAI, SlowSay
-from tests.wire import start_thread
+from tests.wire import assistant_texts, start_thread, thread_items
 
 
 def test_readyz_reports_a_store_that_cannot_be_written(tmp_path: Path) -> None:
@@ -49,17 +49,20 @@ def test_each_turn_logs_one_line_without_the_message_or_secrets(tmp_path: Path) 
 def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
     data = tmp_path / "data"
     words = " ".join(f"word{n}" for n in range(20))
+    events: list[dict[str, Any]] = []
+    session: dict[str, Any] = {}
     with FakeOpenAI().running() as fake:
         fake.script = [SlowSay(words, delay=0.1)]
         with app_process(data, LLM_PROVIDER="openai", OPENAI_BASE_URL=fake.base_url) as (
             url,
             process,
         ):
-            events: list[dict[str, Any]] = []
 
             def chat() -> None:
                 with httpx.Client(base_url=url, timeout=30) as client:
-                    events.extend(start_thread(client, "tell me a story")[1])
+                    session["thread_id"], streamed = start_thread(client, "tell me a story")
+                    events.extend(streamed)
+                    session["cookies"] = dict(client.cookies)
 
             talker = threading.Thread(target=chat)
             talker.start()
@@ -71,8 +74,12 @@ def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
 
     done = [e for e in events if e["type"] == "thread.item.done"]
     assert done[-1]["item"]["content"][0]["text"] == words
-    stored = [f.read_text() for f in data.glob("users/*/threads/**/*.json")]
-    assert any("word19" in text for text in stored)
+    # The finished reply is kept: the restarted app shows it in the thread.
+    with (
+        running_app(data) as url,
+        httpx.Client(base_url=url, cookies=session["cookies"], timeout=30) as client,
+    ):
+        assert words in assistant_texts(thread_items(client, session["thread_id"]))
 
 
 def test_a_restart_keeps_sessions_threads_and_todos(tmp_path: Path) -> None:
