@@ -99,7 +99,10 @@ def update_where(
         " SELECT coalesce(jsonb_agg(coalesce(c.value, e.value) ORDER BY e.n), '[]'::jsonb)"
         " FROM jsonb_array_elements(records) WITH ORDINALITY e(value, n)"
         " LEFT JOIN jsonb_each(%(replaced)s) c ON c.key::bigint = e.n"
-        " WHERE e.n <> ALL(%(removed)s::bigint[]))"
+        # A join, not `<> ALL(array)`: that compares each element with every removed place
+        # (delete all of 10,000: 100 million comparisons, 2.5 s).
+        " LEFT JOIN unnest(%(removed)s::bigint[]) r(n) ON r.n = e.n"
+        " WHERE r.n IS NULL)"
         " WHERE kind = %(kind)s AND user_key = %(key)s",
         {"kind": kind, "key": key, "replaced": Jsonb(replaced), "removed": removed},
     )
