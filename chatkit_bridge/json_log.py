@@ -9,16 +9,21 @@ loses nothing, and a power cut may lose it, never the file itself. The store lea
 only what may be lost that way (an assistant's output, a thread's title; see
 `chatkit_bridge.store`).
 
-Each entry of the log is a newline and `[table, document id, record]`; reading the file
-applies its log over it, skipping a line a power cut tore. A write that replaces the file
-takes the log's records in and removes the log once the new file is in place (a crash
-between the two leaves a log of records the file already holds: applied again, they change
-nothing, except that a record this very write removed comes back). A removal always
-replaces the file; so does a write once the log has grown past `LOG_BYTES`.
+A log starts with a header `{"base": digest}`, the BLAKE2b digest of the file's bytes it
+extends; each entry is a newline and `[table, document id, record]`. Reading the file applies
+its log over it, skipping a line a power cut tore. A write that replaces the file takes the
+log's records in and removes the log once the new file is in place. A crash between the two
+leaves a log whose base is no longer the file: it is not applied (so a record that write
+removed stays removed) but moved aside as `<log>.stale-<time>`, as is a log whose file was
+edited by hand. A log without a header (written by an older version) is applied. Loading a
+file rewrites it without its invalid records (see `chatkit_bridge.setaside`); that rewrite
+holds the log's records too and removes the log. A removal always replaces the file; so does
+a write once the log has grown past `LOG_BYTES`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -79,6 +84,8 @@ class LoggedJSONStorage(DurableJSONStorage):
         self.log: str | None = f"{path}.log"
         self._encoded: dict[tuple[str, str], tuple[Record, str | None]] = {}
         """Records on disk (in the chunk or its log), with their JSON once encoded."""
+        self._log_read = False
+        """A load found the log (a rewrite in that load, before `_seen` knows it, removes it)."""
 
     def signature(self) -> tuple[FileSignature | None, FileSignature | None]:
         """Identify the versions of the chunk file and of its log."""
@@ -128,9 +135,11 @@ class LoggedJSONStorage(DurableJSONStorage):
 
     def _replaced(self) -> None:
         """Remove the log, whose records the new file holds (a crash before: see module)."""
-        if self.log is not None and self._seen is not None and self._seen[1] is not None:
+        seen = self._seen is not None and self._seen[1] is not None
+        if self.log is not None and (seen or self._log_read):
             with suppress(FileNotFoundError):
                 os.unlink(self.log)
+        self._log_read = False
 
     def _append(self, data: Data) -> None:
         """Append the records that differ from what is on disk to the log."""
@@ -149,12 +158,14 @@ class LoggedJSONStorage(DurableJSONStorage):
         try:
             fd = os.open(self.log, flags, 0o600)
             try:
-                rest = memoryview("".join(lines).encode("utf-8"))
+                new = self._seen[1] is None
+                text = (self._header() if new else "") + "".join(lines)
+                rest = memoryview(text.encode("utf-8"))
                 while rest:
                     rest = rest[os.write(fd, rest) :]
                 if getattr(_logging, "synced", False):
                     os.fdatasync(fd)
-                    if self._seen[1] is None:  # a new log lasts once its folder entry does
+                    if new:  # a new log lasts once its folder entry does
                         fsync_folder(Path(self.log).parent)
                 stat = os.fstat(fd)
             finally:
@@ -169,15 +180,14 @@ class LoggedJSONStorage(DurableJSONStorage):
         self._seen = (chunk, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
         self._checked_in = current_hold()
 
+    def _header(self) -> str:
+        """Return a new log's first line: the digest of the file it extends, as on disk now."""
+        return json.dumps({"base": _digest(self.path.read_bytes())}, separators=(",", ":"))
+
     def _load(self) -> Data | None:
-        """Parse the file and apply its log."""
-        existed = os.path.exists(self.path)
+        """Parse the file and apply its log (see `_extend`)."""
+        self._log_read = False
         data = super()._load()
-        if self.log is not None and existed and not os.path.exists(self.path):
-            self._set_log_aside()  # the file was unreadable and moved aside: so goes its log
-        for name, doc_id, record in self._read_log() if self.log is not None else []:
-            data = data if data is not None else {}
-            data.setdefault(name, {})[doc_id] = record
         self._encoded = {
             (name, doc_id): (record, None)
             for name, table in (data or {}).items()
@@ -185,32 +195,84 @@ class LoggedJSONStorage(DurableJSONStorage):
         }
         return data
 
-    def _set_log_aside(self) -> None:
-        """Keep the log of a file set aside as corrupt beside it, for recovery."""
-        assert self.log is not None
-        aside = free_name(Path(self.log), "corrupt")
-        with suppress(FileNotFoundError):
-            os.replace(self.log, aside)
-            logger.error("Moved the log of an unreadable data file to %s", aside)
+    def _extend(self, data: Data | None, raw: bytes | None) -> Data | None:
+        """Apply the log over the file's data, unless it extends an earlier version of the file.
 
-    def _read_log(self) -> list[tuple[str, str, Record]]:
-        """Return the log's entries, oldest first (a later entry of a record wins)."""
+        `raw` are the file's bytes as read, before a rewrite without invalid records (which
+        follows and holds the log's records, then removes the log).
+        """
+        if self.log is None:
+            return data
+        if raw is not None and not os.path.exists(self.path):
+            # The file was unreadable and moved aside: so goes its log.
+            self._set_log_aside("corrupt", "Moved the log of an unreadable data file to %s")
+        base, entries = self._read_log()
+        if base is not None and base != _digest(raw):
+            # A later whole-file write took it in (whose removals must stay removed), or the
+            # file was edited by hand: applying it is wrong either way, so it is kept aside.
+            self._set_log_aside("stale", "Moved a log its data file no longer matches to %s")
+            return data
+        self._log_read = os.path.exists(self.log)
+        for name, doc_id, record in entries:
+            data = data if data is not None else {}
+            data.setdefault(name, {})[doc_id] = record
+        return data
+
+    def _set_log_aside(self, label: str, message: str) -> None:
+        """Keep the log beside the file as `<log>.<label>-<time>`, for recovery.
+
+        :param label: why, in the new name.
+        :param message: logged as an error, with the new name for `%s`.
+        """
+        assert self.log is not None
+        aside = free_name(Path(self.log), label)
+        try:
+            os.replace(self.log, aside)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            # Appending to it would add records that are never read.
+            raise StorageError(f"Could not move {self.log} aside: {exc.strerror or exc}") from exc
+        logger.error(message, aside)
+
+    def _read_log(self) -> tuple[str | None, list[tuple[str, str, Record]]]:
+        """Return the log's base digest (None in a log without one) and its entries, oldest first.
+
+        A later entry of a record wins.
+        """
         assert self.log is not None
         try:
             with open(self.log, "rb") as file:
                 raw = file.read()
         except FileNotFoundError:
-            return []
+            return None, []
         except OSError as exc:
             raise StorageError(f"Could not read {self.log}: {exc.strerror or exc}") from exc
+        lines = raw.split(b"\n")
+        base = _base(lines[0])
         entries = []
-        for line in raw.split(b"\n"):
+        for line in lines[1:] if base is not None else lines:
             entry = _entry(line, self.check)
             if entry is not None:
                 entries.append(entry)
             elif line.strip():
                 logger.warning("Skipped a damaged line of %s (a write cut short)", self.log)
-        return entries
+        return base, entries
+
+
+def _digest(raw: bytes | None) -> str | None:
+    """Identify a version of a file by its bytes (None: no file)."""
+    return None if raw is None else hashlib.blake2b(raw).hexdigest()
+
+
+def _base(line: bytes) -> str | None:
+    """Return the digest named by a log's header line `{"base": digest}`, else None."""
+    try:
+        header = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    base = header.get("base") if isinstance(header, dict) else None
+    return base if isinstance(base, str) else None
 
 
 def _entry(line: bytes, check: Check | None) -> tuple[str, str, Record] | None:

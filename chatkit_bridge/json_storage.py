@@ -183,12 +183,19 @@ class DurableJSONStorage(Storage):
 
     def _load(self) -> Data | None:
         try:
-            raw = self.path.read_bytes()
+            raw: bytes | None = self.path.read_bytes()
         except FileNotFoundError:
-            return None
+            raw = None
         except OSError as exc:
             raise StorageError(f"Could not read {self.path}: {exc.strerror or exc}") from exc
-        if not raw.strip():
+        data = self._extend(self._parse(raw), raw)
+        if data is not None and self.check is not None:
+            data = self._without_invalid(data, self.check)
+        return data
+
+    def _parse(self, raw: bytes | None) -> Data | None:
+        """Parse the file's bytes; None if there are none, or moved aside if unreadable."""
+        if raw is None or not raw.strip():
             return None
         try:
             data = json.loads(raw)
@@ -198,8 +205,13 @@ class DurableJSONStorage(Storage):
         if not _is_tinydb_data(data):
             _move_aside(self.path, "not a TinyDB document")
             return None
-        if self.check is not None:
-            data = self._without_invalid(data, self.check)
+        return data
+
+    def _extend(self, data: Data | None, raw: bytes | None) -> Data | None:
+        """Add what extends the file's data `data` parsed from `raw` (nothing here).
+
+        It comes before the validation, so a rewrite of the file holds it too.
+        """
         return data
 
     def _without_invalid(self, data: Data, check: Check) -> Data:
@@ -209,6 +221,7 @@ class DurableJSONStorage(Storage):
                 keep_aside(self.path, invalid)
                 # Only once they are safe in the side file may they leave the data file.
                 atomic_write_text(self.path, json.dumps(valid, separators=(",", ":")))
+                self._replaced()
             except OSError as exc:
                 # Serving the rest still beats failing; the next load tries again.
                 logger.error("Could not move invalid records out of %s: %s", self.path, exc)
