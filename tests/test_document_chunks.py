@@ -11,6 +11,7 @@ from tinydb import TinyDB
 from chatkit_bridge.document_chunks import CHUNK_RECORDS, JOURNAL
 from chatkit_bridge.documents import Record, TinyDBDocuments
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
+from tests.crash_scripts import DIE_AFTER_TWO_CHUNK_WRITES
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNT = CHUNK_RECORDS * 5
@@ -81,26 +82,14 @@ def test_a_change_across_chunks_is_saved_whole(tmp_path: Path) -> None:
         assert len(json.loads(path.read_text())["notes"]) <= CHUNK_RECORDS
 
 
-CRASHING_WRITER = """
-import os, sys
-from pathlib import Path
-from chatkit_bridge import document_chunks
+CRASHING_WRITER = (
+    DIE_AFTER_TWO_CHUNK_WRITES
+    + """
 from chatkit_bridge.documents import TinyDBDocuments
-from chatkit_bridge.jsonfiles import JsonFiles
-
 docs = TinyDBDocuments(Path(sys.argv[1]), "notes", files=JsonFiles())
-store = document_chunks.DocumentChunks._store
-written = []
-
-def store_then_die(self, path, records):
-    store(self, path, records)
-    written.append(path)
-    if len(written) == 2:
-        os._exit(9)  # the power goes out with two of the change's files written
-
-document_chunks.DocumentChunks._store = store_then_die
 docs.update("alice", lambda records: records.__setitem__(slice(None), records[1::2]))
 """
+)
 
 
 def test_a_crash_in_the_middle_of_a_change_across_chunks_loses_nothing(tmp_path: Path) -> None:

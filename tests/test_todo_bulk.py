@@ -19,6 +19,7 @@ from chatkit_bridge.document_chunks import CHUNK_RECORDS, JOURNAL
 from chatkit_bridge.document_order import Where
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.postgres_documents import PostgresDocuments
+from tests.crash_scripts import DIE_AFTER_TWO_CHUNK_WRITES
 from tests.postgres import private_schema
 from tests.test_todo_pages import fresh, shuffled_list
 from use_cases.todo.data import TodoRepository
@@ -284,26 +285,13 @@ def test_chunks_left_small_by_a_bulk_change_are_merged(tmp_path: Path) -> None:
     assert list(versions(tmp_path)) == ["000000.json"]
 
 
-CRASHING_CLEAR = """
-import os, sys
-from pathlib import Path
-from chatkit_bridge import document_chunks
-from chatkit_bridge.jsonfiles import JsonFiles
-from chatkit_bridge.document_order import Where
+CRASHING_CLEAR = (
+    DIE_AFTER_TWO_CHUNK_WRITES
+    + """
 from use_cases.todo.data import TodoRepository
-
-store = document_chunks.DocumentChunks._store
-written = []
-
-def store_then_die(self, path, records):
-    store(self, path, records)
-    written.append(path)
-    if len(written) == 2:
-        os._exit(9)  # the power goes out with two of the change's files written
-
-document_chunks.DocumentChunks._store = store_then_die
 TodoRepository(Path(sys.argv[1]), files=JsonFiles()).clear_completed("alice")
 """
+)
 
 
 def test_a_crash_in_the_middle_of_a_bulk_change_loses_nothing(tmp_path: Path) -> None:
