@@ -22,7 +22,8 @@ from chatkit_bridge.llm import build_model
 from chatkit_bridge.server import BridgeServer, message_text
 from chatkit_bridge.settings import Settings
 from chatkit_bridge.store import TinyDBStore
-from chatkit_bridge.turn_effects import EFFECTS_KEY, record_undo
+from chatkit_bridge.turn_effects import record_undo
+from chatkit_bridge.turn_journal import EFFECTS_KEY
 from chatkit_bridge.use_case import ActionRequest, UseCase
 from tests.fake_openai import CallTool, Fail, FakeOpenAI, Say
 from tests.stack import Stack, assistant_texts, build_stack, collect, errors_in, thread_id_of
