@@ -57,14 +57,19 @@ def events(messages: list[Message]) -> list[dict[str, Any]]:
     return [json.loads(line[len("data: ") :]) for line in body.decode().split("\n\n") if line]
 
 
-def assert_few_writes(messages: list[Message]) -> None:
-    """Headers right before the first events, no empty end marker, the body ended once."""
+def assert_few_writes(messages: list[Message], *, end_may_be_empty: bool = False) -> None:
+    """Headers right before the first events, no empty write, the body ended once.
+
+    :param end_may_be_empty: allow an empty end marker, for a stream whose end may come a
+        window after its last event (a real turn on a busy machine)
+    """
     kinds = [message["type"] for message in messages]
     assert kinds[0] == "http.response.start" and kinds[1:] == ["http.response.body"] * (
         len(kinds) - 1
     )
     bodies = messages[1:]
-    assert all(message["body"] for message in bodies), "an empty write"
+    checked = bodies[:-1] if end_may_be_empty else bodies
+    assert all(message["body"] for message in checked), "an empty write"
     assert [message["more_body"] for message in bodies] == [True] * (len(bodies) - 1) + [False]
 
 
@@ -79,7 +84,9 @@ async def test_a_turn_sends_its_headers_with_its_first_events_and_ends_with_its_
     messages = await exchange(app, json.dumps(create).encode())
 
     assert messages[0]["status"] == 200
-    assert_few_writes(messages)
+    # Whether the turn's end comes within a window of its last event depends on the machine's
+    # load; the stream tests below pin that down with streams of known timing.
+    assert_few_writes(messages, end_may_be_empty=True)
     sent = events(messages)
     assert sent[0]["type"] == "thread.created"
     assert any(event["type"] == "thread.item.done" for event in sent)
