@@ -1,30 +1,20 @@
-"""The offline model drives a real openai-agents Agent with an Interpreter's decisions."""
+"""The offline model drives a real openai-agents Agent with an Interpreter's decisions.
+
+How the interpreter's Turn is read from the input: tests/test_offline_transcript.py.
+"""
 
 import json
 import re
 import threading
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 from agents import Agent, ModelSettings, Runner, function_tool, set_tracing_disabled
 from agents.items import ToolCallItem
 from agents.models.interface import ModelTracing
-from chatkit.agents import ThreadItemConverter
-from chatkit.types import (
-    AssistantMessageContent,
-    AssistantMessageItem,
-    HiddenContextItem,
-    InferenceOptions,
-    SDKHiddenContextItem,
-    UserMessageItem,
-    UserMessageTextContent,
-    WidgetItem,
-)
-from chatkit.widgets import Card, Text
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
 
-from chatkit_bridge.converter import PlainTextConverter
 from chatkit_bridge.interpreter import Message, Reply, Step, ToolCall, ToolResult, Turn
 from chatkit_bridge.offline_model import (
     FALLBACK_TEXT,
@@ -32,7 +22,6 @@ from chatkit_bridge.offline_model import (
     UNKNOWN_TOOL_TEXT,
     OfflineModel,
 )
-from chatkit_bridge.offline_transcript import turn_from_input
 from use_cases.todo.interpreter import TodoInterpreter
 
 set_tracing_disabled(True)
@@ -227,61 +216,6 @@ async def test_multi_turn_run_builds_the_turn_the_interpreter_sees() -> None:
     )
 
 
-def test_turn_from_input_reads_every_message_shape() -> None:
-    items: list[Any] = [
-        {"role": "user", "content": "add milk"},
-        {"type": "function_call", "call_id": "c0", "name": "add_todos", "arguments": "{}"},
-        {"type": "function_call_output", "call_id": "c0", "output": "old output"},
-        {"role": "assistant", "content": "Added milk."},
-        {
-            "role": "user",
-            "type": "message",
-            "content": [{"type": "input_text", "text": "The following graphical UI widget: x"}],
-        },
-        {"type": "message", "role": "assistant", "content": [
-            {"type": "output_text", "text": "Here", "annotations": []},
-            {"type": "refusal", "refusal": "no"},
-            {"type": "output_text", "text": "you go", "annotations": []},
-        ]},
-        {"type": "reasoning", "id": "r", "summary": []},
-        {"role": "system", "content": "be nice"},
-        {"role": "user", "content": "The following widget (id: w2) was shown to the user:\nx"},
-        {"role": "user", "content": [
-            {"type": "input_image", "image_url": "data:,"},
-            {"type": "input_text", "text": "complete milk"},
-            {"type": "input_text", "text": "(attached file: list.txt)"},
-        ]},
-        {"role": "user", "content": "The user is referring to this in particular: \nmilk"},
-        {"type": "function_call", "call_id": "c1", "name": "complete_todo",
-         "arguments": json.dumps({"reference": "milk"})},
-        {"type": "function_call", "call_id": "c2", "name": "list_todos", "arguments": "not json"},
-        {"type": "function_call", "call_id": "c3", "name": "list_todos", "arguments": "{}"},
-        {"type": "function_call_output", "call_id": "c2",
-         "output": [{"type": "input_text", "text": "Two"}, {"type": "text", "text": "todos"}]},
-        {"type": "function_call_output", "call_id": "c1", "output": 'Marked "milk" as done.'},
-    ]  # fmt: skip
-    assert turn_from_input(items) == Turn(
-        user_text="complete milk",
-        history=(
-            _message("user", "add milk"),
-            _message("assistant", "Added milk."),
-            _message("assistant", "Here\nyou go"),
-        ),
-        tool_results=(
-            ToolResult("complete_todo", {"reference": "milk"}, 'Marked "milk" as done.'),
-            ToolResult("list_todos", {}, "Two\ntodos"),
-        ),
-    )
-
-
-@pytest.mark.parametrize(
-    "odd_input",
-    ["", [], [{}], [{"role": "user"}], [{"role": "user", "content": None}], [42], [{"type": 1}]],
-)
-def test_turn_from_odd_input_is_empty(odd_input: Any) -> None:
-    assert turn_from_input(odd_input).user_text == ""
-
-
 async def test_get_response_accepts_a_plain_string() -> None:
     model = OfflineModel(TodoInterpreter())
     response = await model.get_response(
@@ -315,37 +249,6 @@ def _user(text: str) -> Any:
 
 def _message(role: str, text: str) -> Message:
     return Message(role=role, text=text)
-
-
-@pytest.mark.parametrize("converter", [ThreadItemConverter(), PlainTextConverter()])
-async def test_turn_from_a_chatkit_thread_skips_widgets_hidden_context_and_quotes(
-    converter: ThreadItemConverter,
-) -> None:
-    def meta(n: int) -> dict[str, Any]:
-        return {"id": f"item_{n}", "thread_id": "thr", "created_at": datetime(2026, 11, 26, 9, n)}
-
-    def said(n: int, text: str, quoted: str | None = None) -> UserMessageItem:
-        content = [UserMessageTextContent(text=text)]
-        options = InferenceOptions()
-        return UserMessageItem(
-            **meta(n), content=content, inference_options=options, quoted_text=quoted
-        )
-
-    card = Card(children=[Text(value="milk")])
-    thread = [
-        said(0, "add milk"),
-        WidgetItem(**meta(1), widget=card, copy_text="1 todo: milk"),
-        AssistantMessageItem(**meta(2), content=[AssistantMessageContent(text="Added milk.")]),
-        WidgetItem(**meta(3), widget=card),
-        HiddenContextItem(**meta(4), content="The user ticked 'milk' via the card."),
-        SDKHiddenContextItem(**meta(5), content="The user cancelled the stream."),
-        said(6, "complete it", quoted="milk"),
-    ]
-    turn = turn_from_input(await converter.to_agent_input(thread))
-    assert turn == Turn(
-        user_text="complete it",
-        history=(_message("user", "add milk"), _message("assistant", "Added milk.")),
-    )
 
 
 def test_the_model_ids_are_unique_and_well_formed() -> None:
