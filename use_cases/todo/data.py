@@ -8,16 +8,15 @@ module knows only records: any backend of `UserDocuments` serves it.
 from __future__ import annotations
 
 import builtins
-import re
-import secrets
 from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from chatkit_bridge.document_order import Tail, Where
-from chatkit_bridge.documents import Listener, Order, Record, TinyDBDocuments, UserDocuments
+from chatkit_bridge.documents import Listener, Record, TinyDBDocuments, UserDocuments
 from chatkit_bridge.jsonfiles import JsonFiles
+from use_cases.todo.additions import new_todos
 from use_cases.todo.fields import (
     clean_title,
     complete,
@@ -26,26 +25,9 @@ from use_cases.todo.fields import (
     parse_cursor,
 )
 from use_cases.todo.limits import TodoLimits
-from use_cases.todo.matching import best_matches, candidates
+from use_cases.todo.list_order import LIST_ORDER, in_list_order, to_todo
+from use_cases.todo.lookup import find
 from use_cases.todo.models import Todo, TodoError, TodoLimitError, TodoNotFoundError, TodoPage
-
-_POSITION = re.compile(r"(?:(?:number|no\.?|item|todo|task)\s*)?#?\s*(\d+)(?:st|nd|rd|th)?")
-_BARE_ID = re.compile(r"[0-9a-f]{6}")
-# List order: positions only grow, but an undone delete can bring back a taken one, so the id
-# breaks ties and a paging cursor always knows where it stopped. Pages count the done ones.
-# Ids (every lookup) and origins (a retried turn's adds) are tagged: the chunk summaries
-# note which chunks hold a value, so finding one reads only those.
-LIST_ORDER = Order(
-    by=("position", "id"), defaults=(0, ""), counted=("completed",), tagged=("id", "origin")
-)
-
-
-def _to_todo(record: Record) -> Todo:
-    return Todo.model_validate(record)
-
-
-def _in_list_order(records: builtins.list[Record], limit: int | None = None) -> builtins.list[Todo]:
-    return [_to_todo(record) for record in sorted(records, key=LIST_ORDER.key)[:limit]]
 
 
 def _ids(todo_ids: Collection[str]) -> frozenset[str]:
@@ -87,7 +69,7 @@ class TodoRepository:
 
     def list(self, user_id: str) -> builtins.list[Todo]:
         """Return the user's whole list in list order (reads and checks every todo)."""
-        return _in_list_order(self.documents.read(user_id))
+        return in_list_order(self.documents.read(user_id))
 
     def page(self, user_id: str, limit: int, after: str | None = None) -> TodoPage:
         """Return up to `limit` todos following the cursor `after`, with whole-list counts."""
@@ -95,7 +77,7 @@ class TodoRepository:
         # The documents read only the chunks that hold the page, and only the page becomes
         # Todo objects: a card of 20 rows costs the same with 20 todos or 10,000.
         page = self.documents.page(user_id, max(limit, 0), start_key)
-        todos = [_to_todo(record) for record in page.records]
+        todos = [to_todo(record) for record in page.records]
         cursor = cursor_of(todos[-1]) if todos and page.more else None
         done = page.counts.get("completed", 0)
         return TodoPage(todos=todos, total=page.total, done=done, start=page.start, next=cursor)
@@ -109,56 +91,31 @@ class TodoRepository:
         record = self.documents.find(user_id, "id", todo_id.strip().lower())
         if record is None:
             raise TodoNotFoundError(f"No todo with id {todo_id}")
-        return _to_todo(record)
+        return to_todo(record)
 
     def first(self, user_id: str) -> Todo | None:
         """Return the first todo of the list, None when it is empty."""
         records = self.documents.page(user_id, 1).records
-        return _to_todo(records[0]) if records else None
+        return to_todo(records[0]) if records else None
 
     def last(self, user_id: str) -> Todo | None:
         """Return the last todo of the list, None when it is empty."""
         record = self.documents.last(user_id)
-        return None if record is None else _to_todo(record)
+        return None if record is None else to_todo(record)
 
     def last_completed(self, user_id: str) -> Todo | None:
         """Return the todo completed last, None when none is done."""
         done = self.documents.select(user_id, Where(flag="completed"))
-        return _to_todo(max(done, key=completed_at)) if done else None
+        return to_todo(max(done, key=completed_at)) if done else None
 
     def find(self, user_id: str, reference: str, limit: int | None = None) -> builtins.list[Todo]:
         """Return the todos a reference means: id, position ("2", "#2") or description.
 
-        Several on a tie, [] on none. Ids are looked up, a position is read from the first
-        page that long, and a description is matched on the raw records: only the titles
-        that could match are ranked.
+        Several on a tie, [] on none (`lookup.find`).
 
         :param limit: at most this many of the tied todos (the first in list order).
         """
-        ref = reference.strip()
-        if not ref:
-            return []
-        lowered = ref.casefold()
-        tokens = [lowered, *lowered.replace("#", " ").split()]
-        forms = [
-            [token, *([f"todo_{token}"] if _BARE_ID.fullmatch(token) else [])] for token in tokens
-        ]
-        wanted = Where(field="id", values=frozenset(form for each in forms for form in each))
-        by_id = {record["id"]: record for record in self.documents.select(user_id, wanted)}
-        for form in (form for each in forms for form in each):
-            if form in by_id:
-                return [_to_todo(by_id[form])]
-
-        position = _POSITION.fullmatch(lowered)
-        if position and int(position.group(1)) >= 1:
-            nth = int(position.group(1))
-            records = self.documents.page(user_id, min(nth, self.limits.todo_max_per_user)).records
-            if len(records) == nth:
-                return [_to_todo(records[-1])]
-
-        possible = self.documents.select(user_id, candidates(ref))
-        # Ranked in stored order; only the few best are sorted into list order and validated.
-        return _in_list_order(best_matches(possible, ref), limit)
+        return find(self.documents, user_id, reference, self.limits.todo_max_per_user, limit)
 
     # -- changing ---------------------------------------------------------
 
@@ -181,37 +138,7 @@ class TodoRepository:
             raise TodoError("Nothing to add: give at least one title.")
 
         def make(tail: Tail) -> tuple[builtins.list[Todo], builtins.list[Record]]:
-            again: dict[str, Record] = {}
-            if origin is not None:
-                again = {
-                    record["title"]: record
-                    for record in tail.having("origin", [origin])
-                    if not record.get("completed")
-                }
-            adding = [title for title in cleaned if title not in again]
-            self._check_room(tail.total, len(adding))
-            # The next position comes from the highest key, so only the newest chunk is read.
-            position = int(tail.high[0]) if tail.high else 0
-            ids = iter(_new_ids(tail, len(adding)))
-            now = datetime.now(UTC)
-            todos, new = [], []
-            for title in cleaned:
-                if title in again:
-                    todos.append(_to_todo(again[title]))
-                    continue
-                position += 1
-                todo = Todo(
-                    id=next(ids),
-                    title=title,
-                    created_at=now,
-                    due=due,
-                    position=position,
-                    origin=origin,
-                )
-                todos.append(todo)
-                new.append(todo.model_dump(mode="json"))
-            # One save for the whole batch: all of them land or none does.
-            return todos, new
+            return new_todos(tail, cleaned, due, origin, self._check_room)
 
         return self.documents.append(user_id, make)
 
@@ -257,7 +184,7 @@ class TodoRepository:
 
         pairs = self.documents.update_where(user_id, where, edit)
         pairs.sort(key=lambda pair: LIST_ORDER.key(pair[0]))
-        befores = [_to_todo(before) for before, _ in pairs]
+        befores = [to_todo(before) for before, _ in pairs]
         # Only the two fields `complete` set differ: copying is a third of validating again.
         change = {"completed": completed, "completed_at": now if completed else None}
         return [(before, before.model_copy(update=change)) for before in befores]
@@ -307,24 +234,15 @@ class TodoRepository:
 
     def _remove(self, user_id: str, where: Where) -> builtins.list[Todo]:
         pairs = self.documents.update_where(user_id, where, lambda _record: None)
-        return _in_list_order([before for before, _ in pairs])
+        return in_list_order([before for before, _ in pairs])
 
     def _change(self, user_id: str, todo_id: str, edit: Callable[[Record], Any]) -> Todo:
         def change(record: Record | None) -> Todo:
             if record is None:
                 raise TodoNotFoundError(f"No todo with id {todo_id}")
             edit(record)
-            return _to_todo(record)
+            return to_todo(record)
 
         # Only the chunk holding the todo is read and written: a tick costs the same in a
         # list of 10 or 10,000.
         return self.documents.update_one(user_id, "id", todo_id.strip().lower(), change)
-
-
-def _new_ids(tail: Tail, count: int) -> builtins.list[str]:
-    """Return `count` new ids, none taken (the summaries know which chunks hold an id)."""
-    ids: set[str] = set()
-    while len(ids) < count:
-        fresh = {f"todo_{secrets.token_hex(3)}" for _ in range(count - len(ids))} - ids
-        ids |= fresh - {record["id"] for record in tail.having("id", fresh)}
-    return sorted(ids)
