@@ -11,25 +11,21 @@ id order. A change is compared with the records it started from: only the chunks
 the records it touched are written (a tick, an edit or a delete rewrites one chunk; an add
 rewrites the newest chunk or starts one). A change of one file is one atomic write, as
 before. A change of several files (clearing done records across chunks, the first change of
-a one-file document, which splits it) is first written whole to `journal.json`; once that
-is on disk it is applied file by file and the journal removed. A journal found on the next
-access (a crash in between) is applied again, so readers never see half a change.
+a one-file document, which splits it) is first written whole to `journal.json`
+(`document_journal.py`), then applied file by file.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
-import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tinydb.storages import Storage
-
 from chatkit_bridge.chunk_files import LEGACY, chunk_name, list_chunks
+from chatkit_bridge.chunk_records import records_in, text_in
 from chatkit_bridge.document_diff import (
     CHUNK_RECORDS,
     Chunk,
@@ -39,26 +35,23 @@ from chatkit_bridge.document_diff import (
     span,
 )
 from chatkit_bridge.document_index import ChunkIndex
-from chatkit_bridge.document_order import DocumentPage, Key, Order, Where
-from chatkit_bridge.document_text import Text, joined
-from chatkit_bridge.durable import (
-    StorageError,
-    atomic_write_text,
-    deferred_folder_sync,
-    fsync_folder,
+from chatkit_bridge.document_journal import (
+    JOURNAL,
+    end_journal,
+    pending,
+    read_journal,
+    write_journal,
 )
+from chatkit_bridge.document_order import DocumentPage, Key, Order, Where
+from chatkit_bridge.document_text import Text
+from chatkit_bridge.durable import StorageError, deferred_folder_sync, fsync_folder
 from chatkit_bridge.jsonfiles import JsonFiles
 from chatkit_bridge.setaside import Check
 
-JOURNAL = "journal.json"
+__all__ = ["CHUNK_RECORDS", "JOURNAL", "Chunk", "DocumentChunks"]
 
 Record = dict[str, Any]
 T = TypeVar("T")
-
-_ordered: weakref.WeakKeyDictionary[Storage, tuple[int, list[Record], dict[str, Text]]] = (
-    weakref.WeakKeyDictionary()
-)
-_ordered_lock = threading.Lock()
 
 
 class DocumentChunks:
@@ -172,41 +165,16 @@ class DocumentChunks:
 
     def finish_journal(self) -> None:
         """Apply a change left half done (a crash between its journal and its files)."""
-        if os.path.lexists(self.folder / JOURNAL):
-            self._apply(self._read_journal())
+        if pending(self.folder):
+            self._apply(read_journal(self.folder))
 
     def records_of(self, path: Path) -> list[Record]:
         """Return a chunk file's records in order (the cached ones: do not change them)."""
-        storage = self._files.open(path, self._check).storage
-        data = storage.read() or {}
-        version = getattr(storage, "version", None)
-        with _ordered_lock:
-            cached = _ordered.get(storage)
-        if cached is not None and version is not None and cached[0] == version:
-            return cached[1]
-        table = data.get(self.kind, {})
-        # Keys are TinyDB document ids; the document's order is theirs, as in TinyDB.
-        records = [table[key] for key in sorted(table, key=_doc_id)]
-        if version is not None:
-            with _ordered_lock:
-                _ordered[storage] = (version, records, {})
-        return records
+        return records_in(self._files, path, self.kind, self._check)
 
     def text_of(self, path: Path, field: str) -> tuple[list[Record], Text]:
-        """Return a chunk's records and their `field` texts joined (`document_text.py`).
-
-        Kept with the parsed records of that file version, so a search of a long list
-        joins each chunk's texts once, not on every search.
-        """
-        records = self.records_of(path)
-        storage = self._files.open(path, self._check).storage
-        with _ordered_lock:
-            cached = _ordered.get(storage)
-        texts = cached[2] if cached is not None and cached[1] is records else {}
-        text = texts.get(field)
-        if text is None:
-            text = texts[field] = joined(records, field)
-        return records, text
+        """Return a chunk's records and their `field` texts joined (`chunk_records.py`)."""
+        return text_in(self._files, path, self.kind, self._check, field)
 
     # -- writing ----------------------------------------------------------
 
@@ -260,9 +228,8 @@ class DocumentChunks:
             "write": {path.name: records for path, records in writes.items()},
             "delete": [self._name(path) for path in deletes],
         }
-        atomic_write_text(self.folder / JOURNAL, json.dumps(change, separators=(",", ":")))
+        write_journal(self.folder, change)
         self._apply(change)
-        return True
 
     def _apply(self, change: dict[str, Any]) -> None:
         with deferred_folder_sync():
@@ -275,7 +242,7 @@ class DocumentChunks:
         fsync_folder(self.folder)
         if any(name.startswith("../") for name in change["delete"]):
             fsync_folder(self.legacy.parent)
-        os.unlink(self.folder / JOURNAL)
+        end_journal(self.folder)
         fsync_folder(self.folder)
 
     def _remove(self, path: Path) -> None:
@@ -300,15 +267,6 @@ class DocumentChunks:
         storage = self._files.open(path, self._check).storage
         storage.write({self.kind: {str(n): record for n, record in enumerate(records, start=1)}})
 
-    def _read_journal(self) -> dict[str, Any]:
-        path = self.folder / JOURNAL
-        try:
-            change = json.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            # Written atomically, so it is whole; anything else is not ours to guess at.
-            raise StorageError(f"Could not read the change journal {path}: {exc}") from exc
-        return change
-
     # -- plumbing ---------------------------------------------------------
 
     def _path(self, number: int) -> Path:
@@ -326,7 +284,3 @@ def _path_of(path: str) -> Path:
     # Every operation lists the chunks; building fifty `Path`s each time cost more than the
     # rest of a listing (they are immutable, so shared ones are safe).
     return Path(path)
-
-
-def _doc_id(key: str) -> int:
-    return int(key) if key.isdigit() else 0
