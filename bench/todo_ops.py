@@ -42,7 +42,7 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import machine_note
-from chatkit_bridge import document_index
+from chatkit_bridge import document_index, document_tags
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.limits import TodoLimits
@@ -75,6 +75,7 @@ def cold(root: Path, limits: TodoLimits) -> TodoRepository:
     """Return a repository that has parsed nothing yet (as a fresh process)."""
     document_index._known.clear()
     document_index._indexes.clear()
+    document_tags._on_disk.clear()
     return TodoRepository(root, files=JsonFiles(), limits=limits)
 
 

@@ -7,8 +7,8 @@ Two users in one temporary data folder (TinyDB files, as app.py keeps them): one
 adds one and deletes it again, for both users in turn, so disk noise hits both alike.
 Every call is `TodoRepository`'s own (lock, read, change, atomic write with fsync), timed in
 wall time and in CPU time of the calling thread (`time.thread_time`), which moves little on a
-busy machine. The last lines give the bytes one tick wrote for each user and the ratios
-large / small: a write bounded by the change keeps them near 1.
+busy machine. The last lines give the ratios large / small (a write bounded by the change
+keeps them near 1) and the bytes one tick and one add wrote for each user.
 """
 
 from __future__ import annotations
@@ -64,21 +64,31 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def written_by_tick(repo: TodoRepository, root: Path, user: str, todo_id: str) -> int:
-    """Return the bytes of the files one tick replaced (new inode or new size/time)."""
-    folder = user_folder(root, user)
+def written_by(folder: Path, change: Callable[[], object]) -> int:
+    """Return the bytes of the files a change replaced (new inode or new size/time).
+
+    Every file counts: chunks, the index and the tags files beside them (document_tags.py).
+    """
 
     def versions() -> dict[Path, tuple[int, int, int]]:
         return {
             p: (p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*.json")
+            for p in folder.rglob("*")
+            if p.is_file()
         }
 
     before = versions()
-    repo.set_completed(user, todo_id, True)
+    change()
     after = versions()
-    repo.set_completed(user, todo_id, False)
     return sum(p.stat().st_size for p, v in after.items() if before.get(p) != v)
+
+
+def bytes_written(repo: TodoRepository, folder: Path, user: str, ids: list[str]) -> tuple[int, int]:
+    """Return the bytes one tick (of a todo mid-list) and one add wrote."""
+    todo_id = ids[len(ids) // 2]
+    tick = written_by(folder, lambda: repo.set_completed(user, todo_id, True))
+    repo.set_completed(user, todo_id, False)
+    return tick, written_by(folder, lambda: repo.add(user, ["one more errand"]))
 
 
 def main() -> None:
@@ -114,10 +124,10 @@ def main() -> None:
             sizes = f"{users['large']} / {users['small']} todos"
             print(f"CPU ratio {name}: {sizes} = {large / small:.2f}")
         for user in users:
-            size = written_by_tick(repo, root, user, ids[user][len(ids[user]) // 2])
+            tick, add = bytes_written(repo, user_folder(root, user), user, ids[user])
             total = folder_bytes(user_folder(root, user))
-            print(f"one tick of {users[user]} todos rewrote {size / 1024:.1f} KiB "
-                  f"(the user's files hold {total / 1024:.1f} KiB)")  # fmt: skip
+            print(f"one tick of {users[user]} todos rewrote {tick / 1024:.1f} KiB, one add "
+                  f"{add / 1024:.1f} KiB (the user's files: {total / 1024:.1f} KiB)")  # fmt: skip
 
 
 if __name__ == "__main__":

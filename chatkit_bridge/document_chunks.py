@@ -43,6 +43,7 @@ from chatkit_bridge.document_journal import (
     write_journal,
 )
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Where
+from chatkit_bridge.document_tags import drop_tags, tags_path
 from chatkit_bridge.document_text import Text
 from chatkit_bridge.durable import StorageError, deferred_folder_sync, fsync_folder
 from chatkit_bridge.jsonfiles import JsonFiles
@@ -247,6 +248,7 @@ class DocumentChunks:
 
     def _remove(self, path: Path) -> None:
         self._changed(path)
+        drop_tags(tags_path(self.folder, path))  # a leftover one is never believed, only untidy
         if path == self.legacy and os.path.lexists(path):
             # Tables of other kinds in a one-file document stay where they were.
             storage = self._files.open(path, self._check).storage

@@ -10,28 +10,35 @@ Summaries live in memory and in `<kind>/index.json`, each with the signature (in
 modification time) of the chunk file it describes. The index is a hint, never the truth: a
 summary whose chunk file changed since (another process, a crash before the index was
 written, a hand edit) is made again from the chunk, so the index needs neither a journal
-nor an fsync.
+nor an fsync. The digests of tagged values, the bulk of a summary, are in a file per chunk
+(`document_tags.py`), so a change rewrites the small index and the tags it changed only.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Record, Where
+from chatkit_bridge.document_tags import (
+    digest,
+    read_tags,
+    tags_of,
+    tags_path,
+    write_hint,
+    write_tags,
+)
 from chatkit_bridge.jsonfiles import FileSignature, file_signature
 
+__all__ = ["INDEX", "ChunkIndex", "Summary", "digest", "summarize"]
+
 INDEX = "index.json"
-_FORMAT = 2
+_FORMAT = 3
 _MEMORY = 65_536
 """Summaries kept in memory (a few hundred bytes each), least recently used dropped first."""
 _MEMORY_INDEXES = 1_024
@@ -49,15 +56,18 @@ class Summary:
     tags: tuple[str, ...] = ()
     """Per `Order.tagged` field, the digests of the values the chunk holds (" d1 d2 ... ")."""
 
-    def to_json(self, signature: FileSignature) -> dict[str, Any]:
-        """Return the summary as kept in the index, with the file version it describes."""
+    def to_json(self, signature: FileSignature, tags: str | None) -> dict[str, Any]:
+        """Return the summary as kept in the index, with the file version it describes.
+
+        :param tags: the hash of the chunk's tags file (`document_tags.py`).
+        """
         return {
             "file": list(signature),
             "count": self.count,
             "counted": list(self.counted),
             "low": None if self.low is None else list(self.low),
             "high": None if self.high is None else list(self.high),
-            "tags": list(self.tags),
+            "tags": tags,
         }
 
     def may_hold(self, position: int, values: Sequence[Any]) -> bool:
@@ -69,25 +79,11 @@ class Summary:
         return any(f" {digest(value)} " in tags for value in values)
 
 
-def digest(value: Any) -> str:
-    """Return the short digest a summary notes for a tagged value (8 hex digits)."""
-    if isinstance(value, str):
-        raw = value
-    elif value is None:
-        raw = "null"  # most records lack a tagged field or hold null: no JSON encoder for them
-    else:
-        raw = json.dumps(value, sort_keys=True)
-    return f"{zlib.crc32(raw.encode('utf-8', 'surrogatepass')):08x}"
-
-
 def summarize(records: Sequence[Record], order: Order) -> Summary:
     """Return the summary of one chunk's records."""
     keys = [order.key(record) for record in records]
     counted = tuple(sum(1 for record in records if record.get(name)) for name in order.counted)
-    tags = tuple(
-        " " + "".join(f"{d} " for d in sorted({digest(record.get(name)) for record in records}))
-        for name in order.tagged
-    )
+    tags = tags_of(records, order.tagged)
     return Summary(len(records), counted, min(keys, default=None), max(keys, default=None), tags)
 
 
@@ -204,7 +200,7 @@ class ChunkIndex:
             if summary is None:
                 if stored is None:
                     stored = self._stored()
-                summary = self._parse(stored.get(path.name), signature)
+                summary = self._parse(stored.get(path.name), signature, path)
             if summary is None:
                 summary = summarize(self._load(path), self.order)
             self._remember(path, signature, summary)
@@ -219,25 +215,18 @@ class ChunkIndex:
     def save(self, chunks: list[tuple[int, Path]]) -> None:
         """Write the index of the chunks as they are now (after a change wrote some of them)."""
         self.summaries(chunks)
-        entries = {
-            path.name: self._here[path][1].to_json(self._here[path][0])
-            for _, path in chunks
-            if path in self._here
-        }
+        entries = {}
+        for _, path in chunks:
+            if path in self._here:
+                signature, summary = self._here[path]
+                # Tags files first: an index naming tags not yet on disk would not be believed.
+                tags = None
+                if summary.tags:
+                    tags = write_tags(tags_path(self.folder, path), summary.tags)
+                entries[path.name] = summary.to_json(signature, tags)
         text = json.dumps({"format": _FORMAT, "order": json.loads(self._spec), "chunks": entries})
-        path = self.folder / INDEX
         # No fsync: a lost or torn index only costs reading the chunks again.
-        tmp = f"{self.folder}/.{INDEX}.{os.getpid()}-{threading.get_ident()}.tmp"
-        try:
-            # 0600 like every data file: the data folder holds one user's todos per folder.
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
-            with os.fdopen(os.open(tmp, flags, 0o600), "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except OSError as exc:
-            with suppress(OSError):
-                os.unlink(tmp)
-            logging.getLogger(__name__).warning("Could not write %s: %s", path, exc)
+        write_hint(self.folder / INDEX, text)
 
     def _remembered(self, path: Path, signature: FileSignature) -> Summary | None:
         with _lock:
@@ -276,23 +265,30 @@ class ChunkIndex:
                 _indexes.popitem(last=False)
         return entries
 
-    def _parse(self, entry: Any, signature: FileSignature) -> Summary | None:
-        """Return a summary read from the index if it describes this version of the file."""
+    def _parse(self, entry: Any, signature: FileSignature, path: Path) -> Summary | None:
+        """Return a summary read from the index if it describes this version of the file.
+
+        :param path: the chunk file (its tags are read from its tags file).
+        """
         if not isinstance(entry, dict) or entry.get("file") != list(signature):
             return None
         count, counted = entry.get("count"), entry.get("counted")
-        low, high, tags = entry.get("low"), entry.get("high"), entry.get("tags")
+        low, high = entry.get("low"), entry.get("high")
         if type(count) is not int or not isinstance(counted, list):
             return None
         if len(counted) != len(self.order.counted) or any(type(n) is not int for n in counted):
             return None
-        if not isinstance(tags, list) or len(tags) != len(self.order.tagged):
-            return None
-        if any(not isinstance(tag, str) or not tag.startswith(" ") for tag in tags):
-            return None
-        if count == 0:
-            return Summary(0, tuple(counted), None, None, tuple(tags))
         low_key, high_key = self.order.parse_key(low), self.order.parse_key(high)
-        if low_key is None or high_key is None:
+        if count != 0 and (low_key is None or high_key is None):
             return None
-        return Summary(count, tuple(counted), low_key, high_key, tuple(tags))
+        tags: tuple[str, ...] | None = ()
+        if self.order.tagged:
+            named = entry.get("tags")
+            if not isinstance(named, str):
+                return None
+            tags = read_tags(tags_path(self.folder, path), named, len(self.order.tagged))
+            if tags is None:
+                return None
+        if count == 0:
+            return Summary(0, tuple(counted), None, None, tags)
+        return Summary(count, tuple(counted), low_key, high_key, tags)

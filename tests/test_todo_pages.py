@@ -107,10 +107,11 @@ class CountingFiles(JsonFiles):
 
 def fresh(tmp_path: Path) -> tuple[TodoRepository, CountingFiles]:
     """Open the list as a new process would: no parsed file in memory."""
-    from chatkit_bridge import document_index
+    from chatkit_bridge import document_index, document_tags
 
     document_index._known.clear()
     document_index._indexes.clear()
+    document_tags._on_disk.clear()
     files = CountingFiles()
     return TodoRepository(tmp_path, files=files), files
 

@@ -1,0 +1,99 @@
+"""The digests that find a todo's chunk live in a file per chunk: a tick rewrites none of them."""
+
+from pathlib import Path
+
+import pytest
+
+from chatkit_bridge.document_index import INDEX
+from chatkit_bridge.jsonfiles import user_folder
+from tests.test_todo_pages import fresh, shuffled_list
+from use_cases.todo.data import TodoRepository
+
+Versions = dict[str, tuple[int, int, int]]
+
+
+def chunk_folder(tmp_path: Path) -> Path:
+    return user_folder(tmp_path, "alice") / "todos"
+
+
+def versions(folder: Path) -> Versions:
+    """Return each file's identity (inode, size, modification time) in the chunk folder."""
+    return {
+        p.name: (p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def rewritten(folder: Path, before: Versions) -> set[str]:
+    """Return the names of the files that are new or were replaced since `before`."""
+    return {name for name, version in versions(folder).items() if before.get(name) != version}
+
+
+def test_a_tick_rewrites_its_chunk_and_a_small_index_but_no_digests(tmp_path: Path) -> None:
+    expected = shuffled_list(TodoRepository(tmp_path))
+    folder = chunk_folder(tmp_path)
+    chunks = sorted(folder.glob("0*.json"))
+    assert [p.name for p in sorted(folder.glob("*.tags"))] == [f"{p.name}.tags" for p in chunks]
+    before = versions(folder)
+
+    repository, _ = fresh(tmp_path)  # a new process: it knows the tags files from reading them
+    todo = expected[650]
+    repository.set_completed("alice", todo.id, not todo.completed)
+
+    # A tick changes no id and no origin: the digests of 200 ids per chunk (~2 KB) are not
+    # written again, and the index holds only counts and key ranges (it held every digest).
+    assert rewritten(folder, before) == {"000003.json", INDEX}
+    assert (folder / INDEX).stat().st_size < 300 * len(chunks)
+    assert TodoRepository(tmp_path).get("alice", todo.id).completed is not todo.completed
+
+
+def test_an_add_rewrites_the_digests_of_the_newest_chunk_only(tmp_path: Path) -> None:
+    shuffled_list(TodoRepository(tmp_path))
+    folder = chunk_folder(tmp_path)
+    newest = sorted(folder.glob("0*.json"))[-1].name
+    before = versions(folder)
+
+    repository, files = fresh(tmp_path)
+    (added,) = repository.add("alice", ["one more"], origin="turn_1")
+
+    assert rewritten(folder, before) == {newest, f"{newest}.tags", INDEX}
+    assert files.parsed == [newest]
+    again, files = fresh(tmp_path)
+    assert again.add("alice", ["one more"], origin="turn_1") == [added]  # a retried turn
+    assert files.parsed == [newest], "the origin's digest names the one chunk to read"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["another chunk's digests", "missing", "garbage"],
+)
+def test_digests_that_do_not_match_the_index_are_not_believed(tmp_path: Path, damage: str) -> None:
+    expected = shuffled_list(TodoRepository(tmp_path))
+    folder = chunk_folder(tmp_path)
+    tags = folder / "000003.json.tags"
+    # A crash between a tags file and the index, another process, a hand edit: digests that
+    # would send a lookup of a todo in chunk 3 elsewhere (or nowhere).
+    if damage == "missing":
+        tags.unlink()
+    elif damage == "garbage":
+        tags.write_bytes(b"\xff not digests")
+    else:
+        tags.write_bytes((folder / "000002.json.tags").read_bytes())
+
+    repository, _ = fresh(tmp_path)
+    assert repository.get("alice", expected[650].id) == expected[650]
+    repository.set_completed("alice", expected[651].id, not expected[651].completed)
+    again, files = fresh(tmp_path)
+    assert again.get("alice", expected[652].id) == expected[652]
+    assert files.parsed == ["000003.json"], "the next change wrote chunk 3's digests again"
+
+
+def test_removed_chunks_take_their_digests_along(tmp_path: Path) -> None:
+    shuffled_list(TodoRepository(tmp_path))
+    folder = chunk_folder(tmp_path)
+
+    TodoRepository(tmp_path).delete_many("alice", None)
+
+    assert not list(folder.glob("0*.json"))
+    assert not list(folder.glob("*.tags"))
