@@ -13,6 +13,7 @@ the summary is made again from the chunk. Like the index, tags files are hints, 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -53,36 +54,51 @@ def tags_of(records: Sequence[dict[str, Any]], fields: Sequence[str]) -> tuple[s
     )
 
 
-def tags_path(folder: Path, chunk: Path) -> Path:
-    """Return the tags file of a chunk file, in the document's chunk folder."""
-    return folder / f"{chunk.name}{SUFFIX}"
+def tags_path(folder: Path, chunk: Path) -> str:
+    """Return the tags file of a chunk file, in the document's chunk folder.
+
+    A plain string: a cold lookup in a 10,000-todo list reads fifty of them, and `Path`
+    objects cost more than the reads.
+    """
+    return f"{folder}/{chunk.name}{SUFFIX}"
 
 
-def tags_hash(tags: Sequence[str]) -> str:
-    """Return the hash an index entry names for a chunk's tags (64 bits of BLAKE2b)."""
-    return hashlib.blake2b(_text(tags).encode("ascii"), digest_size=8).hexdigest()
+@functools.lru_cache(maxsize=_MEMORY)
+def tags_hash(tags: tuple[str, ...]) -> str:
+    """Return the hash an index entry names for a chunk's tags (64 bits of BLAKE2b).
+
+    Cached: every change names the hash of every chunk's tags in the index, and the
+    summaries keep the same tuples.
+    """
+    return _hash(_text(tags).encode("ascii"))
 
 
-def read_tags(path: Path, expected: str, fields: int) -> tuple[str, ...] | None:
+def read_tags(path: str, expected: str, fields: int) -> tuple[str, ...] | None:
     """Return the tags a file holds if they are the ones hashed `expected`, else None.
 
     :param fields: how many tagged fields the order has (one line each).
     """
     try:
-        text = path.read_text(encoding="ascii")
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
         return None
-    tags = tuple(text.split("\n"))
-    found = tags_hash(tags)
+    try:
+        raw = b"".join(iter(functools.partial(os.read, fd, 1 << 16), b""))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    found = _hash(raw)
     _remember(path, found)
-    if found != expected or len(tags) != fields:
+    if found != expected:
         return None
-    if any(not tag.startswith(" ") or not tag.endswith(" ") for tag in tags):
+    tags = tuple(raw.decode("ascii", "replace").split("\n"))
+    if len(tags) != fields or any(not tag.startswith(" ") or not tag.endswith(" ") for tag in tags):
         return None
     return tags
 
 
-def write_tags(path: Path, tags: Sequence[str]) -> str | None:
+def write_tags(path: str, tags: tuple[str, ...]) -> str | None:
     """Make a tags file hold `tags` (written only when it holds others); return their hash.
 
     :return: None when the file could not be written (logged; the index then names no
@@ -90,7 +106,7 @@ def write_tags(path: Path, tags: Sequence[str]) -> str | None:
     """
     wanted = tags_hash(tags)
     with _lock:
-        if _on_disk.get(str(path)) == wanted:
+        if _on_disk.get(path) == wanted:
             return wanted
     if not write_hint(path, _text(tags)):
         forget(path)
@@ -99,12 +115,13 @@ def write_tags(path: Path, tags: Sequence[str]) -> str | None:
     return wanted
 
 
-def write_hint(path: Path, text: str) -> bool:
+def write_hint(path: str | Path, text: str) -> bool:
     """Replace a file that only saves work (an index, tags) atomically; return whether it was.
 
     No fsync: a lost or torn hint only costs reading the chunks again. A failure is logged.
     """
-    tmp = f"{path.parent}/.{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    folder, _, name = str(path).rpartition("/")
+    tmp = f"{folder}/.{name}.{os.getpid()}-{threading.get_ident()}.tmp"
     try:
         # 0600 like every data file: the data folder holds one user's todos per folder.
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
@@ -119,26 +136,30 @@ def write_hint(path: Path, text: str) -> bool:
     return True
 
 
-def drop_tags(path: Path) -> None:
+def drop_tags(path: str) -> None:
     """Remove the tags file of a chunk file that was removed."""
     forget(path)
     with suppress(OSError):  # a tags file left behind is never believed for a later chunk
         os.unlink(path)
 
 
-def forget(path: Path) -> None:
+def forget(path: str) -> None:
     """Forget what a tags file holds (it is written again on the next change)."""
     with _lock:
-        _on_disk.pop(str(path), None)
+        _on_disk.pop(path, None)
 
 
 def _text(tags: Sequence[str]) -> str:
     return "\n".join(tags)
 
 
-def _remember(path: Path, content_hash: str) -> None:
+def _hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def _remember(path: str, content_hash: str) -> None:
     with _lock:
-        _on_disk[str(path)] = content_hash
-        _on_disk.move_to_end(str(path))
+        _on_disk[path] = content_hash
+        _on_disk.move_to_end(path)
         while len(_on_disk) > _MEMORY:
             _on_disk.popitem(last=False)
