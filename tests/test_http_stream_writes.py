@@ -94,14 +94,15 @@ async def test_a_turn_sends_its_headers_with_its_first_events_and_ends_with_its_
     assert stack.titles("browser:alice") == [("buy milk", False)]
 
 
-@pytest.mark.parametrize("pause", [0.0, 0.05], ids=["failing-at-once", "failing-later"])
+# 0.5 s: far past the first batch's window (0.02 s), even when a busy machine delays a timer.
+@pytest.mark.parametrize("pause", [0.0, 0.5], ids=["failing-at-once", "failing-later"])
 async def test_a_stream_that_fails_midway_ends_with_the_error_event(pause: float) -> None:
     produced: list[str] = []
 
     async def failing() -> AsyncIterator[bytes]:
         produced.append("thread.created")
         yield b'data: {"type":"thread.created"}\n\n'
-        await asyncio.sleep(pause)  # 0.05: past the coalescing window, the failure comes later
+        await asyncio.sleep(pause)
         raise StorageError("disk gone")
 
     response = EventStreamResponse(guarded_stream(StreamingResult(failing())))
@@ -126,12 +127,14 @@ async def test_a_stream_that_fails_midway_ends_with_the_error_event(pause: float
 async def test_the_first_events_go_out_at_once_and_later_ones_in_fewer_writes() -> None:
     async def turn() -> AsyncIterator[bytes]:
         yield b"thread and message\n"
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)
         yield b"a delta\n"
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)
         yield b"another delta\n"
 
-    batches = [batch async for batch in coalesced(turn(), 0.02, 0.5)]
+    # Gaps far from both windows (0.01 and 3 s): a busy machine that wakes a timer late
+    # cannot move an event across a window's end. The stream's end closes the long window.
+    batches = [batch async for batch in coalesced(turn(), 0.01, 3.0)]
 
     # The first batch waits only the short window; later events share the long one.
     assert batches == [
