@@ -1,11 +1,12 @@
 """A small OpenAI-compatible server on 127.0.0.1 that answers from a script, for tests."""
 
 import json
+import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -67,10 +68,15 @@ class BreakStream:
 
 @dataclass
 class Delay:
-    """Send nothing at all for a while (a slow first token, a busy slot), then take a step."""
+    """Send nothing at all for a while (a slow first token, a busy slot), then take a step.
+
+    With a `gate`, the wait ends as soon as the test sets the gate: a test that watches the
+    wait then never races its end.
+    """
 
     seconds: float
     then: "Step"
+    gate: threading.Event | None = None
 
 
 Step = Say | SlowSay | CallTool | Fail | Hang | BreakStream | Delay
@@ -107,8 +113,7 @@ class FakeOpenAI:
         self.context_tokens = context_tokens
         self.slots = threading.Semaphore(slots) if slots else None
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
 
     @property
     def base_url(self) -> str:
@@ -144,6 +149,15 @@ class FakeOpenAI:
         with self._lock:
             self.requests.append(recorded)
 
+    def pause(self, seconds: float, gate: threading.Event | None = None) -> None:
+        """Wait `seconds`, or until `gate` is set, or until the server stops."""
+        deadline = time.monotonic() + seconds
+        while not (gate is not None and gate.is_set()) and not self._server.stopping.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._server.stopping.wait(min(left, 0.05) if gate is not None else left)
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -160,10 +174,10 @@ class FakeOpenAI:
                 fake.record(Recorded(self.path, headers, body))
                 try:
                     if fake.slots is None:
-                        answer(self, fake.refusal(body) or fake.next_step(), body)
+                        answer(fake, self, fake.refusal(body) or fake.next_step(), body)
                         return
                     with fake.slots:
-                        answer(self, fake.refusal(body) or fake.next_step(), body)
+                        answer(fake, self, fake.refusal(body) or fake.next_step(), body)
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client hung up, e.g. a stopped reply
 
@@ -171,7 +185,7 @@ class FakeOpenAI:
 
     @contextmanager
     def running(self) -> Iterator["FakeOpenAI"]:
-        """Serve in a background thread for the duration of the block."""
+        """Serve in a background thread for the duration of the block; leave no thread behind."""
         thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -179,15 +193,55 @@ class FakeOpenAI:
         finally:
             self._server.shutdown()
             self._server.server_close()
+            thread.join()
 
 
-def answer(handler: BaseHTTPRequestHandler, step: Step, body: dict[str, Any]) -> None:
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server whose close also ends its connections and their threads.
+
+    A client's keep-alive connection (the app's HTTP pool) would otherwise keep a handler
+    thread reading, and a scripted wait would keep one sleeping, into later tests.
+    """
+
+    daemon_threads = False  # server_close joins the handler threads
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Remember each connection until it is closed."""
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Forget a connection that is closed."""
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """End scripted waits and open connections, then wait for their threads."""
+        self.stopping.set()
+        with self._connections_lock:
+            for connection in self._connections:
+                with suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+        super().server_close()
+
+
+def answer(
+    fake: FakeOpenAI, handler: BaseHTTPRequestHandler, step: Step, body: dict[str, Any]
+) -> None:
     """Write the HTTP answer for one scripted step."""
     if isinstance(step, Hang):
-        time.sleep(step.seconds)
+        fake.pause(step.seconds)
         step = Say("too late")
     if isinstance(step, Delay):
-        time.sleep(step.seconds)
+        fake.pause(step.seconds, step.gate)
         step = step.then
     if isinstance(step, Fail):
         error = {"code": step.status, "message": step.message, "type": step.kind}
@@ -201,7 +255,7 @@ def answer(handler: BaseHTTPRequestHandler, step: Step, body: dict[str, Any]) ->
         handler.wfile.write(payload)
         return
     if body.get("stream"):
-        stream(handler, step)
+        stream(fake, handler, step)
     else:
         whole(handler, step)
 
@@ -231,7 +285,7 @@ def _delta_chunks(step: Step) -> list[dict[str, Any]]:
     return [{"role": "assistant", "content": text[:half]}, {"content": text[half:]}]
 
 
-def stream(handler: BaseHTTPRequestHandler, step: Step) -> None:
+def stream(fake: FakeOpenAI, handler: BaseHTTPRequestHandler, step: Step) -> None:
     """Stream a step as server-sent chat completion chunks."""
     handler.send_response(200)
     handler.send_header("content-type", "text/event-stream")
@@ -254,8 +308,8 @@ def stream(handler: BaseHTTPRequestHandler, step: Step) -> None:
         write_chunk(handler, f"data: {json.dumps(chunk)}\n\n".encode())
         if isinstance(step, SlowSay):
             if index == 0 and step.gate is not None:
-                step.gate.wait(GATE_PATIENCE)
-            time.sleep(step.delay)
+                fake.pause(GATE_PATIENCE, step.gate)
+            fake.pause(step.delay)
     if isinstance(step, BreakStream):
         # Drop the connection mid-body: no closing chunk, so the client sees a broken stream.
         handler.close_connection = True

@@ -8,7 +8,16 @@ import pytest
 
 from chatkit_bridge.model_input import STATE_HEADING
 from tests.app_process import running_app
-from tests.fake_openai import BreakStream, CallTool, Fail, FakeOpenAI, Hang, Say, Step
+from tests.fake_openai import (
+    GATE_PATIENCE,
+    BreakStream,
+    CallTool,
+    Fail,
+    FakeOpenAI,
+    Hang,
+    Say,
+    Step,
+)
 from tests.polling import wait_for
 from tests.wire import (
     Event,
@@ -35,7 +44,11 @@ def fake() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 def model_app(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve `python app.py` on the scripted model, without retries and with a 2 s timeout."""
+    """Serve `python app.py` on the scripted model, without retries and with a 10 s timeout.
+
+    Every model call of the module has this limit, and Bob must be served within it while
+    Alice's call hangs: 10 s holds on a busy machine (2 s did not leave enough room).
+    """
     data = tmp_path_factory.mktemp("model-faults") / "data"
     with running_app(
         data,
@@ -43,7 +56,7 @@ def model_app(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Ite
         OPENAI_BASE_URL=fake.base_url,
         LLM_CONTEXT_TOKENS="128000",  # the fake stands in for a large model: no budget trims
         LLM_MAX_RETRIES="0",
-        LLM_TIMEOUT_SECONDS="2",
+        LLM_TIMEOUT_SECONDS="10",
         STORAGE_SECRET=SECRET,
     ) as url:
         yield url
@@ -162,7 +175,7 @@ def test_a_hanging_model_times_out_while_another_user_is_served(
     alice: httpx.Client, bob: httpx.Client, model: FakeOpenAI
 ) -> None:
     add_todos(alice, "keep me")
-    model.script = [Hang(5)]
+    model.script = [Hang(GATE_PATIENCE)]  # past the app's timeout, until the server stops
     asked = len(model.requests)
     with ThreadPoolExecutor(max_workers=1) as pool:
         hanging = pool.submit(start_thread, alice, "Add buy milk")

@@ -2,13 +2,15 @@
 
 import asyncio
 import logging
+import re
+import threading
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
 from tests.chat_page import send
-from tests.fake_openai import Delay, FakeOpenAI, Say, SlowSay
+from tests.fake_openai import GATE_PATIENCE, Delay, FakeOpenAI, Say, SlowSay
 from tests.polling import holds, until
 
 
@@ -29,16 +31,30 @@ def thread_shown(user: User) -> str:
     return str(page.props["data-thread"])
 
 
+def seconds_shown(user: User) -> int:
+    """Return the seconds the progress line shows ("3 s"); no number yet raises ValueError."""
+    (text,) = texts(user, "progress-elapsed")
+    if not re.fullmatch(r"\d+ s", text):
+        raise ValueError(text)
+    return int(text.removesuffix(" s"))
+
+
 async def test_the_page_shows_it_waits_for_the_model_with_elapsed_seconds(
     fake_model: FakeOpenAI, user: User
 ) -> None:
-    fake_model.script = [Delay(3, Say("Finally here."))]
+    # The model answers when the test has seen the seconds count, however busy the machine.
+    answer = threading.Event()
+    fake_model.script = [Delay(GATE_PATIENCE, Say("Finally here."), gate=answer)]
     await user.open("/")
     await send(user, "hello")
-
-    await user.should_see("Waiting for the model…", retries=50)
-    await until(lambda: texts(user, "progress-elapsed") in (["1 s"], ["2 s"]))
-    await user.should_see("Finally here.", retries=100)
+    try:
+        await user.should_see("Waiting for the model…")
+        await until(lambda: seconds_shown(user) >= 1, what="the wait's seconds shown")
+        first = seconds_shown(user)
+        await until(lambda: seconds_shown(user) > first, what="the seconds counting on")
+    finally:
+        answer.set()
+    await user.should_see("Finally here.")
     await user.should_not_see("Waiting for the model…")
 
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,8 @@ import pytest
 from chatkit.types import ProgressUpdateEvent, WidgetItem
 
 from chatkit_bridge.turn_notes import CONTINUE_ACTION, DO_IT_ACTION
-from tests.fake_openai import CallTool, Delay, Fail, FakeOpenAI, Say
+from tests.fake_openai import GATE_PATIENCE, CallTool, Delay, Fail, FakeOpenAI, Say
+from tests.polling import stays, until
 from tests.stack import Stack, assistant_texts, build_stack, collect, errors_in, thread_id_of
 
 CUT_ARGUMENTS = CallTool("add_todos", '{"titles": ["buy milk", "walk th', finish="length")
@@ -18,7 +20,7 @@ CUT_ARGUMENTS = CallTool("add_todos", '{"titles": ["buy milk", "walk th', finish
 def model_stack(fake: FakeOpenAI, folder: Path, **settings: Any) -> Stack:
     """Point the app at the fake server as a local OpenAI-compatible endpoint."""
     settings.setdefault("llm_max_retries", 0)
-    settings.setdefault("llm_timeout_seconds", 5)
+    settings.setdefault("llm_timeout_seconds", 30)  # generous: a busy machine answers late
     return build_stack(folder, openai_base_url=fake.base_url, openai_model="local", **settings)
 
 
@@ -220,7 +222,7 @@ async def test_a_turn_is_bounded_as_a_whole_and_the_wait_is_announced(
     fake: FakeOpenAI, tmp_path: Path
 ) -> None:
     stack = model_stack(fake, tmp_path, llm_turn_timeout_seconds=1.5)
-    fake.script = [Delay(4, Say("too late"))]
+    fake.script = [Delay(GATE_PATIENCE, Say("too late"))]  # until the server stops
     events = await collect(stack.client.create_thread("hello"))
 
     kinds = [event.type for event in events]
@@ -236,15 +238,30 @@ async def test_a_turn_is_bounded_as_a_whole_and_the_wait_is_announced(
 
 async def test_with_one_slot_the_second_user_waits_and_is_answered(tmp_path: Path) -> None:
     with FakeOpenAI(slots=1).running() as fake:
-        stack = model_stack(fake, tmp_path, llm_timeout_seconds=10)
-        fake.script = [Delay(1.5, Say("Answer for Alice.")), Say("Answer for Bob.")]
+        stack = model_stack(fake, tmp_path)
+        alice_may_have_her_answer = threading.Event()
+        fake.script = [
+            Delay(GATE_PATIENCE, Say("Answer for Alice."), gate=alice_may_have_her_answer),
+            Say("Answer for Bob."),
+        ]
         alice = asyncio.create_task(collect(stack.client.create_thread("hi from alice")))
-        await asyncio.sleep(0.3)  # let Alice take the slot first
-        bob = await collect(stack.as_user("bob").create_thread("hi from bob"))
-        alice_events = await alice
+        try:
+            await until(lambda: len(fake.requests) == 1, what="Alice's request takes the slot")
+            bob = asyncio.create_task(collect(stack.as_user("bob").create_thread("hi from bob")))
+            await until(lambda: len(fake.requests) == 2, what="Bob's request reaches the server")
+            await stays(lambda: not bob.done())  # Bob waits for the slot Alice holds
+        finally:
+            alice_may_have_her_answer.set()
+        alice_events, bob_events = await alice, await bob
 
-    assert not errors_in(alice_events) and not errors_in(bob)
-    assert any(isinstance(e, ProgressUpdateEvent) for e in bob)
+    assert not errors_in(alice_events) and not errors_in(bob_events)
+    for client, events, answer in (
+        (stack.client, alice_events, "Answer for Alice."),
+        (stack.as_user("bob"), bob_events, "Answer for Bob."),
+    ):
+        items = (await client.list_items(thread_id_of(events))).data
+        assert assistant_texts(items) == [answer]
+    assert any(isinstance(e, ProgressUpdateEvent) for e in bob_events)
     assert len(fake.requests) == 2, "no request was given up and sent again"
 
 
