@@ -19,20 +19,14 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Record, Where
-from chatkit_bridge.document_tags import (
-    digest,
-    read_tags,
-    tags_of,
-    tags_path,
-    write_hint,
-    write_tags,
-)
+from chatkit_bridge.document_summary import Summary, summarize
+from chatkit_bridge.document_tags import digest, read_tags, tags_path, write_hint, write_tags
 from chatkit_bridge.jsonfiles import FileSignature, file_signature
 
 __all__ = ["INDEX", "ChunkIndex", "Summary", "digest", "summarize"]
@@ -43,48 +37,6 @@ _MEMORY = 65_536
 """Summaries kept in memory (a few hundred bytes each), least recently used dropped first."""
 _MEMORY_INDEXES = 1_024
 """Parsed index files kept in memory (one per user and kind)."""
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What one chunk file holds, in the terms of one order."""
-
-    count: int
-    counted: tuple[int, ...]
-    low: Key | None
-    high: Key | None
-    tags: tuple[str, ...] = ()
-    """Per `Order.tagged` field, the digests of the values the chunk holds (" d1 d2 ... ")."""
-
-    def to_json(self, signature: FileSignature, tags: str | None) -> dict[str, Any]:
-        """Return the summary as kept in the index, with the file version it describes.
-
-        :param tags: the hash of the chunk's tags file (`document_tags.py`).
-        """
-        return {
-            "file": list(signature),
-            "count": self.count,
-            "counted": list(self.counted),
-            "low": None if self.low is None else list(self.low),
-            "high": None if self.high is None else list(self.high),
-            "tags": tags,
-        }
-
-    def may_hold(self, position: int, values: Sequence[Any]) -> bool:
-        """Tell whether the chunk may hold one of `values` in tagged field number `position`.
-
-        False for sure; True may be a digest collision (the caller reads the chunk to know).
-        """
-        tags = self.tags[position]
-        return any(f" {digest(value)} " in tags for value in values)
-
-
-def summarize(records: Sequence[Record], order: Order) -> Summary:
-    """Return the summary of one chunk's records."""
-    keys = [order.key(record) for record in records]
-    counted = tuple(sum(1 for record in records if record.get(name)) for name in order.counted)
-    tags = tags_of(records, order.tagged)
-    return Summary(len(records), counted, min(keys, default=None), max(keys, default=None), tags)
 
 
 _known: OrderedDict[tuple[str, str], tuple[FileSignature, Summary]] = OrderedDict()
@@ -167,6 +119,8 @@ class ChunkIndex:
             if summary.count == 0 or (flag >= 0 and not summary.counted[flag]):
                 continue
             if tagged >= 0:
+                summary = self._tagged(path, summary)
+                assert summary.tags is not None
                 # Few values: a substring search each; many (delete several): one set per chunk.
                 if len(wanted) <= 8 and not summary.may_hold(tagged, values):
                     continue
@@ -174,6 +128,24 @@ class ChunkIndex:
                     continue
             found.append(path)
         return found
+
+    def _tagged(self, path: Path, summary: Summary) -> Summary:
+        """Return a chunk's summary with its tags: read from its tags file, or made again."""
+        if summary.tags is not None:
+            return summary
+        assert summary.named is not None, "a summary without tags names its tags file"
+        signature = self._here[path][0]
+        where = tags_path(self.folder, path)
+        tags = read_tags(where, summary.named, len(self.order.tagged))
+        if tags is None:
+            # Not the tags the index named (a crash between the two, another process, an
+            # edit): the chunk's records tell, and the next change writes them again.
+            whole = summarize(self._load(path), self.order)
+        else:
+            whole = replace(summary, tags=tags, named=None)
+        self._remember(path, signature, whole)
+        self._here[path] = (signature, whole)
+        return whole
 
     def extent(self, chunks: list[tuple[int, Path]]) -> tuple[int, Key | None, Path | None]:
         """Return the document's record count, its highest key and the chunk holding that key."""
@@ -200,7 +172,7 @@ class ChunkIndex:
             if summary is None:
                 if stored is None:
                     stored = self._stored()
-                summary = self._parse(stored.get(path.name), signature, path)
+                summary = Summary.from_json(stored.get(path.name), signature, self.order)
             if summary is None:
                 summary = summarize(self._load(path), self.order)
             self._remember(path, signature, summary)
@@ -220,7 +192,7 @@ class ChunkIndex:
             if path in self._here:
                 signature, summary = self._here[path]
                 # Tags files first: an index naming tags not yet on disk would not be believed.
-                tags = None
+                tags = summary.named  # not read since: the file still holds what it held
                 if summary.tags:
                     tags = write_tags(tags_path(self.folder, path), summary.tags)
                 entries[path.name] = summary.to_json(signature, tags)
@@ -264,31 +236,3 @@ class ChunkIndex:
             while len(_indexes) > _MEMORY_INDEXES:
                 _indexes.popitem(last=False)
         return entries
-
-    def _parse(self, entry: Any, signature: FileSignature, path: Path) -> Summary | None:
-        """Return a summary read from the index if it describes this version of the file.
-
-        :param path: the chunk file (its tags are read from its tags file).
-        """
-        if not isinstance(entry, dict) or entry.get("file") != list(signature):
-            return None
-        count, counted = entry.get("count"), entry.get("counted")
-        low, high = entry.get("low"), entry.get("high")
-        if type(count) is not int or not isinstance(counted, list):
-            return None
-        if len(counted) != len(self.order.counted) or any(type(n) is not int for n in counted):
-            return None
-        low_key, high_key = self.order.parse_key(low), self.order.parse_key(high)
-        if count != 0 and (low_key is None or high_key is None):
-            return None
-        tags: tuple[str, ...] | None = ()
-        if self.order.tagged:
-            named = entry.get("tags")
-            if not isinstance(named, str):
-                return None
-            tags = read_tags(tags_path(self.folder, path), named, len(self.order.tagged))
-            if tags is None:
-                return None
-        if count == 0:
-            return Summary(0, tuple(counted), None, None, tags)
-        return Summary(count, tuple(counted), low_key, high_key, tags)

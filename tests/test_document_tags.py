@@ -97,3 +97,18 @@ def test_removed_chunks_take_their_digests_along(tmp_path: Path) -> None:
 
     assert not list(folder.glob("0*.json"))
     assert not list(folder.glob("*.tags"))
+
+
+def test_a_page_reads_no_digests(tmp_path: Path) -> None:
+    expected = shuffled_list(TodoRepository(tmp_path))
+    folder = chunk_folder(tmp_path)
+    for tags in folder.glob("*.tags"):
+        tags.unlink()  # were they needed, every chunk would be parsed to make them again
+
+    repository, files = fresh(tmp_path)
+    page = repository.page("alice", 20)
+
+    assert [todo.id for todo in page.todos] == [todo.id for todo in expected[:20]]
+    # The first chunk, and the newest one, where an undone delete put todo #4 back.
+    assert sorted(files.parsed) == ["000000.json", "000005.json"]
+    assert repository.get("alice", expected[650].id) == expected[650]
