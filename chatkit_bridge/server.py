@@ -39,6 +39,10 @@ from chatkit_bridge.compat.agents_sdk import (
     read_plain_tool_flags_inline,
     skip_needless_agent_signatures,
 )
+from chatkit_bridge.compat.agents_tasks import (
+    read_plain_tool_flags_when_calling,
+    skip_tasks_for_empty_hooks,
+)
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.feedback import FEEDBACK_KEY
 from chatkit_bridge.llm import ModelChoice
@@ -79,6 +83,8 @@ class BridgeServer(ChatKitServer[RequestContext]):
         skip_needless_agent_signatures()  # the Agents SDK serialised the agent 3 times a run
         convert_plain_input_directly()  # and walked the input with ABC checks 3 times
         read_plain_tool_flags_inline()  # and awaited each tool's is_enabled=True in a task
+        read_plain_tool_flags_when_calling()  # (twice: listing tools, and calling them)
+        skip_tasks_for_empty_hooks()  # and ran each empty lifecycle hook in a task
         self.use_case = use_case
         self.model = model
         self.effects = TurnEffects(store, change_watch(use_case))
