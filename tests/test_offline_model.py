@@ -252,8 +252,8 @@ def _message(role: str, text: str) -> Message:
 
 
 def test_the_model_ids_are_unique_and_well_formed() -> None:
-    from chatkit_bridge.offline_model import _new_id
+    from chatkit_bridge.offline_responses import new_id
 
-    ids = [_new_id("call") for _ in range(10_000)]
+    ids = [new_id("call") for _ in range(10_000)]
     assert len(set(ids)) == len(ids)
     assert all(re.fullmatch(r"call_[0-9a-f]{32}", one) for one in ids)
