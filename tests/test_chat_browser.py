@@ -1,11 +1,12 @@
-"""The chat as a reader sees it in Chromium: layout, scrolling, markdown, feedback, a11y, theme."""
+"""The chat as a reader sees it in Chromium: layout, scrolling, markdown, feedback, theme.
+
+Accessibility audits: tests/test_accessibility_browser.py.
+"""
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import axe_playwright_python
 import pytest
 from nicegui.testing import Screen
 from selenium.webdriver.common.action_chains import ActionChains
@@ -15,8 +16,6 @@ from selenium.webdriver.common.keys import Keys
 from tests.fake_openai import FakeOpenAI, Say, SlowSay
 from tests.test_browser import pytestmark, wait_for  # noqa: F401 - same skip rule
 
-# axe-core 4.12 as the axe-playwright-python package ships it; Selenium injects it directly.
-AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 LONG_URL = "https://example.com/" + "a" * 300
 MARKDOWN_REPLY = f"""Here is what I found:
 - first point
@@ -84,19 +83,6 @@ def replies_done(screen: Screen, count: int) -> bool:
     """Tell whether `count` replies finished (their feedback buttons show)."""
     selector = ".assistant-message button[aria-label='Good answer']"
     return len(screen.selenium.find_elements(By.CSS_SELECTOR, selector)) >= count
-
-
-def serious_violations(screen: Screen, options: str = "{}", context: str = "document") -> list[str]:
-    """Run axe-core on the page; return serious and critical violations, described."""
-    screen.selenium.execute_script(AXE_JS)
-    results = screen.selenium.execute_async_script(
-        f"const done = arguments[arguments.length - 1]; axe.run({context}, {options}).then(done);"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {[n['html'][:120] for n in v['nodes']][:5]}"
-        for v in results["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_long_words_and_code_never_widen_the_page(fake_model: FakeOpenAI, screen: Screen) -> None:
@@ -299,37 +285,3 @@ def test_dark_mode_is_kept_and_the_gallery_is_a_click_away(screen: Screen) -> No
     assert "body--dark" in js(screen, "return document.body.className")
     screen.selenium.find_element(By.LINK_TEXT, "← Back to the chat").click()
     wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".composer textarea"))
-
-
-@pytest.mark.parametrize("variant", ["light", "dark", "phone"])
-def test_no_serious_accessibility_violations_in_a_chat_with_cards(
-    screen: Screen, variant: str
-) -> None:
-    if variant == "dark":
-        screen.open("/", timeout=40)
-        screen.selenium.add_cookie({"name": "chat_dark", "value": "1", "path": "/"})
-    screen.open("/", timeout=40)
-    if variant == "phone":
-        phone(screen, 390, 800)
-    type_and_send(screen, "Add buy milk and call mom")
-    wait_for(lambda: replies_done(screen, 1), timeout=20)
-    type_and_send(screen, "help")
-    wait_for(lambda: replies_done(screen, 2), timeout=20)
-    assert serious_violations(screen) == []
-    unnamed = js(
-        screen,
-        "return [...document.querySelectorAll('button, a[href]')].filter(b =>"
-        " !(b.getAttribute('aria-label') || b.textContent.trim() || b.title)).length",
-    )
-    assert unnamed == 0
-
-
-@pytest.mark.parametrize("dark", [False, True])
-def test_no_serious_accessibility_violations_in_the_gallery(screen: Screen, dark: bool) -> None:
-    screen.open("/gallery", timeout=40)
-    if dark:
-        screen.selenium.add_cookie({"name": "chat_dark", "value": "1", "path": "/"})
-        screen.open("/gallery", timeout=40)
-    wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".ck-widget"))
-    # Every example, author-chosen colours (primitives, hex, light/dark pairs) included.
-    assert serious_violations(screen) == []
