@@ -10,7 +10,7 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
 )
 
-from tests.test_todo_actions import component
+from tests.todo_action_harness import component
 from tests.todo_tool_harness import Harness, open_harness, seed
 from use_cases.todo.agent import todo_state
 from use_cases.todo.tools import TOOL_NAMES

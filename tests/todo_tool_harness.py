@@ -23,7 +23,7 @@ from chatkit.types import (
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
 from chatkit_bridge.use_case import ActionRequest
-from tests.test_todo_actions import component, handle_and_store
+from tests.todo_action_harness import component, handle_and_store
 from use_cases.todo.changes import CHANGE_CARD_KEY
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.use_case import TodoUseCase
