@@ -10,6 +10,7 @@ from typing import Any
 from chatkit.actions import ActionConfig
 from nicegui import ui
 
+from . import gallery_buttons as buttons
 from . import gallery_forms as forms
 from . import gallery_tables as tables
 from . import gallery_widgets as display
@@ -29,8 +30,8 @@ def build_gallery() -> list[GalleryExample]:
             GalleryExample("Text", display.text_examples()),
             GalleryExample("Title, Caption, Markdown", display.title_examples()),
             GalleryExample("Badge", display.badge_examples()),
-            GalleryExample("Button", display.button_examples()),
-            GalleryExample("Icon", display.icon_examples()),
+            GalleryExample("Button", buttons.button_examples()),
+            GalleryExample("Icon", buttons.icon_examples()),
             GalleryExample(
                 "Layout: Box, Row, Col, Spacer, Divider, Transition", display.layout_examples()
             ),

@@ -1,4 +1,4 @@
-"""Gallery examples, part 1: helpers and the display components (text, badges, buttons, layout).
+"""Gallery examples, part 1: helpers and the display components (text, badges, layout, media).
 
 Read top to bottom as a catalogue when building widgets for a new use case. Every action
 uses a `gallery.*` type; the gallery page shows the type and merged payload in a toast.
@@ -13,13 +13,11 @@ from chatkit.widgets import (
     Badge,
     BarSeries,
     Box,
-    Button,
     Caption,
     Card,
     Chart,
     Col,
     Divider,
-    Icon,
     Image,
     LineSeries,
     Markdown,
@@ -30,8 +28,6 @@ from chatkit.widgets import (
     Transition,
     WidgetRoot,
 )
-
-from .widget_content import ICONS
 
 
 class GalleryExample(NamedTuple):
@@ -58,8 +54,6 @@ XSS_STRINGS = ["<img src=x onerror=alert(1)>", "<script>alert('x')</script>", "*
 TEXT_COLORS = ["prose", "primary", "emphasis", "secondary", "tertiary", "success", "warning"]
 TEXT_COLORS += ["danger", "purple-600", "#0ea5e9"]
 BADGE_COLORS = ["secondary", "success", "danger", "warning", "info", "discovery"]
-BUTTON_COLORS = ["primary", "secondary", "info", "discovery", "success", "caution", "warning"]
-BUTTON_COLORS += ["danger"]
 MARKDOWN_SAMPLE = (
     "**Markdown** with a list:\n\n- `code`\n- *emphasis*\n\n| a | b |\n|---|---|\n| 1 | 2 |"
 )
@@ -143,108 +137,6 @@ def badge_examples() -> Card:
             *rows,
             Row(gap=2, children=[*sizes, Badge(label="pill", pill=True, color="success")]),
         ]
-    )
-
-
-def button_examples() -> Card:
-    """Button styles, colors, variants, sizes, icons and states."""
-    return Card(
-        children=[
-            Row(
-                gap=2,
-                wrap="wrap",
-                children=[
-                    Button(
-                        label="Primary style",
-                        style="primary",
-                        onClickAction=act("button", name="primary"),
-                    ),
-                    Button(
-                        label="Secondary style",
-                        style="secondary",
-                        onClickAction=act("button", name="secondary"),
-                    ),
-                    Button(
-                        label="Disabled",
-                        disabled=True,
-                        onClickAction=act("button", name="disabled"),
-                    ),
-                ],
-            ),
-            Row(
-                gap=2,
-                wrap="wrap",
-                children=[
-                    Button(label=c, color=c, onClickAction=act("button", name=c))
-                    for c in BUTTON_COLORS
-                ],
-            ),
-            Row(
-                gap=2,
-                wrap="wrap",
-                children=[
-                    Button(
-                        label=f"{v} variant",
-                        color="info",
-                        variant=v,
-                        onClickAction=act("button", name=v),
-                    )
-                    for v in ("solid", "soft", "outline", "ghost")
-                ],
-            ),
-            Row(
-                gap=2,
-                wrap="wrap",
-                children=[
-                    Button(label=f"size {s}", size=s, onClickAction=act("button", name=s))
-                    for s in ("xs", "sm", "md", "lg", "xl")
-                ],
-            ),
-            Row(
-                gap=2,
-                wrap="wrap",
-                children=[
-                    Button(label="Pill", pill=True, onClickAction=act("button", name="pill")),
-                    Button(
-                        iconStart="plus", uniform=True, onClickAction=act("button", name="uniform")
-                    ),
-                    Button(
-                        label="Icons",
-                        iconStart="sparkle",
-                        iconEnd="chevron-right",
-                        variant="outline",
-                        onClickAction=act("button", name="icons"),
-                    ),
-                ],
-            ),
-            Button(
-                label="Block button",
-                block=True,
-                color="success",
-                onClickAction=act("button", name="block"),
-            ),
-        ]
-    )
-
-
-def icon_examples() -> Card:
-    """Every ChatKit icon name, in a few sizes and colors."""
-    names = [n for n in ICONS if ":" not in n][:63]
-    cells = [
-        Col(
-            align="center",
-            width=84,
-            children=[Icon(name=n, size="xl"), Caption(value=n, size="sm")],
-        )
-        for n in names
-    ]
-    sizes = [
-        Icon(name="star-filled", size=s, color="warning")
-        for s in ("xs", "sm", "md", "lg", "xl", "2xl", "3xl")
-    ]
-    return Card(
-        size="lg",
-        children=[Row(align="end", gap=2, children=sizes), Row(wrap="wrap", gap=2, children=cells)],
     )
 
 
