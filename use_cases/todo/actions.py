@@ -86,55 +86,84 @@ def apply_action(
     repository: TodoRepository, user_id: str, kind: str, payload: dict[str, Any]
 ) -> Outcome:
     """Apply one card action to the user's todos (blocking; run it in a thread)."""
+    apply = _APPLY.get(kind)
+    if apply is None:
+        logger.warning("unknown todo action %r", kind)
+        return Outcome()
     todo_id = payload.get("id")
     todo_id = todo_id if isinstance(todo_id, str) else ""
     try:
-        if kind == ADD_ACTION:
-            title = payload.get("title")
-            title = title if isinstance(title, str) else ""
-            try:
-                (todo,) = repository.add(user_id, [title])
-            except TodoError as error:
-                return Outcome(error=str(error), draft=title.strip() or None)
-            return Outcome(note=f"The user added '{todo.title}' ({todo.id}) via the card.")
-        if kind == TOGGLE_ACTION:
-            todo = repository.get(user_id, todo_id)
-            wanted = explicit_checked(payload)
-            wanted = (not todo.completed) if wanted is None else wanted
-            if wanted == todo.completed:
-                return Outcome()  # a repeated click: nothing to change
-            repository.set_completed(user_id, todo_id, wanted)
-            if wanted:
-                return Outcome(
-                    note=f"The user ticked '{todo.title}' ({todo.id}) as done via the card."
-                )
-            return Outcome(
-                note=f"The user unticked '{todo.title}' ({todo.id}) via the card; it is open again."
-            )
-        if kind == DELETE_ACTION:
-            todo = repository.delete(user_id, todo_id)
-            return Outcome(
-                note=f"The user deleted '{todo.title}' ({todo.id}) via the card.",
-                undo=(f'Deleted "{todo.title}".', Undo(restore=[todo]).action()),
-            )
-        if kind == UNDO_ACTION:
-            undo = Undo.model_validate(payload.get("undo") or {})
-            apply_undo(repository, user_id, undo)
-            return Outcome(note="The user pressed Undo: the last change shown was reverted.")
-        if kind == RENAME_ACTION:
-            before = repository.get(user_id, todo_id)
-            title = payload.get("title")
-            after = repository.rename(user_id, todo_id, title if isinstance(title, str) else "")
-            note = f"The user renamed '{before.title}' ({todo_id}) to '{after.title}' via the card."
-            return Outcome(note=note)
+        return apply(repository, user_id, todo_id, payload)
     except TodoNotFoundError:
         return Outcome(error=GONE)
     except TodoError as error:
         return Outcome(error=str(error))
     except ValidationError:
         return Outcome(error="That Undo is no longer valid.")
-    logger.warning("unknown todo action %r", kind)
-    return Outcome()
+
+
+Apply = Callable[[TodoRepository, str, str, dict[str, Any]], Outcome]
+"""Applies one kind of card action: (repository, user id, todo id, payload) -> outcome."""
+
+
+def _add(repository: TodoRepository, user_id: str, _: str, payload: dict[str, Any]) -> Outcome:
+    title = payload.get("title")
+    title = title if isinstance(title, str) else ""
+    try:
+        (todo,) = repository.add(user_id, [title])
+    except TodoError as error:
+        return Outcome(error=str(error), draft=title.strip() or None)
+    return Outcome(note=f"The user added '{todo.title}' ({todo.id}) via the card.")
+
+
+def _toggle(
+    repository: TodoRepository, user_id: str, todo_id: str, payload: dict[str, Any]
+) -> Outcome:
+    todo = repository.get(user_id, todo_id)
+    wanted = explicit_checked(payload)
+    wanted = (not todo.completed) if wanted is None else wanted
+    if wanted == todo.completed:
+        return Outcome()  # a repeated click: nothing to change
+    repository.set_completed(user_id, todo_id, wanted)
+    if wanted:
+        return Outcome(note=f"The user ticked '{todo.title}' ({todo.id}) as done via the card.")
+    return Outcome(
+        note=f"The user unticked '{todo.title}' ({todo.id}) via the card; it is open again."
+    )
+
+
+def _delete(repository: TodoRepository, user_id: str, todo_id: str, _: dict[str, Any]) -> Outcome:
+    todo = repository.delete(user_id, todo_id)
+    return Outcome(
+        note=f"The user deleted '{todo.title}' ({todo.id}) via the card.",
+        undo=(f'Deleted "{todo.title}".', Undo(restore=[todo]).action()),
+    )
+
+
+def _undo(repository: TodoRepository, user_id: str, _: str, payload: dict[str, Any]) -> Outcome:
+    undo = Undo.model_validate(payload.get("undo") or {})
+    apply_undo(repository, user_id, undo)
+    return Outcome(note="The user pressed Undo: the last change shown was reverted.")
+
+
+def _rename(
+    repository: TodoRepository, user_id: str, todo_id: str, payload: dict[str, Any]
+) -> Outcome:
+    before = repository.get(user_id, todo_id)
+    title = payload.get("title")
+    after = repository.rename(user_id, todo_id, title if isinstance(title, str) else "")
+    return Outcome(
+        note=f"The user renamed '{before.title}' ({todo_id}) to '{after.title}' via the card."
+    )
+
+
+_APPLY: dict[str, Apply] = {
+    ADD_ACTION: _add,
+    TOGGLE_ACTION: _toggle,
+    DELETE_ACTION: _delete,
+    UNDO_ACTION: _undo,
+    RENAME_ACTION: _rename,
+}
 
 
 def _thread_lock(thread_id: str) -> asyncio.Lock:
