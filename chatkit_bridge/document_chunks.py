@@ -123,7 +123,10 @@ class DocumentChunks:
                 result = edit(copy)
                 if copy == record:
                     return result, False
-                self._store(path, [*records[:position], copy, *records[position + 1 :]])
+                tagged = order.tagged if order is not None else ()
+                same = all(copy.get(name) == record.get(name) for name in tagged)
+                changed = [*records[:position], copy, *records[position + 1 :]]
+                self._store(path, changed, same)
                 return result, True
         raise LookupError(value)
 
@@ -150,11 +153,14 @@ class DocumentChunks:
             self._listing = [(number, _path_of(path)) for number, path in listed]
         return list(self._listing)
 
-    def _changed(self, path: Path) -> None:
-        """Forget what was listed, and the summaries of a file written or removed."""
+    def _changed(self, path: Path, same_tags: bool = False) -> None:
+        """Forget what was listed, and the summaries of a file written or removed.
+
+        :param same_tags: the file's tagged values stay as they were (`ChunkIndex.forget`).
+        """
         self._listing = None
         for index in self._indexes.values():
-            index.forget(path)
+            index.forget(path, same_tags=same_tags)
 
     def _files_for(self, field: str, value: Any, order: Order | None) -> list[tuple[int, Path]]:
         """Return the chunks that may hold a record whose `field` equals `value`."""
@@ -264,8 +270,8 @@ class DocumentChunks:
         except OSError as exc:
             raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
 
-    def _store(self, path: Path, records: list[Record]) -> None:
-        self._changed(path)
+    def _store(self, path: Path, records: list[Record], same_tags: bool = False) -> None:
+        self._changed(path, same_tags)
         storage = self._files.open(path, self._check).storage
         storage.write({self.kind: {str(n): record for n, record in enumerate(records, start=1)}})
 

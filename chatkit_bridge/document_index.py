@@ -61,6 +61,8 @@ class ChunkIndex:
         # Under the folder's lock only the owner (`DocumentChunks`) writes, and it tells which
         # files (`forget`): every other summary, with its file's signature, stays true.
         self._here: dict[Path, tuple[FileSignature, Summary]] = {}
+        self._kept: dict[Path, tuple[str, ...]] = {}
+        """Digests of chunks this owner rewrote without changing a tagged value (`forget`)."""
 
     def page(self, chunks: list[tuple[int, Path]], after: Key | None, limit: int) -> DocumentPage:
         """Return up to `limit` records after the key `after`, reading only the chunks needed.
@@ -174,15 +176,23 @@ class ChunkIndex:
                     stored = self._stored()
                 summary = Summary.from_json(stored.get(path.name), signature, self.order)
             if summary is None:
-                summary = summarize(self._load(path), self.order)
+                summary = summarize(self._load(path), self.order, self._kept.pop(path, None))
             self._remember(path, signature, summary)
             self._here[path] = (signature, summary)
             result.append((path, summary))
         return result
 
-    def forget(self, path: Path) -> None:
-        """Drop what is known of a chunk file that was just written or removed."""
-        self._here.pop(path, None)
+    def forget(self, path: Path, same_tags: bool = False) -> None:
+        """Drop what is known of a chunk file that was just written or removed.
+
+        :param same_tags: the write left every tagged value as it was (a tick, a rename):
+            the chunk's digests are kept for its next summary instead of made again.
+        """
+        here = self._here.pop(path, None)
+        if same_tags and here is not None and here[1].tags is not None:
+            self._kept[path] = here[1].tags
+        else:
+            self._kept.pop(path, None)
 
     def save(self, chunks: list[tuple[int, Path]]) -> None:
         """Write the index of the chunks as they are now (after a change wrote some of them)."""

@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from chatkit_bridge.document_index import INDEX
-from chatkit_bridge.jsonfiles import user_folder
+from chatkit_bridge.document_order import Order
+from chatkit_bridge.documents import TinyDBDocuments
+from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from tests.test_todo_pages import fresh, shuffled_list
 from use_cases.todo.data import TodoRepository
 
@@ -112,3 +114,29 @@ def test_a_page_reads_no_digests(tmp_path: Path) -> None:
     # The first chunk, and the newest one, where an undone delete put todo #4 back.
     assert sorted(files.parsed) == ["000000.json", "000005.json"]
     assert repository.get("alice", expected[650].id) == expected[650]
+
+
+def test_a_change_of_a_tagged_value_changes_the_digests_and_others_keep_them(
+    tmp_path: Path,
+) -> None:
+    order = Order(by=("n",), defaults=(0,), tagged=("label",))
+
+    def labels() -> TinyDBDocuments:
+        docs = TinyDBDocuments(tmp_path, "labels", files=JsonFiles())
+        docs.order = order
+        return docs
+
+    docs = labels()
+    docs.append("alice", lambda _: (None, [{"n": n, "label": f"l{n}"} for n in range(450)]))
+    # A change of an untagged field (like a tick) keeps the chunk's digests; a change of the
+    # tagged one makes them again: the new value is found, the old one no longer.
+    docs.update_one("alice", "label", "l300", lambda record: record.update(note="x"))
+    docs.update_one("alice", "label", "l301", lambda record: record.update(label="new"))
+
+    for fresh_process in (False, True):
+        if fresh_process:
+            fresh(tmp_path)  # nothing in memory: the digests come from the tags files
+        reader = labels()
+        assert reader.find("alice", "label", "new") == {"n": 301, "label": "new"}
+        assert reader.find("alice", "label", "l301") is None
+        assert reader.find("alice", "label", "l300") == {"n": 300, "label": "l300", "note": "x"}
