@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections import OrderedDict
 
 from chatkit_bridge.durable import StorageError
 
@@ -48,3 +50,43 @@ def list_chunks(folder: str, legacy: str) -> list[tuple[int, str]]:
     numbered = [(int(m.group(1)), name) for name in names if (m := _CHUNK_NAME.fullmatch(name))]
     found.extend((number, f"{folder}/{name}") for number, name in sorted(numbered))
     return found
+
+
+class ChunkListings:
+    """The chunk files of folders as last listed, checked with two stats instead of a listing.
+
+    Numbered chunks are only ever added after the newest one and removed all at once (a thread
+    deleted or set aside), by this process or another. So while the one-file layout's file is
+    there or not as before and no chunk follows the newest one listed, the listing holds (a
+    turn looked at its thread's chunks ~7 times, a listing each). A chunk listed but gone since
+    (moved aside as unreadable) reads as empty, as a new listing would have it.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        """Remember the listings of at most `size` folders."""
+        self.size = size
+        self._lock = threading.Lock()
+        self._listed: OrderedDict[str, tuple[bool, list[tuple[int, str]]]] = OrderedDict()
+
+    def list(self, folder: str, legacy: str) -> list[tuple[int, str]]:
+        """Return `list_chunks(folder, legacy)`, from the last listing while it holds."""
+        has_legacy = os.path.lexists(legacy)
+        with self._lock:
+            cached = self._listed.get(folder)
+        if cached is not None and cached[0] == has_legacy:
+            chunks = cached[1]
+            following = chunks[-1][0] + 1 if chunks and chunks[-1][0] != LEGACY else 0
+            if not os.path.lexists(f"{folder}/{chunk_name(following)}"):
+                return list(chunks)
+        listed = list_chunks(folder, legacy)
+        with self._lock:
+            self._listed[folder] = (any(n == LEGACY for n, _ in listed), listed)
+            self._listed.move_to_end(folder)
+            while len(self._listed) > self.size:
+                self._listed.popitem(last=False)
+        return list(listed)
+
+    def forget(self, folder: str) -> None:
+        """Forget a folder's listing (its files were removed or moved)."""
+        with self._lock:
+            self._listed.pop(folder, None)

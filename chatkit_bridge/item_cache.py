@@ -18,6 +18,8 @@ from typing import Any
 from chatkit.types import AssistantMessageItem, ThreadItem, UserMessageItem, WidgetItem
 from pydantic import TypeAdapter
 
+from chatkit_bridge.chunk_files import ChunkListings
+
 ITEM: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
 SHARED_ITEMS = (UserMessageItem, AssistantMessageItem, WidgetItem)
 """Item types served from the model cache: the SDK never changes them in place (it does change
@@ -52,6 +54,8 @@ class SortedChunks:
         self.max_chunks = max_chunks
         self.max_models = max_models
         self._lock = threading.Lock()
+        self.listings = ChunkListings(max_chunks)
+        """Which chunk files each thread has (`chatkit_bridge.chunk_files`)."""
         self._cache: OrderedDict[str, ChunkView] = OrderedDict()
         self._models: OrderedDict[str, tuple[Record, ThreadItem]] = OrderedDict()
 

@@ -66,7 +66,7 @@ class ThreadItemFiles:
 
     def chunks(self) -> list[tuple[int, str]]:
         """Return (number, path) of every chunk, oldest first."""
-        return list_chunks(self.folder, self.legacy)
+        return self._sorted.listings.list(self.folder, self.legacy)
 
     def count(self) -> int:
         """Return how many items the thread holds."""
@@ -160,7 +160,8 @@ class ThreadItemFiles:
     def delete(self) -> None:
         """Delete every chunk and the thread's folder."""
         self._loaded = None
-        for _, path in self.chunks():
+        chunks = self._going()
+        for _, path in chunks:
             self._files.delete(path)
             with suppress(FileNotFoundError):
                 os.unlink(f"{path}.log")  # a log without its chunk is never read
@@ -174,14 +175,20 @@ class ThreadItemFiles:
     def set_aside(self, label: str) -> list[Path]:
         """Rename the thread's files to `<name>.<label>-<timestamp>`; return the new names."""
         self._loaded = None
+        chunks = self._going()
         moved = [self._files.set_aside(self.legacy, label)]
-        for number, path in self.chunks():
+        for number, path in chunks:
             if number != LEGACY:
                 self._files.drop(path)
         moved.append(self._files.set_aside(self.folder, label))
         return [path for path in moved if path is not None]
 
     # -- plumbing ---------------------------------------------------------
+
+    def _going(self) -> list[tuple[int, str]]:
+        """List the chunks afresh, and forget the listing: they are about to go."""
+        self._sorted.listings.forget(self.folder)
+        return list_chunks(self.folder, self.legacy)
 
     def _views(self) -> list[tuple[int, str, ChunkView]]:
         if self._loaded is None:

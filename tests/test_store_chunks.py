@@ -173,3 +173,25 @@ async def test_a_user_message_is_synced_at_once_and_a_reply_is_logged_unsynced(
     fresh = reopened(tmp_path)
     assert await all_ids(fresh) == ["m0", "u1", "m1"]
     assert (await fresh.load_item("thr_a", "m1", ALICE)).content[0].text == "replaced"
+
+
+async def test_chunks_another_process_starts_are_read_at_once(tmp_path: Path) -> None:
+    # Each process remembers which chunk files a thread has; what another adds must show.
+    ours, other = reopened(tmp_path), reopened(tmp_path)
+    await ours.save_thread(ThreadMetadata(id="thr_a", created_at=T0), ALICE)
+    first = [f"a{n:03d}" for n in range(CHUNK_ITEMS)]
+    for n, name in enumerate(first):
+        await ours.add_thread_item("thr_a", message(name, T0 + timedelta(seconds=n)), ALICE)
+    assert await all_ids(ours) == first
+    later = [f"b{n:03d}" for n in range(CHUNK_ITEMS + 1)]
+    for n, name in enumerate(later):
+        at = T0 + timedelta(hours=1, seconds=n)
+        await other.add_thread_item("thr_a", message(name, at), ALICE)
+    assert len(chunk_files(tmp_path)) == 3
+    assert await all_ids(ours) == first + later
+    # An older version writes the one-file layout's file beside the chunks.
+    with TinyDB(user_folder(tmp_path, "alice") / "threads" / "thr_a.json") as db:
+        db.table("items").insert(message("old", T0 - timedelta(days=1)).model_dump(mode="json"))
+    assert await all_ids(ours) == ["old", *first, *later]
+    await ours.add_thread_item("thr_a", message("c", T0 + timedelta(days=1)), ALICE)
+    assert await all_ids(other) == ["old", *first, *later, "c"]
