@@ -24,10 +24,14 @@ def test_a_first_turn_stopped_mid_reply_keeps_a_named_thread_with_the_message(
         httpx.Client(base_url=url, timeout=60) as client,
     ):
         fake.default = SlowSay("one two three four five six seven eight nine ten", delay=0.5)
+        lines: list[str] = []
         with client.stream("POST", "/chatkit", json=CREATE) as response:
             for line in response.iter_lines():
+                lines.append(line)
                 if '"thread.item.added"' in line and "assistant_message" in line:
                     break  # the user closes the tab while the reply streams
+            else:
+                raise AssertionError(f"no reply started ({response.status_code}): {lines}")
         listed = call(client, "threads.list").json()["data"]
         assert [t["title"] for t in listed] == ["Plan the garden party"]
         items = thread_items(client, listed[0]["id"])
