@@ -77,11 +77,15 @@ async def stays(condition: Callable[[], bool], seconds: float = 0.3) -> None:
 def _patient(
     method: Callable[..., Awaitable[None]], pause: float
 ) -> Callable[..., Awaitable[None]]:
-    """Give a NiceGUI `User.should_*` check as many retries as PATIENCE allows."""
+    """Give a NiceGUI `User.should_*` check as many retries as PATIENCE allows, or more.
+
+    A test's own `retries=` can only lengthen the wait: counts written for a quiet machine
+    (50 retries: 5 s) failed on a busy one.
+    """
 
     @functools.wraps(method)
-    async def patient(self: User, *args: Any, retries: int | None = None, **kwargs: Any) -> None:
-        await method(self, *args, retries=retries or round(PATIENCE / pause), **kwargs)
+    async def patient(self: User, *args: Any, retries: int = 0, **kwargs: Any) -> None:
+        await method(self, *args, retries=max(retries, round(PATIENCE / pause)), **kwargs)
 
     return patient
 

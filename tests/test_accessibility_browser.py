@@ -44,9 +44,9 @@ def test_no_serious_accessibility_violations_in_a_chat_with_cards(
     if variant == "phone":
         phone(screen, 390, 800)
     type_and_send(screen, "Add buy milk and call mom")
-    wait_for(lambda: replies_done(screen, 1), timeout=20)
+    wait_for(lambda: replies_done(screen, 1))
     type_and_send(screen, "help")
-    wait_for(lambda: replies_done(screen, 2), timeout=20)
+    wait_for(lambda: replies_done(screen, 2))
     assert serious_violations(screen) == []
     unnamed = js(
         screen,

@@ -90,7 +90,7 @@ def test_long_words_and_code_never_widen_the_page(fake_model: FakeOpenAI, screen
     screen.open("/", timeout=40)
     phone(screen)
     type_and_send(screen, f"look at {LONG_URL} and `{'y' * 200}`")
-    wait_for(lambda: replies_done(screen, 1), timeout=20)
+    wait_for(lambda: replies_done(screen, 1))
     page = js(screen, "const r = document.scrollingElement; return [r.scrollWidth, r.clientWidth];")
     assert page[0] <= page[1], f"the page scrolls sideways: {page}"
     pre = screen.selenium.find_element(By.CSS_SELECTOR, ".code-block pre")
@@ -104,7 +104,7 @@ def test_markdown_shows_lists_code_tables_and_keeps_html_as_text(
     fake_model.script = [Say(MARKDOWN_REPLY)]
     screen.open("/", timeout=40)
     type_and_send(screen, "markdown please")
-    wait_for(lambda: replies_done(screen, 1), timeout=20)
+    wait_for(lambda: replies_done(screen, 1))
     reply = screen.selenium.find_element(By.CSS_SELECTOR, ".assistant-message")
     items = reply.find_elements(By.CSS_SELECTOR, "ul > li")
     assert [item.text.split(" with")[0] for item in items] == ["first point", "second point"]
@@ -132,11 +132,11 @@ def test_the_view_follows_a_reply_lets_go_and_jumps_back(
     screen.open("/", timeout=40)
     screen.selenium.set_window_size(1000, 700)
     type_and_send(screen, "tell me a long story")
-    wait_for(lambda: js(screen, "return document.scrollingElement.scrollTop") > 300, timeout=30)
+    wait_for(lambda: js(screen, "return document.scrollingElement.scrollTop") > 300)
     wait_for(lambda: distance_from_bottom(screen) <= 4)  # following while it streams
     js(screen, "window.scrollBy(0, -400)")
     wait_for(lambda: screen.selenium.find_element(By.CSS_SELECTOR, ".jump-latest").is_displayed())
-    wait_for(lambda: replies_done(screen, 1), timeout=60)
+    wait_for(lambda: replies_done(screen, 1))
     assert distance_from_bottom(screen) > 300  # it let go: the reader stays where they went
     jump = screen.selenium.find_element(By.CSS_SELECTOR, ".jump-latest")
     assert jump.get_attribute("aria-label") == "Jump to latest"
@@ -185,7 +185,7 @@ def test_opening_a_long_thread_shows_its_end_without_a_jump(screen: Screen) -> N
     )
     try:
         screen.open(f"/?thread={thread_id}", timeout=40)
-        wait_for(lambda: len(js(screen, "return window.__frames || []")) >= 30, timeout=20)
+        wait_for(lambda: len(js(screen, "return window.__frames || []")) >= 30)
     finally:
         screen.selenium.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", sampler)
     frames = js(screen, "return window.__frames")
@@ -216,7 +216,7 @@ def test_own_message_shows_at_once_with_progress_and_focus_stays(
     assert "reply is still coming" in note.text
     assert progress.is_displayed()
     reply_may_end.set()
-    wait_for(lambda: replies_done(screen, 1), timeout=30)
+    wait_for(lambda: replies_done(screen, 1))
     assert not progress.is_displayed()
     composer = screen.selenium.find_element(By.CSS_SELECTOR, ".composer textarea")
     assert composer.get_attribute("value") == "too early"
@@ -240,7 +240,7 @@ def test_tall_drafts_and_notifications_never_cover_the_thread(screen: Screen) ->
     screen.open("/", timeout=40)
     screen.selenium.set_window_size(1000, 700)
     type_and_send(screen, "help")
-    wait_for(lambda: replies_done(screen, 1), timeout=20)
+    wait_for(lambda: replies_done(screen, 1))
     composer = screen.selenium.find_element(By.CSS_SELECTOR, ".composer textarea")
     composer.click()
     actions = ActionChains(screen.selenium)
@@ -281,7 +281,7 @@ def test_dark_mode_is_kept_and_the_gallery_is_a_click_away(screen: Screen) -> No
     header = screen.selenium.find_element(By.CSS_SELECTOR, ".q-header")
     assert header.value_of_css_property("background-color") == "rgba(31, 41, 55, 1)"
     screen.selenium.find_element(By.CSS_SELECTOR, "[aria-label='Widget gallery']").click()
-    wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".gallery-back"), timeout=20)
+    wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".gallery-back"))
     assert "body--dark" in js(screen, "return document.body.className")
     screen.selenium.find_element(By.LINK_TEXT, "← Back to the chat").click()
     wait_for(lambda: screen.selenium.find_elements(By.CSS_SELECTOR, ".composer textarea"))

@@ -73,7 +73,7 @@ async def test_editing_a_message_continues_the_thread_from_it(user: User) -> Non
     assert first_edit.props["aria-label"] == "Edit message"
 
     click(user, first_edit)
-    await user.should_see(marker="edit-input", retries=100)
+    await user.should_see(marker="edit-input")
     user.find(marker="edit-input").clear().type("add buy bread")
     user.find(marker="edit-send").click()
 

@@ -65,10 +65,10 @@ async def test_a_cut_off_reply_says_so_and_continue_carries_on(
     await user.open("/")
     await send(user, "explain everything")
 
-    await user.should_see("This reply was cut off", retries=50)
+    await user.should_see("This reply was cut off")
     user.find("Continue").click()
-    await user.should_see("and the rest.", retries=50)
-    await user.should_see("This reply was cut off; continued below.", retries=50)
+    await user.should_see("and the rest.")
+    await user.should_see("This reply was cut off; continued below.")
     assert buttons(user, "Continue") == [], "Continue is offered once"
 
 
@@ -79,9 +79,9 @@ async def test_a_change_the_model_only_claimed_can_be_done_in_one_click(
     await user.open("/")
     await send(user, "add buy oat milk")
 
-    await user.should_see("Nothing was changed", retries=50)
+    await user.should_see("Nothing was changed")
     user.find("Do it").click()
-    await user.should_see(marker="todo-card", retries=50)
+    await user.should_see(marker="todo-card")
     await user.should_see("buy oat milk")
     assert buttons(user, "Do it") == []
 
@@ -93,7 +93,7 @@ async def test_closing_the_tab_mid_reply_warns_nothing_and_the_reply_is_kept(
     fake_model.script = [SlowSay(words, delay=0.05)]
     await user.open("/")
     await send(user, "tell me a long story")
-    await user.should_see("word1", retries=50)
+    await user.should_see("word1")
     thread_id = thread_shown(user)
     caplog.set_level(logging.WARNING)
 

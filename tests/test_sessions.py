@@ -205,7 +205,7 @@ async def test_a_tampered_cookie_opens_an_empty_chat_page(
     await user.open("/")
     user.find(marker="composer").type("Add owner's secret plan")
     user.find(marker="send").click()
-    await user.should_see(marker="todo-card", retries=300)  # a turn takes seconds when busy
+    await user.should_see(marker="todo-card")  # a turn takes seconds when busy
     (genuine,) = user.http_client.cookies.jar
     assert genuine.value is not None
 

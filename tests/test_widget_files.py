@@ -107,10 +107,10 @@ async def test_the_gallery_shows_each_file_by_name_and_follows_edits(
 
     write_widget(use_case.folder, name="Renamed card")
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
-    await user.should_see("Renamed card preview", retries=100)
+    await user.should_see("Renamed card preview")
 
     write_widget(use_case.folder, template='{"type": "Card",\n{% if %}')
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 2_000_000))
-    await until(lambda: bool(user.find(marker="widget-file-error").elements), timeout=15)
+    await until(lambda: bool(user.find(marker="widget-file-error").elements))
     (error,) = user.find(marker="widget-file-error").elements
     assert "greeting.widget:2" in error.text and str(tmp_path) not in error.text
