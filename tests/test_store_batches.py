@@ -112,7 +112,9 @@ async def test_a_user_message_is_appended_and_synced_before_the_model_runs(
     real_fdatasync = os.fdatasync
 
     def watched(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if Path(path).is_relative_to(tmp_path):  # not another test's thread still writing
+            synced.append(path)
         real_fdatasync(fd)
 
     monkeypatch.setattr(os, "fdatasync", watched)
