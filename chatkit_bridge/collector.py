@@ -92,7 +92,11 @@ def _collect_on_schedule() -> None:
     schedule = Schedule(last_full=now, cpu_at_full=cpu, window_start=now, cpu_at_window=cpu)
     while True:
         time.sleep(YOUNG_EVERY)
-        gc.collect(schedule.step(time.monotonic(), time.process_time()))
+        generation = schedule.step(time.monotonic(), time.process_time())
+        # Off like the automatic collector while someone turned collection off (gc.disable()):
+        # code that measures what reference counting alone frees (tests/test_page_garbage.py).
+        if gc.isenabled():
+            gc.collect(generation)
 
 
 def freeze_loaded_objects() -> None:

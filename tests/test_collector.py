@@ -60,12 +60,16 @@ def test_the_app_collects_by_the_clock_in_one_thread() -> None:
         time.sleep(1.05)  # no allocations meanwhile: only the clock collects
         stats = gc.get_stats()
         names = [t.name for t in threading.enumerate()].count("collector")
-        print(names, stats[0]["collections"] - before)
+        gc.disable()
+        off = gc.get_stats()[0]["collections"]
+        time.sleep(0.5)  # five ticks of the clock
+        print(names, stats[0]["collections"] - before, gc.get_stats()[0]["collections"] - off)
         """
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    threads, young = map(int, done.stdout.split())
+    threads, young, while_off = map(int, done.stdout.split())
     assert threads == 1
     assert young >= 3  # ~10 on a quiet machine; a busy one delays the thread's wake-ups
+    assert while_off == 0, "the clock collected while collection was turned off"
