@@ -36,6 +36,7 @@ from chatkit_bridge.compat import (
 )
 from chatkit_bridge.compat.agents_sdk import (
     convert_plain_input_directly,
+    dump_each_tool_call_once,
     read_plain_tool_flags_inline,
     skip_needless_agent_signatures,
 )
@@ -85,6 +86,7 @@ class BridgeServer(ChatKitServer[RequestContext]):
         read_plain_tool_flags_inline()  # and awaited each tool's is_enabled=True in a task
         read_plain_tool_flags_when_calling()  # (twice: listing tools, and calling them)
         skip_tasks_for_empty_hooks()  # and ran each empty lifecycle hook in a task
+        dump_each_tool_call_once()  # and dumped a tool call 3 times to identify it
         self.use_case = use_case
         self.model = model
         self.effects = TurnEffects(store, change_watch(use_case))

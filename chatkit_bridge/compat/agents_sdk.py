@@ -11,9 +11,19 @@ import inspect
 from typing import Any, TypeVar
 
 from agents import _run_state_agent_identity as agent_identity
+from agents import _tool_invocation as tool_invocation
 from agents import agent as sdk_agent
 from agents import run_state
 from agents._public_agent import get_public_agent
+from agents._tool_invocation import (
+    _SEMANTIC_FIELDS,
+    _fingerprint,
+    _normalize_arguments,
+    _normalize_value,
+    _unwrap_hosted_mcp_approval,
+    tool_invocation_approval_scope,
+    tool_invocation_call_id,
+)
 from agents.run_internal import agent_tool_configuration as tool_configuration
 from agents.util import _json as sdk_json
 
@@ -188,3 +198,85 @@ def read_plain_tool_flags_inline() -> None:
     (tool configuration checks, pruning, name collisions) in the same order.
     """
     sdk_agent.AgentBase.get_all_tools = _get_all_tools  # type: ignore[method-assign]
+
+
+SDK_INVOCATION_IDENTITY = tool_invocation.tool_invocation_identity_and_scope.__code__
+"""The code `dump_each_tool_call_once` replaces (tests compare both outputs)."""
+
+
+def _identity_and_scope_from_one_dump(
+    raw_item: Any,
+    *,
+    tool_lookup_key: Any = None,
+    tool_name: str | None = None,
+    invocation_role: str | None = None,
+) -> tuple[str, str, str, str] | None:
+    """`tool_invocation_identity_and_scope`, turning the raw item into a mapping once.
+
+    Runs as the SDK's function (its code is swapped in), so it may only use names that
+    `agents._tool_invocation` defines too, and builtins.
+    """
+    # The SDK's three helpers each dump a pydantic item again; on the dumped (and unwrapped)
+    # mapping they answer the same: unwrapping an unwrapped approval changes nothing.
+    mapping = _unwrap_hosted_mcp_approval(raw_item)
+    if mapping is None:
+        return None
+    call_identity = tool_invocation_call_id(mapping)
+    approval_scope_identity = tool_invocation_approval_scope(
+        mapping,
+        tool_lookup_key=tool_lookup_key,
+        tool_name=tool_name,
+        invocation_role=invocation_role,
+    )
+    if call_identity is None or approval_scope_identity is None:
+        return None
+    invocation_type, call_id = call_identity
+    scope_invocation_type, approval_scope = approval_scope_identity
+    if call_id is None or scope_invocation_type != invocation_type:
+        return None
+    required = {
+        "function_call": ("arguments",),
+        "mcp_approval_request": ("arguments",),
+        "custom_tool_call": ("input",),
+        "computer_call": ("action",),
+        "local_shell_call": ("action",),
+        "shell_call": ("action",),
+    }.get(invocation_type, ())
+    if any(name not in mapping for name in required):
+        return None
+    if invocation_type == "custom_tool_call" and (
+        not isinstance(mapping.get("name"), str) or not mapping["name"]
+    ):
+        return None
+    if (
+        invocation_type == "apply_patch_call"
+        and "operation" not in mapping
+        and "operations" not in mapping
+    ):
+        return None
+    semantic_payload: dict[str, Any] = {"approval_scope": approval_scope}
+    for field_name in _SEMANTIC_FIELDS:
+        if invocation_type == "function_call" and field_name in {"name", "namespace"}:
+            continue
+        value = mapping.get(field_name)
+        if value is None:
+            continue
+        semantic_payload[field_name] = (
+            _normalize_arguments(value)
+            if field_name == "arguments"
+            else _normalize_value(value, exclude_none=True)
+        )
+    return invocation_type, call_id, approval_scope, _fingerprint(semantic_payload)
+
+
+def dump_each_tool_call_once() -> None:
+    """Identify a tool call from one dump of it instead of three.
+
+    Why private: openai-agents 0.24.0 `_tool_invocation.tool_invocation_identity_and_scope`
+    (several calls per tool call: dedupe, approval checks, tool state) asks three helpers that
+    each `model_dump` the raw call item (`_as_mapping`) and unwrap it. Modules import the
+    function by name, so only swapping its code reaches them all.
+    """
+    tool_invocation.tool_invocation_identity_and_scope.__code__ = (
+        _identity_and_scope_from_one_dump.__code__
+    )
