@@ -1,5 +1,7 @@
 """The digests that find a todo's chunk live in a file per chunk: a tick rewrites none of them."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from chatkit_bridge.documents import TinyDBDocuments
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from tests.test_todo_pages import fresh, shuffled_list
 from use_cases.todo.data import TodoRepository
+from use_cases.todo.models import TodoNotFoundError
 
 Versions = dict[str, tuple[int, int, int]]
 
@@ -140,3 +143,41 @@ def test_a_change_of_a_tagged_value_changes_the_digests_and_others_keep_them(
         assert reader.find("alice", "label", "new") == {"n": 301, "label": "new"}
         assert reader.find("alice", "label", "l301") is None
         assert reader.find("alice", "label", "l300") == {"n": 300, "label": "l300", "note": "x"}
+
+
+OTHER_PROCESS = """
+import sys
+from pathlib import Path
+from use_cases.todo.data import TodoRepository
+repository = TodoRepository(Path(sys.argv[1]))
+repository.delete("alice", sys.argv[2])
+(added,) = repository.add("alice", ["from the other process"])
+print(added.id)
+"""
+
+
+def test_digests_another_process_changed_are_read_again(tmp_path: Path) -> None:
+    repository = TodoRepository(tmp_path)
+    expected = shuffled_list(repository)  # this process now knows every chunk and tags file
+    gone = expected[650]
+    root = Path(__file__).resolve().parents[1]
+
+    other = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, str(tmp_path), gone.id],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    added_id = other.stdout.strip()
+
+    # Chunk 3 (the delete) and the newest chunk (the add) changed under this process's memory.
+    assert repository.get("alice", added_id).title == "from the other process"
+    with pytest.raises(TodoNotFoundError):
+        repository.get("alice", gone.id)
+    ticked = repository.set_completed("alice", expected[651].id, not expected[651].completed)
+    again, files = fresh(tmp_path)
+    assert again.get("alice", expected[651].id) == ticked
+    assert again.get("alice", added_id).title == "from the other process"
+    assert sorted(files.parsed) == ["000003.json", "000005.json"], "the digests on disk are right"
