@@ -204,7 +204,8 @@ class ChunkIndex:
                 # Tags files first: an index naming tags not yet on disk would not be believed.
                 tags = summary.named  # not read since: the file still holds what it held
                 if summary.tags:
-                    tags = write_tags(tags_path(self.folder, path), summary.tags)
+                    where = tags_path(self.folder, path)
+                    tags = write_tags(where, summary.tags, summary.tags_hash)
                 entries[path.name] = summary.to_json(signature, tags)
         text = json.dumps({"format": _FORMAT, "order": json.loads(self._spec), "chunks": entries})
         # No fsync: a lost or torn index only costs reading the chunks again.

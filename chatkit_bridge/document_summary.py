@@ -6,12 +6,13 @@ Made from the chunk's records (`summarize`) or read back from the document's ind
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from chatkit_bridge.document_order import Key, Order, Record
-from chatkit_bridge.document_tags import digest, tags_of
+from chatkit_bridge.document_tags import digest, tags_hash, tags_of
 from chatkit_bridge.jsonfiles import FileSignature
 
 
@@ -70,6 +71,12 @@ class Summary:
         if count == 0:
             return cls(0, tuple(counted), None, None, tags, named)
         return cls(count, tuple(counted), low_key, high_key, tags, named)
+
+    @functools.cached_property
+    def tags_hash(self) -> str:
+        """Return the hash of `tags` (`document_tags.tags_hash`), made once per summary."""
+        assert self.tags is not None, "read through ChunkIndex.holding"
+        return tags_hash(self.tags)
 
     def may_hold(self, position: int, values: Sequence[Any]) -> bool:
         """Tell whether the chunk may hold one of `values` in tagged field number `position`.

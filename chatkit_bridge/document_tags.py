@@ -4,7 +4,7 @@ A lookup by a tagged field (a todo's id on every tick, edit and delete; a turn's
 a retried add) reads only the chunks whose digests note the value (`document_index.py`).
 The digests of 200 ids take ~2 KB per chunk. They used to sit in `index.json`, which every
 change rewrites: a tick of a 10,000-todo list wrote ~97 KiB of digests beside its 35 KiB
-chunk. Each chunk's digests now live in `<kind>/<chunk>.tags` (one line per tagged field),
+chunk. Each chunk's digests now live in `<kind>/000003.json.tags` (a line per tagged field),
 written only when they change: an add or a delete, not a tick, a rename or a due date. The
 index entry of a chunk names the hash of the digests it describes, so a tags file that does
 not match (a crash between the two writes, another process, a hand edit) is not believed:
@@ -64,13 +64,8 @@ def tags_path(folder: Path, chunk: Path) -> str:
     return f"{folder}/{chunk.name}{SUFFIX}"
 
 
-@functools.lru_cache(maxsize=_MEMORY)
-def tags_hash(tags: tuple[str, ...]) -> str:
-    """Return the hash an index entry names for a chunk's tags (64 bits of BLAKE2b).
-
-    Cached: every change names the hash of every chunk's tags in the index, and the
-    summaries keep the same tuples.
-    """
+def tags_hash(tags: Sequence[str]) -> str:
+    """Return the hash an index entry names for a chunk's tags (64 bits of BLAKE2b)."""
     return _hash(_text(tags).encode("ascii"))
 
 
@@ -102,13 +97,14 @@ def read_tags(path: str, expected: str, fields: int) -> tuple[str, ...] | None:
     return tags
 
 
-def write_tags(path: str, tags: tuple[str, ...]) -> str | None:
+def write_tags(path: str, tags: Sequence[str], wanted: str) -> str | None:
     """Make a tags file hold `tags` (written only when it holds others); return their hash.
 
+    :param wanted: `tags_hash(tags)` (kept with the summary: every change names every
+        chunk's hash in the index).
     :return: None when the file could not be written (logged; the index then names no
         tags for the chunk, so the next reader summarizes it from its records).
     """
-    wanted = tags_hash(tags)
     with _lock:
         if _on_disk.get(path) == wanted:
             return wanted
