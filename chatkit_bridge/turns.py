@@ -14,6 +14,7 @@ from chatkit.store import Store
 from chatkit.types import (
     AssistantMessageItem,
     InferenceOptions,
+    Page,
     ProgressUpdateEvent,
     ThreadItem,
     ThreadItemDoneEvent,
@@ -37,6 +38,7 @@ from chatkit_bridge.model_input import TurnInput, with_state
 from chatkit_bridge.offline_model import OfflineModel
 from chatkit_bridge.stream_watch import watching_turn
 from chatkit_bridge.turn_effects import with_turn_notes
+from chatkit_bridge.turn_history import HistoryFirst
 from chatkit_bridge.turn_notes import (
     CONTINUE_PROMPT,
     cut_off_note,
@@ -92,7 +94,8 @@ class AgentTurns:
             agent_input = with_state(agent_input, state)
             yield ProgressUpdateEvent(text=WAITING_TEXT, icon="clock")
         outcome = TurnOutcome()
-        async for event in self._run(self.agent, agent_input, keep_from, thread, context, outcome):
+        run = self._run(self.agent, agent_input, keep_from, thread, context, outcome, page)
+        async for event in run:
             yield event
         if self.model.offline or not outcome.replies:
             return
@@ -163,9 +166,14 @@ class AgentTurns:
         thread: ThreadMetadata,
         context: RequestContext,
         outcome: TurnOutcome,
+        history: Page[ThreadItem] | None = None,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """Stream one agent run within the turn timeout; explain failures in plain words."""
-        agent_context = AgentContext(thread=thread, store=self.store, request_context=context)
+        """Stream one agent run within the turn timeout; explain failures in plain words.
+
+        :param history: the thread's newest items, just read (newest first).
+        """
+        store = self.store if history is None else HistoryFirst(self.store, thread.id, history)
+        agent_context = AgentContext(thread=thread, store=store, request_context=context)
         rewriter = FakeIdRewriter(lambda: self._new_id(thread, context))
         config = RunConfig(call_model_input_filter=TurnInput(self.model.budget, keep_from))
         if isinstance(agent.model, OfflineModel):
