@@ -9,7 +9,7 @@ import pytest
 from azure.core.credentials import AccessToken
 from chatkit.types import UserMessageItem
 
-from tests.fake_openai import BreakStream, CallTool, Fail, FakeOpenAI, Hang, Say
+from tests.fake_openai import GATE_PATIENCE, BreakStream, CallTool, Fail, FakeOpenAI, Hang, Say
 from tests.stack import (
     Stack,
     assistant_texts,
@@ -36,7 +36,7 @@ def stack(fake: FakeOpenAI, tmp_path: Path) -> Stack:
         openai_base_url=fake.base_url,
         openai_model="local-model",
         llm_max_retries=0,
-        llm_timeout_seconds=2,
+        llm_timeout_seconds=5,  # a busy machine answers late; the hang below outlasts it
     )
 
 
@@ -134,7 +134,7 @@ async def test_azure_with_entra_id_sends_a_bearer_token_for_the_cognitive_scope(
         (Fail(429, {"Retry-After": "0"}), "rate limited; try again in a moment", True),
         # Retrying cannot fix credentials; the button would only fail again.
         (Fail(401), "refused our credentials; check OPENAI_API_KEY", False),
-        (Hang(4), "The model took too long to answer", True),
+        (Hang(GATE_PATIENCE), "The model took too long to answer", True),  # until it stops
         (BreakStream("Half a sen"), "dropped the connection mid-answer; try again", True),
         (CallTool("launch_rockets", "{}"), "could not be used; try again", True),
     ],

@@ -10,6 +10,7 @@ import httpx
 
 from tests.app_process import app_process, running_app
 from tests.fake_openai import FakeOpenAI, SlowSay
+from tests.polling import wait_for
 from tests.wire import assistant_texts, start_thread, thread_items
 
 
@@ -66,8 +67,7 @@ def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
 
             talker = threading.Thread(target=chat)
             talker.start()
-            while not fake.requests:  # the reply has started
-                threading.Event().wait(0.05)
+            wait_for(lambda: bool(fake.requests), what="the reply started")
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
             talker.join(timeout=30)
