@@ -1,6 +1,7 @@
 """The chat page with NiceGUI's simulated user: messages, the todo card, the panel, threads."""
 
 import logging
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -223,17 +224,23 @@ async def test_stop_cancels_the_reply_and_keeps_what_was_said(
     fake_model: FakeOpenAI, user: User
 ) -> None:
     words = " ".join(f"word{n}" for n in range(60))
-    fake_model.script = [SlowSay(words, delay=0.1)]
+    # The reply waits after its first word until the test has pressed Stop: a busy machine
+    # cannot let it finish first.
+    rest_may_come = threading.Event()
+    fake_model.script = [SlowSay(words, delay=0.01, gate=rest_may_come)]
     await user.open("/")
     await send(user, "tell me a long story")
-    await user.should_see(marker="stop")
-    await user.should_see("word5")  # part of the reply streamed
-    user.find(marker="stop").click()
-    await user.should_see("Stopped")
-    await user.should_see(marker="send")  # back once the server has kept what was said
+    try:
+        await user.should_see(marker="stop")
+        await user.should_see("word0")  # part of the reply streamed
+        user.find(marker="stop").click()
+        await user.should_see("Stopped")
+        await user.should_see(marker="send")  # back once the server has kept what was said
+    finally:
+        rest_may_come.set()
     assert user.find(marker="send").elements.pop().enabled
     await user.open(f"/?thread={open_thread_id(user)}")
-    await user.should_see("word1")
+    await user.should_see("word0")
     await user.should_not_see("word59")
 
 

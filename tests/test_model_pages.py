@@ -90,14 +90,17 @@ async def test_closing_the_tab_mid_reply_warns_nothing_and_the_reply_is_kept(
     fake_model: FakeOpenAI, user: User, caplog: pytest.LogCaptureFixture
 ) -> None:
     words = " ".join(f"word{n}" for n in range(30))
-    fake_model.script = [SlowSay(words, delay=0.05)]
+    rest_may_come = threading.Event()  # the reply is still streaming when the tab goes
+    fake_model.script = [SlowSay(words, delay=0.05, gate=rest_may_come)]
     await user.open("/")
     await send(user, "tell me a long story")
-    await user.should_see("word1")
-    thread_id = thread_shown(user)
-    caplog.set_level(logging.WARNING)
-
-    user.client.delete()  # the tab goes away while the reply streams
+    try:
+        await user.should_see("word0")
+        thread_id = thread_shown(user)
+        caplog.set_level(logging.WARNING)
+        user.client.delete()  # the tab goes away while the reply streams
+    finally:
+        rest_may_come.set()
     for _ in range(60):  # a reload shows the reply once it is finished and saved
         await user.open(f"/?thread={thread_id}")
         if holds(lambda: bool(user.find("word29").elements)):
