@@ -54,7 +54,9 @@ def _said(item: dict[str, Any], context_prefixes: tuple[str, ...]) -> tuple[str,
 
 
 def as_dict(item: Any) -> dict[str, Any]:
-    """Return an input item (a dict or a pydantic model) as a plain dict."""
+    """Return an input item (a dict or a pydantic model) as a plain dict, only to be read."""
+    if type(item) is dict:  # the runner's own items: no copy, no ABC check (~1 µs each)
+        return item
     if isinstance(item, Mapping):
         return dict(item)
     dump = getattr(item, "model_dump", None)
