@@ -19,6 +19,7 @@ from chatkit.types import AssistantMessageItem, ThreadItem, UserMessageItem, Wid
 from pydantic import TypeAdapter
 
 from chatkit_bridge.chunk_files import ChunkListings
+from chatkit_bridge.compat import NotPlain, plain_widget_dump
 
 ITEM: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
 SHARED_ITEMS = (UserMessageItem, AssistantMessageItem, WidgetItem)
@@ -28,6 +29,20 @@ workflow, client tool call and structured input items it loaded), and nor does t
 Record = dict[str, Any]
 Entry = tuple[datetime, int, int, Record]
 """(created_at in UTC, chunk number, document id, record): the sort order of items."""
+
+
+def item_record(item: ThreadItem) -> Record:
+    """Return the record an item is stored as: `item.model_dump(mode="json")`, built faster."""
+    if isinstance(item, WidgetItem):
+        try:
+            widget = plain_widget_dump(item.widget)  # a card: 4-5x faster than pydantic
+        except NotPlain:
+            pass
+        else:
+            record = item.model_dump(mode="json", exclude={"widget"})
+            record["widget"] = widget
+            return record
+    return item.model_dump(mode="json")
 
 
 def created_at(record: Record) -> datetime:

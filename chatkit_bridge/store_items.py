@@ -8,6 +8,7 @@ from chatkit.store import NotFoundError
 from chatkit.types import Page, ThreadItem, UserMessageItem
 
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.item_cache import item_record
 from chatkit_bridge.store_base import FolderStore
 from chatkit_bridge.store_limits import TURN_ALLOWANCE, DuplicateItemError, LimitError
 
@@ -53,7 +54,7 @@ class ItemStore(FolderStore):
         silently dropping it would lose a message. A full thread refuses a new
         user message (LimitError); a turn under way may still finish its reply.
         """
-        data = item.model_dump(mode="json")
+        data = item_record(item)
 
         def work(folder: Path) -> None:
             items = self._items(folder, thread_id)
@@ -73,7 +74,7 @@ class ItemStore(FolderStore):
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert an item or replace the one with the same id, keeping its place."""
-        data = item.model_dump(mode="json")
+        data = item_record(item)
 
         def work(folder: Path) -> None:
             items = self._items(folder, thread_id)

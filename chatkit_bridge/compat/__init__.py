@@ -31,6 +31,7 @@ from chatkit_bridge.compat.nicegui_pages import (
     cache_change_handler_signatures,
     wait_patiently_for_drawer_state,
 )
+from chatkit_bridge.compat.widget_dump import NotPlain, plain_widget_dump
 from chatkit_bridge.compat.widget_serializer import (
     SDK_WIDGET_NEWS,
     SDK_WIDGET_SERIALIZER,
@@ -43,6 +44,7 @@ __all__ = [
     "PAGE_EVENTS",
     "SDK_WIDGET_NEWS",
     "SDK_WIDGET_SERIALIZER",
+    "NotPlain",
     "OptionFlags",
     "RedirectWithPrefix",
     "RequestTracking",
@@ -54,6 +56,7 @@ __all__ = [
     "cache_change_handler_signatures",
     "close_merged_streams_cleanly",
     "free_deleted_pages_without_collector",
+    "plain_widget_dump",
     "serialize_widgets_once",
     "sse_chunks",
     "stream_events",
