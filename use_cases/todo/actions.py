@@ -1,14 +1,11 @@
 """Answer clicks on the todo card: update the data, redraw the card, tell the model."""
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from weakref import WeakValueDictionary
 
-from chatkit.actions import ActionConfig
 from chatkit.types import (
     HiddenContextItem,
     ThreadItemDoneEvent,
@@ -16,154 +13,25 @@ from chatkit.types import (
     ThreadStreamEvent,
     WidgetItem,
 )
-from pydantic import ValidationError
+from chatkit.widgets import Card
 
 from chatkit_bridge.use_case import ActionRequest
-from use_cases.todo.changes import (
-    CHANGE_CARD_KEY,
-    UNDO_ACTION,
-    Undo,
-    apply_undo,
-    undone_card,
-)
+from use_cases.todo.card_changes import apply_action
+from use_cases.todo.changes import CHANGE_CARD_KEY, UNDO_ACTION, undone_card
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.live_card import find_live_card
-from use_cases.todo.models import TodoError, TodoNotFoundError
 from use_cases.todo.widgets import (
-    ADD_ACTION,
     CARD_ROWS,
-    DELETE_ACTION,
     REFRESH_ACTION,
-    RENAME_ACTION,
-    TOGGLE_ACTION,
     build_todo_card,
     is_live_todo_card,
     todo_card_copy_text,
 )
 
-logger = logging.getLogger(__name__)
-
-ACTION_TYPES = (
-    TOGGLE_ACTION,
-    DELETE_ACTION,
-    ADD_ACTION,
-    RENAME_ACTION,
-    REFRESH_ACTION,
-    UNDO_ACTION,
-)
-GONE = "That todo no longer exists."
 # One card update at a time per thread: a refresh that read the list just before a click's
 # change must not overwrite the card that click produced. Locks vanish when unused.
 _thread_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
-# Where a client may put the checkbox's new state; the first one present wins.
-_CHECKED_KEYS = ("checked", "completed", "value")
 _UNDO_STRIP = "todo-undo"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What an action did: a note for the model, or an error for the card."""
-
-    note: str | None = None
-    error: str | None = None
-    draft: str | None = None
-    # A line saying what was just done from the card, and the action that reverts it.
-    undo: tuple[str, ActionConfig] | None = None
-
-
-def explicit_checked(payload: dict[str, Any]) -> bool | None:
-    """Return the checkbox state sent with a toggle, or None to flip the todo."""
-    for key in _CHECKED_KEYS:
-        value = payload.get(key)
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false", "on", "off"):
-            return value.lower() in ("true", "on")
-    return None
-
-
-def apply_action(
-    repository: TodoRepository, user_id: str, kind: str, payload: dict[str, Any]
-) -> Outcome:
-    """Apply one card action to the user's todos (blocking; run it in a thread)."""
-    apply = _APPLY.get(kind)
-    if apply is None:
-        logger.warning("unknown todo action %r", kind)
-        return Outcome()
-    todo_id = payload.get("id")
-    todo_id = todo_id if isinstance(todo_id, str) else ""
-    try:
-        return apply(repository, user_id, todo_id, payload)
-    except TodoNotFoundError:
-        return Outcome(error=GONE)
-    except TodoError as error:
-        return Outcome(error=str(error))
-    except ValidationError:
-        return Outcome(error="That Undo is no longer valid.")
-
-
-Apply = Callable[[TodoRepository, str, str, dict[str, Any]], Outcome]
-"""Applies one kind of card action: (repository, user id, todo id, payload) -> outcome."""
-
-
-def _add(repository: TodoRepository, user_id: str, _: str, payload: dict[str, Any]) -> Outcome:
-    title = payload.get("title")
-    title = title if isinstance(title, str) else ""
-    try:
-        (todo,) = repository.add(user_id, [title])
-    except TodoError as error:
-        return Outcome(error=str(error), draft=title.strip() or None)
-    return Outcome(note=f"The user added '{todo.title}' ({todo.id}) via the card.")
-
-
-def _toggle(
-    repository: TodoRepository, user_id: str, todo_id: str, payload: dict[str, Any]
-) -> Outcome:
-    todo = repository.get(user_id, todo_id)
-    wanted = explicit_checked(payload)
-    wanted = (not todo.completed) if wanted is None else wanted
-    if wanted == todo.completed:
-        return Outcome()  # a repeated click: nothing to change
-    repository.set_completed(user_id, todo_id, wanted)
-    if wanted:
-        return Outcome(note=f"The user ticked '{todo.title}' ({todo.id}) as done via the card.")
-    return Outcome(
-        note=f"The user unticked '{todo.title}' ({todo.id}) via the card; it is open again."
-    )
-
-
-def _delete(repository: TodoRepository, user_id: str, todo_id: str, _: dict[str, Any]) -> Outcome:
-    todo = repository.delete(user_id, todo_id)
-    return Outcome(
-        note=f"The user deleted '{todo.title}' ({todo.id}) via the card.",
-        undo=(f'Deleted "{todo.title}".', Undo(restore=[todo]).action()),
-    )
-
-
-def _undo(repository: TodoRepository, user_id: str, _: str, payload: dict[str, Any]) -> Outcome:
-    undo = Undo.model_validate(payload.get("undo") or {})
-    apply_undo(repository, user_id, undo)
-    return Outcome(note="The user pressed Undo: the last change shown was reverted.")
-
-
-def _rename(
-    repository: TodoRepository, user_id: str, todo_id: str, payload: dict[str, Any]
-) -> Outcome:
-    before = repository.get(user_id, todo_id)
-    title = payload.get("title")
-    after = repository.rename(user_id, todo_id, title if isinstance(title, str) else "")
-    return Outcome(
-        note=f"The user renamed '{before.title}' ({todo_id}) to '{after.title}' via the card."
-    )
-
-
-_APPLY: dict[str, Apply] = {
-    ADD_ACTION: _add,
-    TOGGLE_ACTION: _toggle,
-    DELETE_ACTION: _delete,
-    UNDO_ACTION: _undo,
-    RENAME_ACTION: _rename,
-}
 
 
 def _thread_lock(thread_id: str) -> asyncio.Lock:
@@ -202,7 +70,6 @@ async def _apply_and_redraw(
         page, today(), error=outcome.error, draft=outcome.draft, undo=outcome.undo
     )
     copy_text = todo_card_copy_text(page)
-    thread, store, context = request.thread, request.store, request.context
     sender = request.sender
     if sender is not None and getattr(sender.widget, "key", None) == CHANGE_CARD_KEY:
         # An Undo on a confirmation: strike the line through and update the list where it is.
@@ -212,6 +79,26 @@ async def _apply_and_redraw(
                 item=sender.model_copy(update={"widget": undone_card(text)})
             )
         sender = None
+    async for event in _show_card(request, sender, card, copy_text):
+        yield event
+    # Without a sender nobody clicked: the bridge replays an undo on edit and tells the model.
+    if outcome.note and request.sender is not None:
+        thread, store, context = request.thread, request.store, request.context
+        yield ThreadItemDoneEvent(
+            item=HiddenContextItem(
+                id=store.generate_item_id("message", thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                content=outcome.note,
+            )
+        )
+
+
+async def _show_card(
+    request: ActionRequest, sender: WidgetItem | None, card: Card, copy_text: str
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Put the redrawn card in place of the live one, or add it (not for an Undo)."""
+    thread, store, context = request.thread, request.store, request.context
     if sender is None or not is_live_todo_card(sender.widget):
         # Sent from a confirmation, an old card or no widget at all (an edit undoing a turn):
         # the list to update is the thread's live card, wherever it is.
@@ -229,16 +116,6 @@ async def _apply_and_redraw(
                 created_at=datetime.now(),
                 widget=card,
                 copy_text=copy_text,
-            )
-        )
-    # Without a sender nobody clicked: the bridge replays an undo on edit and tells the model.
-    if outcome.note and request.sender is not None:
-        yield ThreadItemDoneEvent(
-            item=HiddenContextItem(
-                id=store.generate_item_id("message", thread, context),
-                thread_id=thread.id,
-                created_at=datetime.now(),
-                content=outcome.note,
             )
         )
 
