@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from chatkit_bridge.backends import Backend
     from chatkit_bridge.chat_host import ChatHost
     from chatkit_bridge.server import BridgeServer
+    from chatkit_bridge.startup import Startup
 
 # Imported by the worker thread that loads the chat stack (so the event loop never does), with
 # the pages that the first chat page does not need (the gallery).
@@ -102,7 +103,6 @@ def main() -> None:
     from chatkit_bridge.backends import open_backend
     from chatkit_bridge.health import health_router
     from chatkit_bridge.security import install_edge
-    from chatkit_bridge.startup import Stage, Startup, StartupGate
     from chatkit_bridge.unavailable import register_storage_errors
 
     logging.basicConfig(
@@ -119,35 +119,7 @@ def main() -> None:
         settings.storage_secret = backend.shared_secret()
     hosts: list[ChatHost] = []
     app.include_router(health_router(backend.ready_problem, lambda: hosts[0].model_label))
-
-    def install_hosts(built: "list[ChatHost]") -> None:
-        hosts.extend(built)
-        install_pages(settings, backend, built)
-
-    startup: Startup | None = None
-    if "NICEGUI_USER_SIMULATION" in os.environ:
-        # Tests open pages without a server listening: build everything now.
-        install_hosts(load_pages(settings, backend))
-        install_chat(settings, hosts, load_chat(settings, hosts))
-    else:
-        tune_collector()
-
-        def load_and_freeze() -> "list[BridgeServer]":
-            built = load_chat(settings, hosts)
-            freeze_loaded_objects()  # one full collection before the app is ready, few later
-            return built
-
-        def pages() -> "list[ChatHost]":
-            assert startup is not None
-            return load_pages(settings, backend, startup.hurry)
-
-        startup = Startup(
-            Stage(pages, install_hosts),
-            Stage(load_and_freeze, lambda servers: install_chat(settings, hosts, servers)),
-            app.shutdown,
-        )
-        app.add_middleware(StartupGate, startup=startup, router=app.router)
-        app.on_startup(startup.begin)
+    startup = begin_loading(settings, backend, hosts)
     register_storage_errors(app)
     install_edge(app, settings)
     ui.run(
@@ -168,6 +140,45 @@ def main() -> None:
     )
     if startup is not None and startup.exit_code is not None:
         raise SystemExit(startup.exit_code)  # loading failed after the server listened
+
+
+def begin_loading(
+    settings: Settings, backend: "Backend", hosts: "list[ChatHost]"
+) -> "Startup | None":
+    """Load the pages, then the chat stack, into `hosts`: in the background once the server
+    listens (requests wait at the gate meanwhile), or at once under NiceGUI's user simulation.
+
+    :return: the background loading, None when everything is loaded already.
+    """
+    from chatkit_bridge.startup import Stage, Startup, StartupGate
+
+    def install_hosts(built: "list[ChatHost]") -> None:
+        hosts.extend(built)
+        install_pages(settings, backend, built)
+
+    if "NICEGUI_USER_SIMULATION" in os.environ:
+        # Tests open pages without a server listening: build everything now.
+        install_hosts(load_pages(settings, backend))
+        install_chat(settings, hosts, load_chat(settings, hosts))
+        return None
+    tune_collector()
+
+    def load_and_freeze() -> "list[BridgeServer]":
+        built = load_chat(settings, hosts)
+        freeze_loaded_objects()  # one full collection before the app is ready, few later
+        return built
+
+    def pages() -> "list[ChatHost]":
+        return load_pages(settings, backend, startup.hurry)
+
+    startup = Startup(
+        Stage(pages, install_hosts),
+        Stage(load_and_freeze, lambda servers: install_chat(settings, hosts, servers)),
+        app.shutdown,
+    )
+    app.add_middleware(StartupGate, startup=startup, router=app.router)
+    app.on_startup(startup.begin)
+    return startup
 
 
 def compressed(app: "ASGIApp") -> "GZipMiddleware":
