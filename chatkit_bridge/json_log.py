@@ -99,6 +99,11 @@ class LoggedJSONStorage(DurableJSONStorage):
         # A log extends a file on disk (a chunk not yet written is not even listed).
         return chunk is not None and (log is None or log[1] < LOG_BYTES)
 
+    def file_bytes(self) -> int:
+        """Return the size of the file (without its log) as last read or written (0: none)."""
+        chunk = self._seen[0] if self._seen is not None else None
+        return chunk[1] if chunk is not None else 0
+
     def write(self, data: Data) -> None:
         """Append the new and changed records to the log if allowed, else replace the file."""
         removed = any(doc_id not in data.get(name, {}) for name, doc_id in self._encoded)

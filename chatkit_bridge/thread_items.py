@@ -112,7 +112,8 @@ class ThreadItemFiles:
         full = None
         if chunks:
             number, path, view = chunks[-1]
-            if len(view.entries) >= CHUNK_ITEMS or _size(path) >= CHUNK_BYTES:
+            size = self._storage(path).file_bytes()  # as read just now by `_views`
+            if len(view.entries) >= CHUNK_ITEMS or size >= CHUNK_BYTES:
                 full, path = path, f"{self.folder}/{chunk_name(number + 1)}"
         else:
             path = f"{self.folder}/{chunk_name(0)}"
@@ -123,33 +124,35 @@ class ThreadItemFiles:
         if full is not None:
             self._storage(full).fold()  # its log would otherwise outlive every later write
         self._loaded = None
-        doc_id = self._table(path).insert(record)
+        storage = self._storage(path)
+        data = storage.read() or {}
+        table = data.setdefault(TABLE, {})
+        # What TinyDB's Table.insert does (next id, a copy of the record), without copying the
+        # whole table twice on the way (a turn inserts three items).
+        doc_id = max(map(int, table), default=0) + 1
+        stored = table[str(doc_id)] = dict(record)
+        storage.write(data)
         if item is not None:
-            # TinyDB stored a copy of `record`: that copy is what later reads return.
-            stored = (self._storage(path).read() or {})[TABLE][str(doc_id)]
-            self._sorted.keep(stored, item)
+            self._sorted.keep(stored, item)  # the copy is what later reads return
 
     def replace(
         self, path: str, doc_id: int, record: Record, item: ThreadItem | None = None
     ) -> None:
         """Replace one item in its chunk, keeping its place (`item` as for `insert`)."""
-        stored: Record | None = None
-
-        def transform(doc: Record) -> None:
-            nonlocal stored
-            # TinyDB's own update merges fields; a saved item must lose removed ones.
-            doc.clear()
-            doc.update(record)
-            stored = doc
-
         storage = self._storage(path)
         if memory_only() and not storage.may_append():
             raise NotInMemory(path)
         self._loaded = None
         self._sorted.changing(path, record["id"])
         storage.changing(TABLE, str(doc_id))
-        self._table(path).update(transform, doc_ids=[doc_id])
-        if item is not None and stored is not None:
+        data = storage.read() or {}
+        stored = data[TABLE][str(doc_id)]
+        # In place, as TinyDB's update does (records keep their identity), but all of it: an
+        # update merges fields, and a saved item must lose removed ones.
+        stored.clear()
+        stored.update(record)
+        storage.write(data)
+        if item is not None:
             self._sorted.keep(stored, item)
 
     def remove(self, path: str, doc_id: int) -> None:
@@ -207,10 +210,3 @@ class ThreadItemFiles:
 
     def _table(self, path: str) -> Table:
         return self._files.table(path, TABLE, check_item, ChunkStorage)
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
