@@ -34,7 +34,8 @@ __all__ = ["INDEX", "ChunkIndex", "Summary", "digest", "summarize"]
 INDEX = "index.json"
 _FORMAT = 3
 _MEMORY = 65_536
-"""Summaries kept in memory (a few hundred bytes each), least recently used dropped first."""
+"""Summaries kept in memory, least recently used dropped first (a few hundred bytes each;
+2-4 KB once a lookup read the digests of a chunk of 200 ids)."""
 _MEMORY_INDEXES = 1_024
 """Parsed index files kept in memory (one per user and kind)."""
 
