@@ -80,9 +80,15 @@ def distance_from_bottom(screen: Screen) -> float:
 
 
 def replies_done(screen: Screen, count: int) -> bool:
-    """Tell whether `count` replies finished (their feedback buttons show)."""
+    """Tell whether `count` replies finished (their feedback buttons show) and the turn ended.
+
+    The feedback buttons show a moment before the turn's end (Stop gone, Send back): a message
+    sent in between is refused, as a reply is still coming.
+    """
     selector = ".assistant-message button[aria-label='Good answer']"
-    return len(screen.selenium.find_elements(By.CSS_SELECTOR, selector)) >= count
+    stops = screen.selenium.find_elements(By.CSS_SELECTOR, "[aria-label='Stop']")
+    finished = len(screen.selenium.find_elements(By.CSS_SELECTOR, selector)) >= count
+    return finished and not any(stop.is_displayed() for stop in stops)
 
 
 def test_long_words_and_code_never_widen_the_page(fake_model: FakeOpenAI, screen: Screen) -> None:
@@ -205,7 +211,7 @@ def test_own_message_shows_at_once_with_progress_and_focus_stays(
     screen.should_contain("hello there")
     progress = screen.selenium.find_element(By.CSS_SELECTOR, ".progress-line")
     wait_for(lambda: progress.is_displayed())
-    assert screen.selenium.find_element(By.CSS_SELECTOR, "[aria-label='Stop']").is_displayed()
+    wait_for(screen.selenium.find_element(By.CSS_SELECTOR, "[aria-label='Stop']").is_displayed)
     assert screen.selenium.find_element(By.CSS_SELECTOR, ".composer textarea").size["width"] == (
         width
     )
@@ -217,7 +223,7 @@ def test_own_message_shows_at_once_with_progress_and_focus_stays(
     assert progress.is_displayed()
     reply_may_end.set()
     wait_for(lambda: replies_done(screen, 1))
-    assert not progress.is_displayed()
+    wait_for(lambda: not progress.is_displayed())
     composer = screen.selenium.find_element(By.CSS_SELECTOR, ".composer textarea")
     assert composer.get_attribute("value") == "too early"
     assert js(screen, "return document.activeElement") == composer
