@@ -31,6 +31,10 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.types import Send
 
+from chatkit_bridge.compat.uvicorn_http import (
+    HEADERS_WITH_FIRST_BODY,
+    send_headers_with_first_body,
+)
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.identity import UnauthenticatedError, user_id_of
 from chatkit_bridge.jsonfiles import StorageError
@@ -70,6 +74,7 @@ def storage_error_response(error: StorageError) -> JSONResponse:
 
 def chatkit_router(server: BridgeServer, auth_mode: str, path: str = "/chatkit") -> APIRouter:
     """Build the router that serves `POST /chatkit` (or `path`, e.g. one per use case)."""
+    send_headers_with_first_body()  # uvicorn wrote a stream's headers apart (compat)
     router = APIRouter()
 
     @router.post(path)
@@ -168,12 +173,17 @@ class EventStreamResponse(StreamingResponse):
     Each write to the client's socket costs the server ~0.5 ms under load (the kernel's
     loopback path and waking the reader), and Starlette writes the headers, every chunk and
     an empty end marker apart: the headers wait for the first chunk here, and the last chunk
-    carries the end of the body.
+    carries the end of the body; under uvicorn, the headers and the first chunk leave in one
+    write (`compat/uvicorn_http.py`).
     """
 
     async def stream_response(self, send: Send) -> None:
         """Send the headers with the first chunk, and end the body with the last one."""
-        start = {"type": "http.response.start", "status": self.status_code}
+        start = {
+            "type": "http.response.start",
+            "status": self.status_code,
+            HEADERS_WITH_FIRST_BODY: True,  # one write with the first chunk, under uvicorn
+        }
         started = ended = False
         async for chunk, last in self.body_iterator:  # type: ignore[misc]
             if ended:

@@ -1,7 +1,8 @@
 """Every use of a dependency's private internals or undocumented behaviour, in one package.
 
 Checked against the pinned versions in requirements.txt: openai-chatkit==1.6.5,
-openai-agents==0.24.0 and nicegui==3.18.0 (with its python-socketio 5.18.1 and starlette 1.10).
+openai-agents==0.24.0 and nicegui==3.18.0 (with its python-socketio 5.18.1, starlette 1.10 and
+uvicorn 0.54).
 After upgrading one, tests/test_compat.py (test_compat_agents.py for the Agents SDK) fails first
 if a name used here is gone; read the dependency's source and adapt this package only.
 `agents_sdk`, `agents_tasks` and `agents_run` are imported by their module paths: they load the
