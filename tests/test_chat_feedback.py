@@ -12,7 +12,7 @@ from nicegui.testing import User
 from chatkit_bridge.ui import chat_page
 from tests.chat_page import turn
 from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
-from tests.polling import until
+from tests.polling import PATIENCE, holds, until
 from tests.stack import build_stack, collect
 
 
@@ -29,6 +29,23 @@ def retry_buttons(user: User) -> list[ui.button]:
         for element in user.client.layout.descendants()
         if isinstance(element, ui.button) and element.text == "Retry"
     ]
+
+
+async def turn_ended(user: User) -> None:
+    """Wait until the turn has ended (Stop hidden): an error shows a moment before that, and a
+    message sent in between is refused."""
+    await user.should_not_see(marker="stop")
+
+
+async def reopened_shows(user: User, *texts: str) -> None:
+    """Reload the thread until it shows every text: a turn's errors are stored after its end."""
+    path = f"/?thread={thread_shown(user)}"
+    for _ in range(round(PATIENCE / 0.5)):
+        await user.open(path)
+        if all(holds(lambda text=text: bool(user.find(text).elements)) for text in texts):
+            return
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"{texts} not all shown after a reload")
 
 
 def thread_shown(user: User) -> str:
@@ -53,14 +70,14 @@ async def test_errors_stay_where_they_happened_also_after_a_reload(
     await user.should_see("The model service failed (HTTP 500)")
     assert len(retry_buttons(user)) == 1
 
+    await turn_ended(user)
     await send(user, "hello again")
     await user.should_see("Fine now.")
     await user.should_see("The model service failed (HTTP 500)")  # still there
     assert retry_buttons(user) == []  # only the newest turn can be retried
 
-    await user.open(f"/?thread={thread_shown(user)}")
-    await user.should_see("Fine now.")
-    await user.should_see("The model service failed (HTTP 500)")
+    await turn_ended(user)
+    await reopened_shows(user, "Fine now.", "The model service failed (HTTP 500)")
     assert retry_buttons(user) == []
 
 
@@ -72,8 +89,8 @@ async def test_a_refused_key_says_what_to_fix_and_offers_no_retry(
     await send(user, "hello")
     await user.should_see("check OPENAI_API_KEY")
     assert retry_buttons(user) == []
-    await user.open(f"/?thread={thread_shown(user)}")
-    await user.should_see("check OPENAI_API_KEY")
+    await turn_ended(user)
+    await reopened_shows(user, "check OPENAI_API_KEY")
 
 
 async def test_enter_during_a_reply_keeps_the_draft_and_says_why(

@@ -215,6 +215,7 @@ async def test_an_error_offers_retry_that_works(fake_model: FakeOpenAI, user: Us
     await user.open("/")
     await send(user, "hello")
     await user.should_see("The model service failed (HTTP 500)")
+    await idle(user)  # Retry during the failed turn's last step is refused ("wait for it")
     user.find("Retry").click()
     await user.should_see("Second time lucky.")
     await user.should_not_see("The model service failed")
