@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
+
+from chatkit_bridge.compat.widget_dump import NotPlain, plain_widget_dump
 
 if TYPE_CHECKING:
     # Importing chatkit.server loads the Agents SDK (seconds): app.py imports this package to
@@ -63,7 +66,38 @@ async def sse_chunks(
     # no empty thread), not whenever the garbage collector gets to them.
     async with contextlib.aclosing(events) as inner:
         async for event in inner:
-            yield b"data: " + server._serialize(event) + b"\n\n"
+            yield b"data: " + event_json(server, event) + b"\n\n"
+
+
+WIRE_OPTIONS: dict[str, Any] = {
+    "by_alias": True,
+    "exclude_none": True,
+    "context": {"exclude_metadata": True},
+}
+"""`ChatKitServer._serialize`'s options (openai-chatkit 1.6.5); tests compare both outputs."""
+ITEM_EVENTS = frozenset({"thread.item.added", "thread.item.done", "thread.item.replaced"})
+"""Events whose last field is `item` (tests check it)."""
+
+
+def event_json(server: ChatKitServer[RequestContext], event: ThreadStreamEvent) -> bytes:
+    """Serialise an event as `server._serialize` does, walking a plain widget in Python.
+
+    Pydantic calls ChatKit's widget serializer back for every node of a card (~5 µs a node,
+    ~0.7 ms for a 20-row card, sent on every change); a plain widget is walked 4-5x faster
+    (`widget_dump.py`). Its JSON goes last in the item: key order means nothing in JSON.
+    """
+    item = getattr(event, "item", None)
+    if event.type not in ITEM_EVENTS or getattr(item, "type", None) != "widget":
+        return server._serialize(event)
+    try:
+        widget = plain_widget_dump(item.widget, null_children=False)  # type: ignore[union-attr]
+    except NotPlain:
+        return server._serialize(event)
+    shell = event.model_dump_json(**WIRE_OPTIONS, exclude={"item": {"widget"}})
+    if not shell.endswith("}}"):
+        return server._serialize(event)
+    widget_json = json.dumps(widget, ensure_ascii=False, separators=(",", ":"))
+    return f'{shell[:-2]},"widget":{widget_json}}}}}'.encode()
 
 
 async def answer_parsed(

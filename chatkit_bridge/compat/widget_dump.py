@@ -24,18 +24,21 @@ class NotPlain(Exception):
 _plain_classes: dict[type, bool] = {}
 
 
-def plain_widget_dump(widget: BaseModel) -> dict[str, Any]:
+def plain_widget_dump(widget: BaseModel, *, null_children: bool = True) -> dict[str, Any]:
     """Return `widget.model_dump(mode="json")`, walked in Python; raise `NotPlain` if it is not.
 
     As ChatKit's serializer does: None values are dropped all the way down (list elements too),
     except a `"children"` key's; widget lists are never empty of None to begin with.
+
+    :param null_children: keep `"children": None` as `model_dump` does; False drops it as
+        `model_dump_json(exclude_none=True)` does (ChatKit's wire format).
     """
-    dumped = _walk(widget)
+    dumped = _walk(widget, null_children)
     assert isinstance(dumped, dict)
     return dumped
 
 
-def _walk(value: Any) -> Any:
+def _walk(value: Any, null_children: bool = True) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool:
         return value
@@ -44,25 +47,25 @@ def _walk(value: Any) -> Any:
             return value
         raise NotPlain("a float that is not finite (pydantic writes null)")
     if kind is list:
-        return [_walk(element) for element in value if element is not None]
+        return [_walk(element, null_children) for element in value if element is not None]
     if kind is dict:
-        return _walk_fields(value)
+        return _walk_fields(value, null_children)
     if isinstance(value, BaseModel) and _is_plain(kind):
-        dumped = _walk_fields(value.__dict__)
+        dumped = _walk_fields(value.__dict__, null_children)
         if value.__pydantic_extra__:
-            dumped.update(_walk_fields(value.__pydantic_extra__))
+            dumped.update(_walk_fields(value.__pydantic_extra__, null_children))
         return dumped
     raise NotPlain(kind.__name__)
 
 
-def _walk_fields(fields: dict[Any, Any]) -> dict[str, Any]:
+def _walk_fields(fields: dict[Any, Any], null_children: bool) -> dict[str, Any]:
     dumped = {}
     for key, value in fields.items():
         if type(key) is not str:
             raise NotPlain("a key that is not a string")
         if value is not None:
-            dumped[key] = _walk(value)
-        elif key == "children":
+            dumped[key] = _walk(value, null_children)
+        elif null_children and key == "children":
             dumped[key] = None
     return dumped
 
