@@ -133,21 +133,8 @@ async def _message_events(
 ) -> AsyncIterator[ResponseStreamEvent]:
     part = item.content[0]
     text = part.text if isinstance(part, ResponseOutputText) else ""
-    empty_part = ResponseOutputText(type="output_text", text="", annotations=[], logprobs=[])
-    common = {"item_id": item.id, "output_index": index}
-    yield ResponseOutputItemAddedEvent(
-        type="response.output_item.added",
-        item=item.model_copy(update={"content": [], "status": "in_progress"}),
-        output_index=index,
-        sequence_number=seq(),
-    )
-    yield ResponseContentPartAddedEvent(
-        type="response.content_part.added",
-        content_index=0,
-        part=empty_part,
-        sequence_number=seq(),
-        **common,
-    )
+    for event in _message_start(item, index, seq):
+        yield event
     for n, chunk in enumerate(chunks(text)):
         if delay > 0 and n:
             await asyncio.sleep(delay)
@@ -157,26 +144,59 @@ async def _message_events(
             delta=chunk,
             logprobs=[],
             sequence_number=seq(),
-            **common,
+            item_id=item.id,
+            output_index=index,
         )
-    yield ResponseTextDoneEvent(
-        type="response.output_text.done",
-        content_index=0,
-        text=text,
-        logprobs=[],
-        sequence_number=seq(),
-        **common,
-    )
-    yield ResponseContentPartDoneEvent(
-        type="response.content_part.done",
-        content_index=0,
-        part=part,
-        sequence_number=seq(),
-        **common,
-    )
-    yield ResponseOutputItemDoneEvent(
-        type="response.output_item.done", item=item, output_index=index, sequence_number=seq()
-    )
+    for event in _message_end(item, index, seq, text):
+        yield event
+
+
+def _message_start(
+    item: ResponseOutputMessage, index: int, seq: _Counter
+) -> list[ResponseStreamEvent]:
+    empty_part = ResponseOutputText(type="output_text", text="", annotations=[], logprobs=[])
+    return [
+        ResponseOutputItemAddedEvent(
+            type="response.output_item.added",
+            item=item.model_copy(update={"content": [], "status": "in_progress"}),
+            output_index=index,
+            sequence_number=seq(),
+        ),
+        ResponseContentPartAddedEvent(
+            type="response.content_part.added",
+            content_index=0,
+            part=empty_part,
+            sequence_number=seq(),
+            item_id=item.id,
+            output_index=index,
+        ),
+    ]
+
+
+def _message_end(
+    item: ResponseOutputMessage, index: int, seq: _Counter, text: str
+) -> list[ResponseStreamEvent]:
+    common = {"item_id": item.id, "output_index": index}
+    return [
+        ResponseTextDoneEvent(
+            type="response.output_text.done",
+            content_index=0,
+            text=text,
+            logprobs=[],
+            sequence_number=seq(),
+            **common,
+        ),
+        ResponseContentPartDoneEvent(
+            type="response.content_part.done",
+            content_index=0,
+            part=item.content[0],
+            sequence_number=seq(),
+            **common,
+        ),
+        ResponseOutputItemDoneEvent(
+            type="response.output_item.done", item=item, output_index=index, sequence_number=seq()
+        ),
+    ]
 
 
 def _function_call_events(
