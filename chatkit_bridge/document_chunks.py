@@ -53,6 +53,8 @@ __all__ = ["CHUNK_RECORDS", "JOURNAL", "Chunk", "DocumentChunks"]
 
 Record = dict[str, Any]
 T = TypeVar("T")
+Edit = tuple[Record, Record]
+"""One record a write replaced: before, after."""
 
 
 class DocumentChunks:
@@ -123,10 +125,9 @@ class DocumentChunks:
                 result = edit(copy)
                 if copy == record:
                     return result, False
-                tagged = order.tagged if order is not None else ()
-                same = all(copy.get(name) == record.get(name) for name in tagged)
-                changed = [*records[:position], copy, *records[position + 1 :]]
-                self._store(path, changed, same)
+                self._store(
+                    path, [*records[:position], copy, *records[position + 1 :]], (record, copy)
+                )
                 return result, True
         raise LookupError(value)
 
@@ -153,14 +154,14 @@ class DocumentChunks:
             self._listing = [(number, _path_of(path)) for number, path in listed]
         return list(self._listing)
 
-    def _changed(self, path: Path, same_tags: bool = False) -> None:
+    def _changed(self, path: Path, edit: Edit | None = None) -> None:
         """Forget what was listed, and the summaries of a file written or removed.
 
-        :param same_tags: the file's tagged values stay as they were (`ChunkIndex.forget`).
+        :param edit: the one record the write replaced, before and after (`ChunkIndex.forget`).
         """
         self._listing = None
         for index in self._indexes.values():
-            index.forget(path, same_tags=same_tags)
+            index.forget(path, edit)
 
     def _files_for(self, field: str, value: Any, order: Order | None) -> list[tuple[int, Path]]:
         """Return the chunks that may hold a record whose `field` equals `value`."""
@@ -270,8 +271,8 @@ class DocumentChunks:
         except OSError as exc:
             raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
 
-    def _store(self, path: Path, records: list[Record], same_tags: bool = False) -> None:
-        self._changed(path, same_tags)
+    def _store(self, path: Path, records: list[Record], edit: Edit | None = None) -> None:
+        self._changed(path, edit)
         storage = self._files.open(path, self._check).storage
         storage.write({self.kind: {str(n): record for n, record in enumerate(records, start=1)}})
 

@@ -62,8 +62,8 @@ class ChunkIndex:
         # Under the folder's lock only the owner (`DocumentChunks`) writes, and it tells which
         # files (`forget`): every other summary, with its file's signature, stays true.
         self._here: dict[Path, tuple[FileSignature, Summary]] = {}
-        self._kept: dict[Path, tuple[str, ...]] = {}
-        """Digests of chunks this owner rewrote without changing a tagged value (`forget`)."""
+        self._followed: dict[Path, Summary] = {}
+        """Summaries of chunks this owner just rewrote, made from their old ones (`forget`)."""
 
     def page(self, chunks: list[tuple[int, Path]], after: Key | None, limit: int) -> DocumentPage:
         """Return up to `limit` records after the key `after`, reading only the chunks needed.
@@ -171,29 +171,39 @@ class ChunkIndex:
             signature = file_signature(path)
             if signature is None:
                 continue  # gone meanwhile (cannot happen under the lock; harmless anyway)
-            summary = self._remembered(path, signature)
+            summary = self._followed.pop(path, None) or self._remembered(path, signature)
             if summary is None:
                 if stored is None:
                     stored = self._stored()
                 summary = Summary.from_json(stored.get(path.name), signature, self.order)
             if summary is None:
-                summary = summarize(self._load(path), self.order, self._kept.pop(path, None))
+                summary = summarize(self._load(path), self.order)
             self._remember(path, signature, summary)
             self._here[path] = (signature, summary)
             result.append((path, summary))
         return result
 
-    def forget(self, path: Path, same_tags: bool = False) -> None:
+    def forget(self, path: Path, edit: tuple[Record, Record] | None = None) -> None:
         """Drop what is known of a chunk file that was just written or removed.
 
-        :param same_tags: the write left every tagged value as it was (a tick, a rename):
-            the chunk's digests are kept for its next summary instead of made again.
+        :param edit: the one record the write replaced, before and after. When it kept its key
+            and its tagged values (a tick, a rename), the chunk's next summary is the old one
+            with its flag counts moved: the chunk is not read, keys and digests not made again.
         """
         here = self._here.pop(path, None)
-        if same_tags and here is not None and here[1].tags is not None:
-            self._kept[path] = here[1].tags
-        else:
-            self._kept.pop(path, None)
+        self._followed.pop(path, None)
+        if edit is None or here is None:
+            return
+        before, after = edit
+        order = self.order
+        if order.key(before) != order.key(after):
+            return
+        if any(before.get(name) != after.get(name) for name in order.tagged):
+            return
+        old = here[1]
+        moved = zip(old.counted, order.counted, strict=True)
+        counted = tuple(n - bool(before.get(f)) + bool(after.get(f)) for n, f in moved)
+        self._followed[path] = replace(old, counted=counted)
 
     def save(self, chunks: list[tuple[int, Path]]) -> None:
         """Write the index of the chunks as they are now (after a change wrote some of them)."""

@@ -88,14 +88,9 @@ class Summary:
         return any(f" {digest(value)} " in tags for value in values)
 
 
-def summarize(
-    records: Sequence[Record], order: Order, tags: tuple[str, ...] | None = None
-) -> Summary:
-    """Return the summary of one chunk's records.
-
-    :param tags: the records' digests when known (their tagged values did not change).
-    """
+def summarize(records: Sequence[Record], order: Order) -> Summary:
+    """Return the summary of one chunk's records."""
     keys = [order.key(record) for record in records]
     counted = tuple(sum(1 for record in records if record.get(name)) for name in order.counted)
-    tags = tags_of(records, order.tagged) if tags is None else tags
+    tags = tags_of(records, order.tagged)
     return Summary(len(records), counted, min(keys, default=None), max(keys, default=None), tags)
