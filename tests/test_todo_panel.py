@@ -44,9 +44,13 @@ async def test_a_tick_redraws_only_the_ticked_row(user: User, app_settings: Path
     (check,) = user.find(marker=f"panel-check-{ticked.id}").elements
     assert isinstance(check, ui.checkbox)
     check.set_value(True)
-    await until(lambda: counts(user) == "2 pending · 1 done")
+    await until(
+        lambda: (
+            counts(user) == "2 pending · 1 done" and rows(user)[ticked.id] is not before[ticked.id]
+        ),
+        what="the tick counted and its row redrawn",
+    )
     after = rows(user)
-    assert after[ticked.id] is not before[ticked.id]
     unchanged = [todo_id for todo_id in before if todo_id != ticked.id]
     assert all(after[todo_id] is before[todo_id] for todo_id in unchanged)
     assert [*after] == [todo.id for todo in repository.list(user_id)]
