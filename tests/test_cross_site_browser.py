@@ -92,6 +92,11 @@ class AttackerSite:
         body = page.encode()
 
         class Handler(BaseHTTPRequestHandler):
+            # Chromium may open a connection it never sends a request on (a preconnect); its
+            # handler thread would wait for one until Chromium, which serves the whole session,
+            # drops it. An idle connection ends after a few seconds instead.
+            timeout = 5
+
             def do_GET(self) -> None:
                 self.send_response(200)
                 self.send_header("content-type", "text/html; charset=utf-8")
