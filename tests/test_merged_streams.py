@@ -8,6 +8,7 @@ import pytest
 from chatkit import agents as chatkit_agents
 
 from chatkit_bridge.compat import close_merged_streams_cleanly
+from tests.polling import until
 
 
 async def from_queue(queue: asyncio.Queue[Any]) -> AsyncIterator[Any]:
@@ -34,7 +35,7 @@ async def test_items_of_both_sources_come_in_the_order_they_are_ready() -> None:
     reader = asyncio.create_task(read())
     for item, queue in [("a1", agent), ("t1", tools), ("a2", agent), ("a3", agent), ("t2", tools)]:
         queue.put_nowait(item)
-        await asyncio.sleep(0.01)
+        await until(lambda item=item: item in seen, what=f"{item} passed on")
     tools.put_nowait("t3")
     agent.put_nowait(None)  # the agent stream ends: so does the merge
     await asyncio.wait_for(reader, 10)
@@ -62,8 +63,7 @@ async def test_stopping_the_reader_ends_both_pending_reads() -> None:
     agent.put_nowait("a1")
     assert await anext(merged) == "a1"
     await merged.aclose()  # a page closed, or Stop: nothing is left waiting on the queues
-    await asyncio.sleep(0.01)
-    assert asyncio.all_tasks() == before
+    await until(lambda: asyncio.all_tasks() == before, what="the merge's reads ended")
     assert agent._getters == tools._getters == type(agent._getters)()  # type: ignore[attr-defined]
 
 
@@ -79,5 +79,5 @@ async def test_a_failing_source_fails_the_merge_and_cancels_the_other() -> None:
     with pytest.raises(RuntimeError, match="model down"):
         async for item in merge(failing(), from_queue(tools)):
             seen.append(item)
-    await asyncio.sleep(0.01)
-    assert seen == ["a1"] and asyncio.all_tasks() == before
+    assert seen == ["a1"]
+    await until(lambda: asyncio.all_tasks() == before, what="the other source's read ended")
