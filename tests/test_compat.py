@@ -5,7 +5,7 @@ import inspect
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from chatkit_bridge.compat import (
 )
 from chatkit_bridge.item_cache import ITEM, item_record
 from chatkit_bridge.ui.gallery import GALLERY
+from tests.code_swap import running_code
 from use_cases.todo.changes import Undo, change_card
 from use_cases.todo.models import Todo, TodoPage
 from use_cases.todo.widgets import build_todo_card
@@ -82,16 +83,9 @@ def sdk_widget_classes() -> Iterator[None]:
             widget_class.__new__ = new
 
 
-@contextmanager
-def sdk_widget_serializer() -> Iterator[None]:
+def sdk_widget_serializer() -> AbstractContextManager[None]:
     """Serialize widgets with ChatKit's own code for the duration of the block."""
-    target = WidgetComponentBase.serialize
-    current = target.__code__
-    target.__code__ = SDK_WIDGET_SERIALIZER
-    try:
-        yield
-    finally:
-        target.__code__ = current
+    return running_code(WidgetComponentBase.serialize, SDK_WIDGET_SERIALIZER)
 
 
 def todo_card() -> WidgetRoot:

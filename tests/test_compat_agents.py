@@ -1,7 +1,7 @@
 """The Agents SDK shortcuts in chatkit_bridge/compat/agents_sdk.py answer as the SDK does."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -24,19 +24,13 @@ from chatkit_bridge.compat.agents_sdk import (
     read_plain_tool_flags_inline,
     skip_needless_agent_signatures,
 )
+from tests.code_swap import running_code
 from tests.stack import build_stack, collect
 
 
-@contextmanager
-def sdk_identity_map() -> Iterator[None]:
+def sdk_identity_map() -> AbstractContextManager[None]:
     """Build agent identity maps with the SDK's own code for the duration of the block."""
-    target = agent_identity._build_agent_identity_map
-    current = target.__code__
-    target.__code__ = SDK_AGENT_IDENTITY_MAP
-    try:
-        yield
-    finally:
-        target.__code__ = current
+    return running_code(agent_identity._build_agent_identity_map, SDK_AGENT_IDENTITY_MAP)
 
 
 def agent_graphs() -> list[Agent[Any]]:

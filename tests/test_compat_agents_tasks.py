@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +19,13 @@ from chatkit_bridge.compat.agents_tasks import (
     read_plain_tool_flags_when_calling,
     skip_tasks_for_empty_hooks,
 )
+from tests.code_swap import running_code
 from tests.stack import build_stack, collect
 
 
-@contextmanager
-def sdk_gather() -> Iterator[None]:
+def sdk_gather() -> AbstractContextManager[None]:
     """Gather with the SDK's own code for the duration of the block."""
-    target = sdk_tasks.gather_with_cancel
-    current = target.__code__
-    target.__code__ = SDK_GATHER_WITH_CANCEL
-    try:
-        yield
-    finally:
-        target.__code__ = current
+    return running_code(sdk_tasks.gather_with_cancel, SDK_GATHER_WITH_CANCEL)
 
 
 @contextmanager

@@ -1,7 +1,6 @@
 """A tool call is identified from one dump of it, as the Agents SDK identifies it."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -9,18 +8,12 @@ from agents import _tool_invocation as tool_invocation
 from openai.types.responses import ResponseCustomToolCall, ResponseFunctionToolCall
 
 from chatkit_bridge.compat.agents_sdk import SDK_INVOCATION_IDENTITY, dump_each_tool_call_once
+from tests.code_swap import running_code
 
 
-@contextmanager
-def sdk_identity() -> Iterator[None]:
+def sdk_identity() -> AbstractContextManager[None]:
     """Identify tool calls with the SDK's own code for the duration of the block."""
-    target = tool_invocation.tool_invocation_identity_and_scope
-    current = target.__code__
-    target.__code__ = SDK_INVOCATION_IDENTITY
-    try:
-        yield
-    finally:
-        target.__code__ = current
+    return running_code(tool_invocation.tool_invocation_identity_and_scope, SDK_INVOCATION_IDENTITY)
 
 
 def raw_items() -> list[Any]:
