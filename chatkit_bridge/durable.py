@@ -119,10 +119,14 @@ def _defer(folder: Path) -> None:
 
 
 def flush_deferred() -> None:
-    """Sync every folder whose renames are not yet on disk."""
+    """Sync every folder whose renames are not yet on disk, and stop the pending timer."""
     global _flusher
     with _pending_lock:
-        folders, _flusher = sorted(_pending), None
+        folders, timer, _flusher = sorted(_pending), _flusher, None
+    if timer is not None:
+        # Its work is done here: left running, it would sync a later write's folder early
+        # and keep a thread alive for up to FLUSH_DELAY (cancelling itself is harmless).
+        timer.cancel()
     for folder in folders:
         try:
             fsync_folder(Path(folder))

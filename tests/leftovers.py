@@ -75,14 +75,6 @@ def _session_wide(cmdline: str) -> bool:
     return "chrom" in cmdline
 
 
-def _finish_deferred_syncs() -> None:
-    """Do the folder syncs a test deferred now, and stop the timer that would have done them."""
-    timer = durable._flusher
-    durable.flush_deferred()
-    if timer is not None:
-        timer.cancel()
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> object:
     """Note what runs before a module's first test sets up."""
@@ -96,7 +88,7 @@ def pytest_runtest_setup(item: pytest.Item) -> object:
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     """After each test, do its deferred syncs; after a module, fail on what it left running."""
     outcome = yield
-    _finish_deferred_syncs()
+    durable.flush_deferred()  # its deferred folder syncs, now; this also stops their timer
     module = module_of(item)
     if nextitem is not None and module_of(nextitem) == module:
         return outcome
