@@ -1,13 +1,14 @@
 """Keep each use case's threads apart in one store: a use case sees only its own threads."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from chatkit.store import Store
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, WidgetItem
 
 from chatkit_bridge.context import RequestContext
+from chatkit_bridge.newest_widget import find_newest_widget
 
 SCOPE_SEPARATOR = "\x1f"  # a control character: no identity provider puts it in a user id
 
@@ -87,6 +88,15 @@ class ScopedStore(Store[RequestContext]):
         """Load a page of a thread's items."""
         return await self.inner.load_thread_items(
             thread_id, after, limit, order, scoped(context, self.scope)
+        )
+
+    async def find_newest_widget(
+        self, thread_id: str, keys: Collection[str], within: int, context: RequestContext
+    ) -> WidgetItem | None:
+        """Return a thread's newest widget of a kind (see `chatkit_bridge.newest_widget`)."""
+        # Explicit: `__getattr__` would hand the inner store's method the unscoped context.
+        return await find_newest_widget(
+            self.inner, thread_id, keys, within, scoped(context, self.scope)
         )
 
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Collection
 from pathlib import Path
 
 from chatkit.store import NotFoundError
-from chatkit.types import Page, ThreadItem, UserMessageItem
+from chatkit.types import Page, ThreadItem, UserMessageItem, WidgetItem
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.item_cache import item_record
@@ -41,6 +43,26 @@ class ItemStore(FolderStore):
             records, has_more = self._items(folder, thread_id).page(after, limit, order)
             data = [self._sorted.model(record) for record in records]
             return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
+
+        return await self._run(context, work, read=True)
+
+    async def find_newest_widget(
+        self, thread_id: str, keys: Collection[str], within: int, context: RequestContext
+    ) -> WidgetItem | None:
+        """Return the newest widget item whose widget key is in `keys` among the `within` newest.
+
+        Looks at the stored records and validates only the item found: paging through the
+        same items validates each (see `chatkit_bridge.newest_widget`).
+        """
+
+        def work(folder: Path) -> WidgetItem | None:
+            newest = itertools.islice(self._items(folder, thread_id).entries("desc"), within)
+            for *_, record in newest:
+                # Records are checked to be valid items when their file is read.
+                if record["type"] == "widget" and record["widget"].get("key") in keys:
+                    item = self._sorted.model(record)
+                    return item if isinstance(item, WidgetItem) else None
+            return None
 
         return await self._run(context, work, read=True)
 

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter
 
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.store import TinyDBStore
-from use_cases.todo.live_card import retire_live_cards, snapshot_widget
+from use_cases.todo.live_card import find_live_card, retired, snapshot_widget
 from use_cases.todo.models import Todo, TodoPage
 from use_cases.todo.widgets import (
     ALL_DONE_TEXT,
@@ -263,6 +263,6 @@ async def test_the_live_card_is_retired_however_far_back_it_is(tmp_path: Path) -
         )
         await store.add_thread_item(thread.id, reply, context)
 
-    events = await retire_live_cards(store, thread, context)
-    assert [event.item.id for event in events] == ["live_card"]
-    assert not is_live_todo_card(events[0].item.widget)
+    live = await find_live_card(store, thread, context)
+    assert live is not None and live.id == "live_card"
+    assert not is_live_todo_card(retired(live).item.widget)

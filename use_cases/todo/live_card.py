@@ -6,10 +6,16 @@ from chatkit.store import Store
 from chatkit.types import ThreadItemReplacedEvent, ThreadMetadata, WidgetItem
 from chatkit.widgets import WidgetRoot
 
+from chatkit_bridge.newest_widget import find_newest_widget
 from use_cases.todo.models import TodoPage
-from use_cases.todo.widgets import is_live_todo_card, is_todo_card, retired_card
+from use_cases.todo.widgets import (
+    LIVE_CARD_KEY,
+    SNAPSHOT_CARD_KEY,
+    is_live_todo_card,
+    retired_card,
+)
 
-RETIRE_PAGE_SIZE = 20
+CARD_KEYS = (LIVE_CARD_KEY, SNAPSHOT_CARD_KEY)
 # How far back a turn looks for the live card before it shows a new one: bounded, so a turn
 # never reads a long thread; past it the list is far out of sight anyway.
 LIVE_CARD_LOOKBACK = 60
@@ -44,31 +50,14 @@ async def find_live_card(
     """Return the thread's live todo card if it is among the newest items, else None."""
     # Every card is retired when a newer one is shown, so only the newest todo card can still
     # be live: stop there, and give up after a bounded look back.
-    after: str | None = None
-    seen = 0
-    while seen < LIVE_CARD_LOOKBACK:
-        page = await store.load_thread_items(thread.id, after, RETIRE_PAGE_SIZE, "desc", context)
-        for item in page.data:
-            if isinstance(item, WidgetItem) and is_todo_card(item.widget):
-                return item if is_live_todo_card(item.widget) else None
-        seen += len(page.data)
-        if not page.has_more or page.after is None:
-            return None
-        after = page.after
-    return None
+    item = await find_newest_widget(store, thread.id, CARD_KEYS, LIVE_CARD_LOOKBACK, context)
+    return item if item is not None and is_live_todo_card(item.widget) else None
 
 
-async def retire_live_cards(
-    store: Store[Any], thread: ThreadMetadata, context: Any
-) -> list[ThreadItemReplacedEvent]:
-    """Return events that collapse the thread's live todo card into a stub."""
-    item = await find_live_card(store, thread, context)
-    if item is None:
-        return []
+def retired(item: WidgetItem) -> ThreadItemReplacedEvent:
+    """Return the event that collapses a live todo card into a stub."""
     snapshot = snapshot_widget(item.widget)
     copy_text = "An earlier view of the todo list."
-    return [
-        ThreadItemReplacedEvent(
-            item=item.model_copy(update={"widget": snapshot, "copy_text": copy_text})
-        )
-    ]
+    return ThreadItemReplacedEvent(
+        item=item.model_copy(update={"widget": snapshot, "copy_text": copy_text})
+    )

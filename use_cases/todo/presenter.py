@@ -15,7 +15,7 @@ from chatkit_bridge.context import RequestContext
 from chatkit_bridge.turn_effects import answered_message_id
 from use_cases.todo.changes import ChangeKind, Undo, change_card
 from use_cases.todo.data import TodoRepository
-from use_cases.todo.live_card import find_live_card, retire_live_cards
+from use_cases.todo.live_card import find_live_card, retired
 from use_cases.todo.models import TodoPage
 from use_cases.todo.widgets import CARD_ROWS, build_todo_card, todo_card_copy_text
 
@@ -65,19 +65,18 @@ class TodoCardPresenter:
             page = await asyncio.to_thread(self._repository.page, user_id, CARD_ROWS)
             card = build_todo_card(page, self._today())
             update = {"widget": card, "copy_text": todo_card_copy_text(page)}
-            if turn.item is None and not move:
-                turn.item = await find_live_card(
-                    context.store, context.thread, context.request_context
-                )
+            live = turn.item
+            if live is None:
+                live = await find_live_card(context.store, context.thread, context.request_context)
+                if not move:
+                    turn.item = live
             if turn.item is not None:
                 # Several tools in one turn, or a change after "show my list", update one card.
                 turn.item = turn.item.model_copy(update=update)
                 await context.stream(ThreadItemReplacedEvent(item=turn.item))
                 return page
-            for event in await retire_live_cards(
-                context.store, context.thread, context.request_context
-            ):
-                await context.stream(event)
+            if live is not None:
+                await context.stream(retired(live))  # the list moves down: one live card
             turn.item = await self._stream_widget(context, card, update["copy_text"])
             return page
 
