@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -14,6 +15,8 @@ from chatkit_bridge.startup import STARTING
 from tests.polling import STARTUP_PATIENCE, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Seconds a stopped process gets to shut down gracefully before it is killed.
+STOP_PATIENCE = 15.0
 
 
 def free_port() -> int:
@@ -55,12 +58,22 @@ def app_process(data: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[
         wait_until_healthy(base_url, process)
         yield base_url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """End a process started for a test: ask it to stop, kill it if it takes too long, reap it.
+
+    The tests are done with it, so a kill loses nothing they check; a process killed but not
+    waited for would stay behind as a zombie.
+    """
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_PATIENCE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def app_environment() -> dict[str, str]:

@@ -1,15 +1,16 @@
 """A small OpenAI-compatible server on 127.0.0.1 that answers from a script, for tests."""
 
 import json
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.closing_server import ClosingHTTPServer, serving
 
 
 @dataclass
@@ -113,7 +114,7 @@ class FakeOpenAI:
         self.context_tokens = context_tokens
         self.slots = threading.Semaphore(slots) if slots else None
         self._lock = threading.Lock()
-        self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._server = ClosingHTTPServer(("127.0.0.1", 0), self._handler())
 
     @property
     def base_url(self) -> str:
@@ -186,51 +187,8 @@ class FakeOpenAI:
     @contextmanager
     def running(self) -> Iterator["FakeOpenAI"]:
         """Serve in a background thread for the duration of the block; leave no thread behind."""
-        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serving(self._server):
             yield self
-        finally:
-            self._server.shutdown()
-            self._server.server_close()
-            thread.join()
-
-
-class _Server(ThreadingHTTPServer):
-    """A threading HTTP server whose close also ends its connections and their threads.
-
-    A client's keep-alive connection (the app's HTTP pool) would otherwise keep a handler
-    thread reading, and a scripted wait would keep one sleeping, into later tests.
-    """
-
-    daemon_threads = False  # server_close joins the handler threads
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.stopping = threading.Event()
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Remember each connection until it is closed."""
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        """Forget a connection that is closed."""
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def server_close(self) -> None:
-        """End scripted waits and open connections, then wait for their threads."""
-        self.stopping.set()
-        with self._connections_lock:
-            for connection in self._connections:
-                with suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-        super().server_close()
 
 
 def answer(

@@ -16,10 +16,11 @@ import pytest
 
 from chatkit_bridge import durable
 from chatkit_bridge.collector import THREAD_NAME as COLLECTOR_THREAD
-from tests.polling import wait_for
+from tests.polling import PATIENCE, wait_for
 
-#: Seconds a module's leftovers get to end on their own after its teardown.
-ENDING_PATIENCE = 30.0
+#: Seconds a module's leftovers get to end on their own after its teardown (a busy machine
+#: may take long to end a thread that is on its way out; only a real leak waits this long).
+ENDING_PATIENCE = PATIENCE
 
 _before: dict[str, tuple[set[threading.Thread], set[int]]] = {}
 

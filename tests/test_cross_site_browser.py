@@ -9,9 +9,8 @@ the app's `SameSite=Lax` cookie along. That page auto-submits forms and fires fe
 import json
 import os
 import shutil
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from threading import Thread
 from typing import Any
 
 import httpx
@@ -21,6 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.app_process import running_app
+from tests.closing_server import ClosingHTTPServer, serving
 from tests.polling import wait_for
 from tests.wire import call, todos
 
@@ -92,11 +92,6 @@ class AttackerSite:
         body = page.encode()
 
         class Handler(BaseHTTPRequestHandler):
-            # Chromium may open a connection it never sends a request on (a preconnect); its
-            # handler thread would wait for one until Chromium, which serves the whole session,
-            # drops it. An idle connection ends after a few seconds instead.
-            timeout = 5
-
             def do_GET(self) -> None:
                 self.send_response(200)
                 self.send_header("content-type", "text/html; charset=utf-8")
@@ -107,16 +102,18 @@ class AttackerSite:
             def log_message(self, *args: Any) -> None:
                 """Keep test output quiet."""
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # Closing it also ends connections Chromium (shared by the whole session) opened and
+        # never used (a preconnect): their handler threads would wait on them indefinitely.
+        self.server = ClosingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self._serving = serving(self.server)
 
     def __enter__(self) -> "AttackerSite":
-        Thread(target=self.server.serve_forever, daemon=True).start()
+        self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serving.__exit__(None, None, None)
 
 
 def thread_text(browser: webdriver.Chrome) -> str:

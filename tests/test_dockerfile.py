@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from chatkit_bridge.settings import Settings
-from tests.app_process import free_port, wait_until_healthy
+from tests.app_process import free_port, stop, wait_until_healthy
 from tests.docker_replay import (
     DOCKERFILE,
     SKIPPED,
@@ -181,12 +181,7 @@ def container(image: Replay, **overrides: str) -> Iterator[tuple[str, dict[str, 
                 pytest.fail(f"{error}\n{log_path.read_text(encoding='utf-8')[-4000:]}")
             yield base_url, env
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def tree(folder: Path, skip: Path) -> dict[str, tuple[int, int]]:

@@ -10,7 +10,7 @@ import httpx
 
 from tests.app_process import app_process, running_app
 from tests.fake_openai import FakeOpenAI, SlowSay
-from tests.polling import wait_for
+from tests.polling import PATIENCE, wait_for
 from tests.wire import assistant_texts, start_thread, thread_items
 
 
@@ -69,8 +69,8 @@ def test_sigterm_lets_the_reply_in_flight_finish(tmp_path: Path) -> None:
             talker.start()
             wait_for(lambda: bool(fake.requests), what="the reply started")
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-            talker.join(timeout=30)
+            process.wait(timeout=PATIENCE)
+            talker.join(timeout=PATIENCE)
 
     done = [e for e in events if e["type"] == "thread.item.done"]
     assert done[-1]["item"]["content"][0]["text"] == words

@@ -1,6 +1,7 @@
 """`python -m chatkit_bridge new NAME` in a scratch copy: only the new folder appears, its own
 tests pass, and the app serves it at once; a real Chromium chats with it."""
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -16,8 +17,8 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.app_process import ROOT, app_environment, free_port, loaded
-from tests.polling import wait_for
+from tests.app_process import ROOT, STOP_PATIENCE, app_environment, free_port, loaded, stop
+from tests.polling import PATIENCE, wait_for
 
 CHROMIUM = Path(os.environ.get("CHROME_BINARY_LOCATION", "/usr/bin/chromium"))
 NAME = "desk_helper"
@@ -93,12 +94,16 @@ def test_the_new_use_case_chats_in_the_browser(
     try:
         base_url = f"http://127.0.0.1:{port}"
         wait_until_serving(base_url, process, timeout=120)
-        driver.set_page_load_timeout(30)  # a cold first page on a busy machine
+        driver.set_page_load_timeout(60)  # a cold first page on a busy machine
         driver.get(base_url)
         page_shows(driver, "Desk helper assistant")
-        driver.find_element(By.XPATH, "//button[contains(., 'Add an item')]").click()
+        starter = (By.XPATH, "//button[contains(., 'Add an item')]")
+        wait_for(lambda: driver.find_element(*starter).is_displayed(), what="the starter prompt")
+        driver.find_element(*starter).click()
         page_shows(driver, 'Added "water the plants". You have 1 item.')
         page_shows(driver, "1 item")
+        # The reply shows a moment before its turn ends: a message sent in between is refused.
+        wait_for(lambda: turn_ended(driver), what="the turn's end (Stop hidden)")
         composer = driver.find_element(By.CSS_SELECTOR, ".composer textarea")
         composer.send_keys("note: call the bank")
         composer.send_keys(Keys.ENTER)
@@ -106,15 +111,17 @@ def test_the_new_use_case_chats_in_the_browser(
         page_shows(driver, "call the bank")
     finally:
         driver.set_page_load_timeout(4)  # what NiceGUI's shared driver expects
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
 
 
-def page_shows(driver: webdriver.Chrome, text: str, timeout: float = 30) -> None:
+def turn_ended(driver: webdriver.Chrome) -> bool:
+    """Whether no turn is running on the page (its Stop button is hidden)."""
+    stops = driver.find_elements(By.CSS_SELECTOR, "[aria-label='Stop']")
+    return not any(stop.is_displayed() for stop in stops)
+
+
+def page_shows(driver: webdriver.Chrome, text: str, timeout: float = PATIENCE) -> None:
     """Wait until the page's visible text contains `text`."""
     wait_for(
         lambda: text in driver.find_element(By.TAG_NAME, "body").text,
@@ -168,11 +175,34 @@ def test_dev_mode_restarts_when_a_use_case_file_is_saved(scaffolded: Path) -> No
             wait_for(lambda: f"{NAME}.widget" in log_path.read_text(), what="reload logged")
             assert f"changes in 'use_cases/{NAME}/{NAME}.widget'" in log_path.read_text()
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_group(process)
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """End the reloader and its worker (its own process group), killing what stays too long.
+
+    Only the reloader is this process's child: a worker outliving it would run on unseen.
+    """
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_PATIENCE)
+        wait_for(lambda: not group_alive(process.pid), what="the reloader's worker's end")
+    except (subprocess.TimeoutExpired, AssertionError):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def group_alive(group: int) -> bool:
+    """Whether any process of a process group is still running (zombies aside)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+        if int(pgrp) == group and state != "Z":
+            return True
+    return False
 
 
 def page_title_becomes(base_url: str, title: str, timeout: float = 120) -> None:

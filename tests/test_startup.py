@@ -12,7 +12,7 @@ import httpx
 
 from chatkit_bridge.startup import STARTING
 from chatkit_bridge.ui.chat_page import STARTING_NOTE
-from tests.app_process import ROOT, app_environment, free_port, loaded
+from tests.app_process import ROOT, app_environment, free_port, loaded, stop
 from tests.polling import STARTUP_PATIENCE, wait_for
 
 
@@ -35,8 +35,7 @@ def started_app(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]
         try:
             yield f"http://127.0.0.1:{port}", process
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
 
 
 def test_the_first_page_comes_before_the_chat_stack_and_nothing_fails(tmp_path: Path) -> None:
