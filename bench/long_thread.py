@@ -1,31 +1,43 @@
-"""Does a turn's cost grow with the conversation? Turn 100 against turns 2-11 of one thread.
+"""Does a turn's cost grow with the conversation? The last ten of 100 turns against turns 2-11.
 
-Run: python bench/long_thread.py [--turns 100] [--http]
+Run: python bench/long_thread.py [--turns 100] [--http] [--sequential]
 
-One user, one thread, each turn "add errand N" on the offline model (so turn 100 has 100 todos
-and ~300 items in the thread). Prints the median wall time and the CPU time of turns 2-11 and
-of the last ten turns and their ratio (target: the last ten at most 1.5x turns 2-11), then the
-time to read the thread back as a reopened page does (the thread and its newest 60 items; the
-page's drawing is measured by bench/browser.py). Another user's short thread runs first, so
-one-time costs of a fresh process (lazy imports, first validations) do not land in turns 2-11.
+Each turn is "add errand N" on the offline model, so turn 100 of a thread has 100 todos and the
+thread ~300 items. Prints the median wall time and the CPU time of turns 2-11 and of the last
+ten turns and their ratio (target: the last ten at most 1.5x turns 2-11), then the time to read
+the long thread back as a reopened page does (the thread and its newest 60 items; the page's
+drawing is measured by bench/browser.py). Another user's short thread runs first, so one-time
+costs of a fresh process (lazy imports, first validations) land in no measured turn.
+
+Both blocks are measured in the same seconds: the long thread (one user) is played up to its
+last ten turns, then a second user starts a thread, and its turns 2-11 alternate with the long
+thread's last ten. A neighbour loading the machine, or the CPU's clock changing, then moves both
+blocks alike; measured one after the other (`--sequential`: turns 2-11 of the long thread itself,
+at the start, as this script did until December 1) a quiet run swung by +-0.3.
 
 - In process (default): our stack as app.py wires it, through `ChatKitClient`; CPU time is
   `time.process_time()` per turn (worker threads included), compared as medians.
 - `--http`: a real `python app.py` on 127.0.0.1 (tests/app_process.py), driven through
-  POST /chatkit with one aiohttp session; CPU time is the app process's utime+stime from /proc,
-  which counts in clock ticks (10 ms), so it is compared as the total of each block of ten turns.
+  POST /chatkit, one aiohttp session per user; CPU time is the app process's: the run time of
+  each of its threads from /proc/<pid>/task/*/schedstat (nanoseconds; a thread that ends during
+  a turn loses what it used since the turn began), compared as the mean of each block. Without
+  schedstat, utime+stime from /proc/<pid>/stat, which counts 10 ms clock ticks.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -38,19 +50,41 @@ from tests.app_process import app_process
 BLOCK = 10
 WARMUP_TURNS = 3
 
+Turn = Callable[[int], Awaitable[tuple[float, float]]]
+"""Play turn N of a thread ("add errand N"); return its wall time and CPU time in seconds."""
+
 
 @dataclass
 class Run:
-    """What one long thread cost, turn by turn from turn 2 on."""
+    """What the measured turns cost: (wall, CPU) seconds of turns 2-11 and of the last ten."""
 
-    wall: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)
+    early: list[tuple[float, float]] = field(default_factory=list)
+    late: list[tuple[float, float]] = field(default_factory=list)
     reload: float = 0.0
     items: int = 0
 
 
-async def in_process(turns: int) -> Run:
-    """Play the thread through our stack in this process."""
+async def measure(run: Run, turns: int, long: Turn, fresh: Turn, sequential: bool) -> None:
+    """Play the long thread's turns 1..`turns` and turns 1-11 of a fresh one, measuring both."""
+    await long(1)
+    if sequential:
+        for number in range(2, turns + 1):
+            cost = await long(number)
+            if number <= BLOCK + 1:
+                run.early.append(cost)
+            elif number > turns - BLOCK:
+                run.late.append(cost)
+        return
+    for number in range(2, turns - BLOCK + 1):
+        await long(number)
+    await fresh(1)
+    for offset in range(BLOCK):
+        run.early.append(await fresh(2 + offset))
+        run.late.append(await long(turns - BLOCK + 1 + offset))
+
+
+async def in_process(turns: int, sequential: bool) -> Run:
+    """Play the threads through our stack in this process."""
     run = Run()
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         server = our_server(Path(folder))
@@ -58,43 +92,83 @@ async def in_process(turns: int) -> Run:
         warmup_thread, _ = await timed_create(warmup, "add errand 1")
         for number in range(2, WARMUP_TURNS + 1):
             await cpu_timed_send(warmup, warmup_thread, f"add errand {number}")
-        client = ChatKitClient(server, RequestContext(user_id="long"))
-        thread_id, _ = await timed_create(client, "add errand 1")
-        for number in range(2, turns + 1):
-            elapsed, used = await cpu_timed_send(client, thread_id, f"add errand {number}")
-            run.wall.append(elapsed)
-            run.cpu.append(used)
+
+        def player(user: str) -> tuple[Turn, ChatKitClient, list[str]]:
+            client = ChatKitClient(server, RequestContext(user_id=user))
+            thread: list[str] = []
+
+            async def play(number: int) -> tuple[float, float]:
+                text = f"add errand {number}"
+                if not thread:
+                    thread_id, elapsed = await timed_create(client, text)
+                    thread.append(thread_id)
+                    return elapsed, 0.0
+                return await cpu_timed_send(client, thread[0], text)
+
+            return play, client, thread
+
+        long, client, thread = player("long")
+        fresh, _, _ = player("fresh")
+        await measure(run, turns, long, fresh, sequential)
         started = time.perf_counter()
-        await server.store.load_thread(thread_id, client.context)
-        await client.list_items(thread_id, limit=60, order="desc")
+        await server.store.load_thread(thread[0], client.context)
+        await client.list_items(thread[0], limit=60, order="desc")
         run.reload = time.perf_counter() - started
-        run.items = len((await client.list_items(thread_id, limit=10_000)).data)
+        run.items = len((await client.list_items(thread[0], limit=10_000)).data)
     return run
 
 
-async def over_http(turns: int) -> Run:
-    """Play the thread against a real `python app.py` through POST /chatkit."""
+def app_cpu_seconds(pid: int) -> float:
+    """Return the CPU time the threads of a process have used (nanosecond schedstat counts)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return cpu_seconds(pid)
+    total = 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[0])
+        except FileNotFoundError:
+            continue  # the thread ended meanwhile
+        except OSError:
+            return cpu_seconds(pid)  # a kernel without schedstat
+    return total / 1e9
+
+
+async def over_http(turns: int, sequential: bool) -> Run:
+    """Play the threads against a real `python app.py` through POST /chatkit."""
     run = Run()
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         data = Path(folder) / "data"
         data.mkdir()
         with app_process(data) as (base_url, process):
             await play_over_http(base_url, WARMUP_TURNS)
-            async with session(base_url) as client:
-                async with client.get("/api/todos") as response:  # sets the session cookie
-                    response.raise_for_status()
-                thread_id = None
-                for number in range(1, turns + 1):
-                    text = f"add errand {number}"
-                    cpu, started = cpu_seconds(process.pid), time.perf_counter()
-                    body = await turn(client, request_body(text, thread_id))
-                    elapsed = time.perf_counter() - started
-                    thread_id, problem = check_stream(text, body, thread_id)
-                    if problem:
-                        raise RuntimeError(problem)
-                    if number > 1:
-                        run.wall.append(elapsed)
-                        run.cpu.append(cpu_seconds(process.pid) - cpu)
+            async with session(base_url) as client, session(base_url) as other:
+
+                def player(user: aiohttp.ClientSession) -> tuple[Turn, list[str | None]]:
+                    thread: list[str | None] = [None]
+
+                    async def play(number: int) -> tuple[float, float]:
+                        text = f"add errand {number}"
+                        cpu, started = app_cpu_seconds(process.pid), time.perf_counter()
+                        body = await turn(user, request_body(text, thread[0]))
+                        elapsed = time.perf_counter() - started
+                        used = app_cpu_seconds(process.pid) - cpu
+                        thread[0], problem = check_stream(text, body, thread[0])
+                        if problem:
+                            raise RuntimeError(problem)
+                        return elapsed, used
+
+                    return play, thread
+
+                for user in (client, other):
+                    async with user.get("/api/todos") as response:  # sets the session cookie
+                        response.raise_for_status()
+                long, thread = player(client)
+                fresh, _ = player(other)
+                await measure(run, turns, long, fresh, sequential)
+                thread_id = thread[0]
                 started = time.perf_counter()
                 get = {"type": "threads.get_by_id", "params": {"thread_id": thread_id}}
                 listing = {"thread_id": thread_id, "limit": 60, "order": "desc"}
@@ -128,14 +202,14 @@ async def play_over_http(base_url: str, turns: int) -> None:
 
 def report(run: Run, blocks: bool) -> None:
     """Print turns 2-11 against the last ten turns."""
-    early, late = slice(0, BLOCK), slice(-BLOCK, None)
-    first, last = statistics.median(run.wall[early]), statistics.median(run.wall[late])
+    first = statistics.median(wall for wall, _ in run.early)
+    last = statistics.median(wall for wall, _ in run.late)
     print(
         f"wall: turns 2-11 median {ms(first)}, last ten median {ms(last)}, "
         f"ratio {last / first:.2f} (target <= 1.5)"
     )
-    pick = (lambda values: sum(values) / BLOCK) if blocks else statistics.median
-    first, last = pick(run.cpu[early]), pick(run.cpu[late])
+    pick = statistics.mean if blocks else statistics.median
+    first, last = pick(cpu for _, cpu in run.early), pick(cpu for _, cpu in run.late)
     what = "mean over the block" if blocks else "median"
     print(
         f"CPU: turns 2-11 {what} {ms(first)}, last ten {ms(last)}, "
@@ -145,14 +219,23 @@ def report(run: Run, blocks: bool) -> None:
 
 
 async def main() -> None:
-    """Run one long thread and print how its turns' cost grows."""
+    """Run the threads and print how a turn's cost grows with its thread."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=100)
     parser.add_argument("--http", action="store_true", help="drive a real python app.py")
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="turns 2-11 of the long thread itself, measured before its last ten",
+    )
     args = parser.parse_args()
-    run = await (over_http(args.turns) if args.http else in_process(args.turns))
+    play = over_http if args.http else in_process
+    run = await play(args.turns, args.sequential)
     print(f"machine: {machine_note()}")
-    print("over HTTP (app process CPU)" if args.http else "in process")
+    print(
+        ("over HTTP (app process CPU)" if args.http else "in process")
+        + (", one block after the other" if args.sequential else ", blocks alternating")
+    )
     report(run, blocks=args.http)
 
 
