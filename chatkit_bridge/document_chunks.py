@@ -46,6 +46,7 @@ from chatkit_bridge.document_order import DocumentPage, Key, Order, Where
 from chatkit_bridge.document_tags import drop_tags, tags_path
 from chatkit_bridge.document_text import Text
 from chatkit_bridge.durable import StorageError, deferred_folder_sync, fsync_folder
+from chatkit_bridge.json_storage import NotInMemory, memory_only
 from chatkit_bridge.jsonfiles import JsonFiles
 from chatkit_bridge.setaside import Check
 
@@ -174,6 +175,8 @@ class DocumentChunks:
     def finish_journal(self) -> None:
         """Apply a change left half done (a crash between its journal and its files)."""
         if pending(self.folder):
+            if memory_only():
+                raise NotInMemory(str(self.folder))  # it writes files: not on the event loop
             self._apply(read_journal(self.folder))
 
     def records_of(self, path: Path) -> list[Record]:

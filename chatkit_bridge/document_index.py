@@ -27,6 +27,7 @@ from typing import Any
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Record, Where
 from chatkit_bridge.document_summary import Summary, summarize
 from chatkit_bridge.document_tags import digest, read_tags, tags_path, write_hint, write_tags
+from chatkit_bridge.json_storage import NotInMemory, memory_only
 from chatkit_bridge.jsonfiles import FileSignature, file_signature
 
 __all__ = ["INDEX", "ChunkIndex", "Summary", "digest", "summarize"]
@@ -139,6 +140,8 @@ class ChunkIndex:
         assert summary.named is not None, "a summary without tags names its tags file"
         signature = self._here[path][0]
         where = tags_path(self.folder, path)
+        if memory_only():
+            raise NotInMemory(str(where))
         tags = read_tags(where, summary.named, len(self.order.tagged))
         if tags is None:
             # Not the tags the index named (a crash between the two, another process, an
@@ -244,6 +247,8 @@ class ChunkIndex:
             return cached[1]
         entries: dict[str, Any] = {}
         if signature is not None:
+            if memory_only():
+                raise NotInMemory(str(path))
             try:
                 data = json.loads(path.read_bytes())
             except (OSError, ValueError):

@@ -15,6 +15,7 @@ from chatkit_bridge import document_bulk
 from chatkit_bridge.document_bulk import Edit, Pair
 from chatkit_bridge.document_chunks import DocumentChunks
 from chatkit_bridge.document_order import DocumentPage, Key, Order, Tail, Where
+from chatkit_bridge.json_storage import NotInMemory, in_memory_only
 from chatkit_bridge.jsonfiles import JsonFiles, shared_files, user_folder
 from chatkit_bridge.user_documents import Listener, Record, UserDocuments, Validate
 
@@ -55,6 +56,22 @@ class TinyDBDocuments(UserDocuments):
         # the working folder is.
         self.root = Path(folder).absolute()
         self._files = files or shared_files
+
+    def read_here(self, user_id: str, read: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run `read` here if the user's lock is free and every file it reads is parsed.
+
+        A few stats then, as the chat store's reads on the event loop (`store_io.run_locked`).
+        """
+        lock = self._files.lock(self.folder_of(user_id))
+        if not lock.try_enter():
+            return False, None  # never wait on the event loop
+        try:
+            with in_memory_only():
+                return True, read()
+        except NotInMemory:
+            return False, None  # stopped before changing anything: a worker does it all again
+        finally:
+            lock.__exit__(None, None, None)
 
     def read(self, user_id: str) -> list[Record]:
         """Return the user's records in stored order."""

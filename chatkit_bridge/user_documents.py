@@ -66,6 +66,15 @@ class UserDocuments(ABC):
         self._listeners: list[Listener] = []
         self._listeners_lock = threading.Lock()
 
+    def read_here(self, user_id: str, read: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run `read` (reads of this user's documents only) on this thread if nothing waits.
+
+        For the event loop, where a worker thread's round trip costs more than a read of data
+        already in memory. Return whether `read` ran, and its result. This version never runs
+        it; a backend that knows what it holds in memory overrides it.
+        """
+        return False, None
+
     @abstractmethod
     def read(self, user_id: str) -> list[Record]:
         """Return the user's records in stored order ([] for a new user).

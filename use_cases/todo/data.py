@@ -82,6 +82,14 @@ class TodoRepository:
         done = page.counts.get("completed", 0)
         return TodoPage(todos=todos, total=page.total, done=done, start=page.start, next=cursor)
 
+    def page_here(self, user_id: str, limit: int, after: str | None = None) -> TodoPage | None:
+        """Return `page(...)` if it is read at once on this thread (data in memory), else None.
+
+        For the event loop (`UserDocuments.read_here`); None: call `page` in a worker thread.
+        """
+        done, page = self.documents.read_here(user_id, lambda: self.page(user_id, limit, after))
+        return page if done else None
+
     def count(self, user_id: str) -> int:
         """Return how many todos the user has (from the chunk summaries)."""
         return self.documents.page(user_id, 0).total

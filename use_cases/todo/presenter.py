@@ -62,7 +62,11 @@ class TodoCardPresenter:
         turn = self._turn(context)
         async with turn.lock:
             user_id = context.request_context.user_id
-            page = await asyncio.to_thread(self._repository.page, user_id, CARD_ROWS)
+            # Read right here when the list is in memory (most turns): a worker thread's round
+            # trip costs more than that read.
+            page = self._repository.page_here(user_id, CARD_ROWS)
+            if page is None:
+                page = await asyncio.to_thread(self._repository.page, user_id, CARD_ROWS)
             card = build_todo_card(page, self._today())
             update = {"widget": card, "copy_text": todo_card_copy_text(page)}
             live = turn.item
