@@ -12,8 +12,9 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
 )
 
-from chatkit_bridge.compat import serialize_widgets_once
+from chatkit_bridge.compat import serialize_widgets_once, widget_dump
 from chatkit_bridge.compat.chatkit_server import ITEM_EVENTS, WIRE_OPTIONS, event_json
+from chatkit_bridge.item_cache import item_record
 from tests.stack import build_stack
 from tests.test_compat import ODD, every_widget, sdk_widget_serializer, widget_item
 
@@ -66,3 +67,51 @@ def test_the_wire_options_and_event_shapes_are_chatkits(tmp_path: Any) -> None:
     event = ThreadItemDoneEvent(item=item)
     assert event_json(server, event) == server._serialize(event)
     assert event.model_dump_json(**WIRE_OPTIONS).encode() == server._serialize(event)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_an_event_after_the_stores_dump_is_chatkits_json(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ChatKit saves an item, then streams its event: the event is made from the store's dump.
+    server = build_stack(tmp_path / "data", llm_provider="offline").server
+    serialize_widgets_once()
+    from chatkit.actions import ActionConfig
+    from chatkit.widgets import Button, Card, Text
+
+    pair = '"children":null'
+    tricky = Card(
+        children=[
+            Text(value=f'{pair}, ,{pair} {{{pair}}} \\"children\\":null'),
+            Button(label="b", onClickAction=ActionConfig(type="x", payload={"children": None})),
+        ]
+    )
+    widgets = [*every_widget(), tricky]
+    events = [kind(item=widget_item(w)) for w in widgets for kind in EVENTS]
+    walks: list[object] = []
+    walk = widget_dump._walk
+
+    def counted(value: Any, null_children: bool = True) -> Any:
+        walks.append(value)
+        return walk(value, null_children)
+
+    ours, walked_again = [], []
+    for event in events:
+        stored = item_record(event.item)["widget"]  # as the store does first
+        try:
+            widget_dump.plain_widget_dump(event.item.widget)
+        except widget_dump.NotPlain:
+            walked_again.append(event)  # pydantic dumps it, for the store and the wire
+        else:
+            if '"children":null' in json.dumps(stored, separators=(",", ":")):
+                walked_again.append(event)  # the wire may drop a "children": null
+        monkeypatch.setattr(widget_dump, "_walk", counted)
+        ours.append(event_json(server, event))
+        monkeypatch.undo()
+    with sdk_widget_serializer():
+        sdk = [server._serialize(event) for event in events]
+    for event, mine, theirs in zip(events, ours, sdk, strict=True):
+        assert json.loads(mine) == json.loads(theirs), event
+    # The others' events were written from the store's dump, not walked again.
+    roots = [value for value in walks if any(value is widget for widget in widgets)]
+    assert len(roots) == len(walked_again) < len(events) / 2

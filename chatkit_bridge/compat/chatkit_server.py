@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from chatkit_bridge.compat.widget_dump import NotPlain, plain_widget_dump
+from chatkit_bridge.compat.widget_dump import NotPlain, wire_widget_json
 
 if TYPE_CHECKING:
     # Importing chatkit.server loads the Agents SDK (seconds): app.py imports this package to
@@ -84,19 +83,19 @@ def event_json(server: ChatKitServer[RequestContext], event: ThreadStreamEvent) 
 
     Pydantic calls ChatKit's widget serializer back for every node of a card (~5 µs a node,
     ~0.7 ms for a 20-row card, sent on every change); a plain widget is walked 4-5x faster
-    (`widget_dump.py`). Its JSON goes last in the item: key order means nothing in JSON.
+    (`widget_dump.py`), and one the store has just dumped is written from that dump. Its JSON
+    goes last in the item: key order means nothing in JSON.
     """
     item = getattr(event, "item", None)
     if event.type not in ITEM_EVENTS or getattr(item, "type", None) != "widget":
         return server._serialize(event)
     try:
-        widget = plain_widget_dump(item.widget, null_children=False)  # type: ignore[union-attr]
+        widget_json = wire_widget_json(item.widget)  # type: ignore[union-attr]
     except NotPlain:
         return server._serialize(event)
     shell = event.model_dump_json(**WIRE_OPTIONS, exclude={"item": {"widget"}})
     if not shell.endswith("}}"):
         return server._serialize(event)
-    widget_json = json.dumps(widget, ensure_ascii=False, separators=(",", ":"))
     return f'{shell[:-2]},"widget":{widget_json}}}}}'.encode()
 
 

@@ -6,11 +6,17 @@ turn (the change card, the live card). Most widgets are plain data (strings, num
 dicts, nested models without serializers of their own); for them the same dump is a walk over
 their fields, 4-5x faster. Anything else (an enum, a date, a class with a serializer, alias,
 excluded or computed field) raises `NotPlain`: dump it with pydantic.
+
+The store dumps a widget item just before its event is sent (ChatKit saves, then streams): the
+event's JSON is made from that dump (`wire_widget_json`), not from a second walk of the widget.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from chatkit.widgets import WidgetComponentBase
@@ -22,6 +28,12 @@ class NotPlain(Exception):
 
 
 _plain_classes: dict[type, bool] = {}
+
+_RECENT = 8
+"""How many of the latest store dumps are kept for their events (a turn sends one or two)."""
+_recent: OrderedDict[int, tuple[BaseModel, dict[str, Any]]] = OrderedDict()
+"""id(widget) -> (the widget, held so that its id is not reused; its store dump)."""
+_recent_lock = threading.Lock()  # the store dumps in worker threads too
 
 
 def plain_widget_dump(widget: BaseModel, *, null_children: bool = True) -> dict[str, Any]:
@@ -35,7 +47,31 @@ def plain_widget_dump(widget: BaseModel, *, null_children: bool = True) -> dict[
     """
     dumped = _walk(widget, null_children)
     assert isinstance(dumped, dict)
+    if null_children:
+        with _recent_lock:
+            _recent[id(widget)] = (widget, dumped)
+            _recent.move_to_end(id(widget))
+            if len(_recent) > _RECENT:
+                _recent.popitem(last=False)
     return dumped
+
+
+def wire_widget_json(widget: BaseModel) -> str:
+    """Return the widget's JSON as ChatKit sends it (`exclude_none`); raise `NotPlain` as above.
+
+    A widget dumped for the store a moment ago is not walked again: the two dumps differ only
+    in `"children": null` pairs, the only None values the store's keeps, so a dump without any
+    is written as it is (a string holding that text has its quotes escaped). The store's dump
+    is shared, never changed: neither the store nor this changes it.
+    """
+    with _recent_lock:
+        recent = _recent.get(id(widget))
+    if recent is not None and recent[0] is widget:
+        text = json.dumps(recent[1], ensure_ascii=False, separators=(",", ":"))
+        if '"children":null' not in text:
+            return text
+    dumped = _walk(widget, null_children=False)
+    return json.dumps(dumped, ensure_ascii=False, separators=(",", ":"))
 
 
 def _walk(value: Any, null_children: bool = True) -> Any:
@@ -49,7 +85,9 @@ def _walk(value: Any, null_children: bool = True) -> Any:
     if kind is list:
         return [_walk(element, null_children) for element in value if element is not None]
     if kind is dict:
-        return _walk_fields(value, null_children)
+        # Pydantic's exclude_none leaves a plain dict's entries alone: ChatKit's serializer kept
+        # a "children": None there, and the wire keeps it too.
+        return _walk_fields(value, null_children, keep_null_children=True)
     if isinstance(value, BaseModel) and _is_plain(kind):
         dumped = _walk_fields(value.__dict__, null_children)
         if value.__pydantic_extra__:
@@ -58,14 +96,16 @@ def _walk(value: Any, null_children: bool = True) -> Any:
     raise NotPlain(kind.__name__)
 
 
-def _walk_fields(fields: dict[Any, Any], null_children: bool) -> dict[str, Any]:
+def _walk_fields(
+    fields: dict[Any, Any], null_children: bool, keep_null_children: bool = False
+) -> dict[str, Any]:
     dumped = {}
     for key, value in fields.items():
         if type(key) is not str:
             raise NotPlain("a key that is not a string")
         if value is not None:
             dumped[key] = _walk(value, null_children)
-        elif null_children and key == "children":
+        elif (null_children or keep_null_children) and key == "children":
             dumped[key] = None
     return dumped
 
