@@ -31,6 +31,7 @@ from chatkit_bridge.compat.agents_run import release_run_result
 from chatkit_bridge.compat.agents_sdk import own_agent
 from chatkit_bridge.context import RequestContext
 from chatkit_bridge.converter import PlainTextConverter
+from chatkit_bridge.deadline import Deadline
 from chatkit_bridge.errors import friendly_model_error, turn_timeout_error
 from chatkit_bridge.ids import FakeIdRewriter
 from chatkit_bridge.llm import ModelChoice
@@ -185,12 +186,11 @@ class AgentTurns:
                 own_agent(agent), agent_input, context=agent_context, run_config=config
             )
         events = stream_agent_response(agent_context, result)
-        deadline = asyncio.get_running_loop().time() + self.model.turn_timeout_seconds
+        deadline = Deadline(asyncio.get_running_loop().time() + self.model.turn_timeout_seconds)
         try:
             while True:
                 try:
-                    async with asyncio.timeout_at(deadline):
-                        event = await anext(events)
+                    event = await deadline.next(events)
                 except StopAsyncIteration:
                     break
                 event = rewriter.rewrite(event)
@@ -204,6 +204,7 @@ class AgentTurns:
         except Exception as error:
             raise friendly_model_error(error, self.model.provider, self.model.budget) from error
         finally:
+            deadline.cancel()
             result.cancel()
             with contextlib.suppress(Exception):
                 await events.aclose()
