@@ -1,7 +1,7 @@
 """The contract between the generic offline model and a use case's rule-based brain."""
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -37,7 +37,8 @@ class Turn:
     """What the interpreter sees when the model is asked for its next step."""
 
     user_text: str
-    history: tuple[Message, ...] = ()
+    history: Sequence[Message] = ()
+    """What was said before, oldest first (a tuple, or a sequence read when first used)."""
     tool_results: tuple[ToolResult, ...] = field(default_factory=tuple)
 
 

@@ -151,12 +151,13 @@ def _function_tool_names(tools: Iterable[Any]) -> set[str]:
 
 def _tool_rounds(input: str | list[TResponseInputItem]) -> int:
     """Count the model responses with function calls since the last user message."""
-    rounds, previous = 0, None
-    for item in map(as_dict, input if isinstance(input, list) else ()):
+    rounds, following = 0, None
+    # From the end back to the last user message (not through the whole history).
+    for item in map(as_dict, reversed(input) if isinstance(input, list) else ()):
         kind = item.get("type")
         if item.get("role") == "user":
-            rounds = 0
-        elif kind == "function_call" and previous != "function_call":
-            rounds += 1
-        previous = kind
-    return rounds
+            return rounds + (following == "function_call" and kind != "function_call")
+        if following == "function_call" and kind != "function_call":
+            rounds += 1  # `following` starts a round
+        following = kind
+    return rounds + (following == "function_call")

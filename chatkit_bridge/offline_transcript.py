@@ -1,8 +1,8 @@
 """Read the agents runner's Responses-format input as the interpreter's `Turn`."""
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 from agents.items import TResponseInputItem
 
@@ -28,18 +28,66 @@ def turn_from_input(
     """Build the interpreter's view of a conversation from Responses-format input items."""
     if isinstance(input, str):
         return Turn(user_text=input)
-    items = [as_dict(item) for item in input]
-    said = [_said(item, context_prefixes) for item in items]  # each item's text read once
-    last_user = max((i for i, line in enumerate(said) if line and line[0] == "user"), default=-1)
-    history = tuple(
-        Message(role=line[0], text=line[1]) for line in said[: max(last_user, 0)] if line
-    )
-    user_line = said[last_user] if last_user >= 0 else None
+    # From the end back to what the user said last: a turn reads only that far, the history
+    # before it (up to 60 items, twice a turn) only if the interpreter asks for it.
+    last_user, user_line = -1, None
+    for index in range(len(input) - 1, -1, -1):
+        line = _said(as_dict(input[index]), context_prefixes)
+        if line and line[0] == "user":
+            last_user, user_line = index, line
+            break
     return Turn(
         user_text=user_line[1] if user_line else "",
-        history=history,
-        tool_results=_tool_results(items[last_user + 1 :]),
+        history=EarlierMessages(input[: max(last_user, 0)], context_prefixes),
+        tool_results=_tool_results([as_dict(item) for item in input[last_user + 1 :]]),
     )
+
+
+class EarlierMessages(Sequence[Message]):
+    """The messages before the user's newest one, read from the input when first asked for."""
+
+    def __init__(self, items: list[TResponseInputItem], context_prefixes: tuple[str, ...]) -> None:
+        """Keep the input items (a copy of the list) until the messages are asked for."""
+        self._items: list[TResponseInputItem] | None = items
+        self._prefixes = context_prefixes
+        self._messages: tuple[Message, ...] = ()
+
+    def _read(self) -> tuple[Message, ...]:
+        if self._items is not None:
+            said = (_said(as_dict(item), self._prefixes) for item in self._items)
+            self._messages = tuple(Message(role=line[0], text=line[1]) for line in said if line)
+            self._items = None
+        return self._messages
+
+    @overload
+    def __getitem__(self, index: int) -> Message: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Message, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Message | tuple[Message, ...]:
+        """Return a message, or a tuple of them."""
+        return self._read()[index]
+
+    def __len__(self) -> int:
+        """Return how many messages there are."""
+        return len(self._read())
+
+    def __eq__(self, other: object) -> bool:
+        """Compare with a tuple of messages (or another `EarlierMessages`) by content."""
+        if isinstance(other, EarlierMessages):
+            return self._read() == other._read()
+        if isinstance(other, tuple):
+            return self._read() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        """Hash as the tuple of messages does."""
+        return hash(self._read())
+
+    def __repr__(self) -> str:
+        """Show the messages as a tuple."""
+        return repr(self._read())
 
 
 def _said(item: dict[str, Any], context_prefixes: tuple[str, ...]) -> tuple[str, str] | None:

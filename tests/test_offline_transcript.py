@@ -1,8 +1,9 @@
 """What the offline model's interpreter sees: a Turn read from the Agents SDK's input items."""
 
 import json
+from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from chatkit.agents import ThreadItemConverter
@@ -110,4 +111,50 @@ async def test_turn_from_a_chatkit_thread_skips_widgets_hidden_context_and_quote
     assert turn == Turn(
         user_text="complete it",
         history=(_message("user", "add milk"), _message("assistant", "Added milk.")),
+    )
+
+
+class Watched(Mapping[str, Any]):
+    """An input item (not a plain dict) that notes when it is read."""
+
+    reads: ClassVar[list[str]] = []
+
+    def __init__(self, **fields: Any) -> None:
+        self.fields = fields
+
+    def __getitem__(self, key: str) -> Any:
+        return self.fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        Watched.reads.append(self.fields["id"])
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+
+def test_a_turn_reads_the_history_before_the_newest_message_only_when_asked() -> None:
+    from chatkit_bridge.offline_model import _tool_rounds
+
+    earlier: list[Any] = []
+    for n in range(30):
+        earlier.append(Watched(id=f"u{n}", role="user", content=f"add errand {n}"))
+        earlier.append(Watched(id=f"a{n}", role="assistant", content=f"Added errand {n}."))
+    call = {"type": "function_call", "call_id": "c", "name": "add_todos", "arguments": "{}"}
+    newest = [
+        Watched(id="now", role="user", content="add milk"),
+        Watched(id="call", **call),
+        Watched(id="out", type="function_call_output", call_id="c", output="Added milk."),
+    ]
+    Watched.reads = []
+    turn = turn_from_input([*earlier, *newest])
+    assert _tool_rounds([*earlier, *newest]) == 1
+    assert set(Watched.reads) == {"now", "call", "out"}  # no earlier item was read
+    assert turn.user_text == "add milk"
+    assert turn.tool_results == (ToolResult("add_todos", {}, "Added milk."),)
+    assert len(turn.history) == 60 and set(Watched.reads) > {"u0", "a29"}
+    assert turn.history[0] == _message("user", "add errand 0")
+    assert turn.history[-1] == _message("assistant", "Added errand 29.")
+    assert turn == Turn(
+        user_text="add milk", history=tuple(turn.history), tool_results=turn.tool_results
     )
