@@ -146,6 +146,11 @@ def append(
     if not new:
         return result, False
     newest = files[-1][0] if files else LEGACY
+    if newest != LEGACY and summaries[-1][1].count + len(new) <= CHUNK_RECORDS:
+        # The newest chunk takes them all: the one file read and written, and its summary
+        # follows from its old one (a full chunk is not even read).
+        chunks.extend(files[-1][1], new)
+        return result, True
     if newest != LEGACY and summaries[-1][1].count < CHUNK_RECORDS:
         # The newest chunk has room: it is the one file read (a full one is not even read).
         numbers, content = [newest], [*chunks.records_of(files[-1][1]), *new]

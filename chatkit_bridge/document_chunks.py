@@ -155,14 +155,17 @@ class DocumentChunks:
             self._listing = [(number, _path_of(path)) for number, path in listed]
         return list(self._listing)
 
-    def _changed(self, path: Path, edit: Edit | None = None) -> None:
+    def _changed(
+        self, path: Path, edit: Edit | None = None, appended: list[Record] | None = None
+    ) -> None:
         """Forget what was listed, and the summaries of a file written or removed.
 
         :param edit: the one record the write replaced, before and after (`ChunkIndex.forget`).
+        :param appended: the records the write added after the file's own (`ChunkIndex.forget`).
         """
         self._listing = None
         for index in self._indexes.values():
-            index.forget(path, edit)
+            index.forget(path, edit, appended)
 
     def _files_for(self, field: str, value: Any, order: Order | None) -> list[tuple[int, Path]]:
         """Return the chunks that may hold a record whose `field` equals `value`."""
@@ -274,8 +277,18 @@ class DocumentChunks:
         except OSError as exc:
             raise StorageError(f"Could not delete {path}: {exc.strerror or exc}") from exc
 
-    def _store(self, path: Path, records: list[Record], edit: Edit | None = None) -> None:
-        self._changed(path, edit)
+    def extend(self, path: Path, new: list[Record]) -> None:
+        """Write a chunk file with `new` after its records (they must fit: `CHUNK_RECORDS`)."""
+        self._store(path, [*self.records_of(path), *new], appended=new)
+
+    def _store(
+        self,
+        path: Path,
+        records: list[Record],
+        edit: Edit | None = None,
+        appended: list[Record] | None = None,
+    ) -> None:
+        self._changed(path, edit, appended)
         storage = self._files.open(path, self._check).storage
         storage.write({self.kind: {str(n): record for n, record in enumerate(records, start=1)}})
 

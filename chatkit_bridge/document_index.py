@@ -186,15 +186,25 @@ class ChunkIndex:
             result.append((path, summary))
         return result
 
-    def forget(self, path: Path, edit: tuple[Record, Record] | None = None) -> None:
+    def forget(
+        self,
+        path: Path,
+        edit: tuple[Record, Record] | None = None,
+        appended: list[Record] | None = None,
+    ) -> None:
         """Drop what is known of a chunk file that was just written or removed.
 
         :param edit: the one record the write replaced, before and after. When it kept its key
             and its tagged values (a tick, a rename), the chunk's next summary is the old one
             with its flag counts moved: the chunk is not read, keys and digests not made again.
+        :param appended: the records the write added after the chunk's own (an add): its next
+            summary is the old one extended with theirs, if the old one has its digests.
         """
         here = self._here.pop(path, None)
         self._followed.pop(path, None)
+        if here is not None and appended is not None and here[1].tags is not None:
+            self._followed[path] = here[1].extended(appended, self.order)
+            return
         if edit is None or here is None:
             return
         before, after = edit

@@ -181,3 +181,39 @@ def test_digests_another_process_changed_are_read_again(tmp_path: Path) -> None:
     assert again.get("alice", expected[651].id) == ticked
     assert again.get("alice", added_id).title == "from the other process"
     assert sorted(files.parsed) == ["000003.json", "000005.json"], "the digests on disk are right"
+
+
+def test_adds_extend_the_newest_chunks_summary_as_reading_it_would(tmp_path: Path) -> None:
+    order = Order(by=("n",), defaults=(0,), counted=("done",), tagged=("label",))
+
+    def labels() -> TinyDBDocuments:
+        docs = TinyDBDocuments(tmp_path, "labels", files=JsonFiles())
+        docs.order = order
+        return docs
+
+    def record(n: int) -> dict[str, object]:
+        # Later records' keys go below and above the earlier ones' (1000-1804) by turns.
+        key = 1000 + n % 7 * 100 + n if n < 205 else (n if n % 2 else 3000 + n)
+        return {"n": key, "label": f"l{n % 5 if n > 210 else n}", "done": n % 3 == 0}
+
+    docs = labels()
+    docs.append("alice", lambda _: (None, [record(n) for n in range(205)]))
+    for n in range(205, 230):  # one at a time, as turns add them: out of key order, repeats
+        docs.append("alice", lambda _, n=n: (None, [record(n)]))
+    docs.append("alice", lambda _: (None, [record(n) for n in range(230, 240)]))
+    every = sorted((record(n) for n in range(240)), key=lambda r: r["n"])
+
+    for fresh_process in (False, True):
+        if fresh_process:
+            fresh(tmp_path)  # nothing in memory: counts and key ranges come from the index
+        reader = labels()
+        page = reader.page("alice", 300)
+        assert page.records == every
+        assert (page.total, page.counts) == (240, {"done": 80})
+        for start in (0, 5, 100, 225, 235):
+            after = (every[start - 1]["n"],) if start else None
+            middle = reader.page("alice", 10, after=after)
+            assert (middle.start, middle.records) == (start, every[start : start + 10])
+        for n in (0, 204, 205, 229, 239):
+            assert reader.find("alice", "label", record(n)["label"]) is not None
+        assert reader.find("alice", "label", "l215") is None  # never added: no digest for it
