@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,7 @@ class ChunkIndex:
                     start += 1
                 else:
                     found.append((key, record))
-            found.sort(key=lambda key_record: key_record[0])
+            found.sort(key=itemgetter(0))
             del found[wanted:]
         records = [dict(record) for _, record in found]
         return DocumentPage(records=records, total=total, counts=counts, start=start)

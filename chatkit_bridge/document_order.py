@@ -34,10 +34,14 @@ class Order:
     """Fields looked up by value (e.g. "id"): a backend may note per chunk which values it
     holds, so a lookup reads only the chunks that may hold the value."""
 
+    def __post_init__(self) -> None:
+        if len(self.by) != len(self.defaults):
+            raise ValueError("an order needs one default per field")
+
     def key(self, record: Record) -> Key:
         """Return the record's place in the order."""
-        pairs = zip(self.by, self.defaults, strict=True)
-        return tuple(record.get(name, default) for name, default in pairs)
+        # `map` calls `get` from C: a page sorts every record of its chunks (200 each).
+        return tuple(map(record.get, self.by, self.defaults))
 
     def spec(self) -> list[Any]:
         """Return the order as JSON, so a summary kept on disk names the order it was made for."""
