@@ -131,6 +131,30 @@ def test_due_badges_colour_overdue_today_and_later(todos: list[Todo]) -> None:
     assert due_label(date(2026, 1, 2), TODAY) == "due Fri 2 Jan 2026"
 
 
+def test_a_card_built_again_shows_every_change_of_a_row(todos: list[Todo]) -> None:
+    """Rows are remembered between cards: each thing a row shows must make a new one."""
+    milk = todo("todo_ffffff", "buy milk", due=TODAY + timedelta(days=1))
+    before = build_todo_card([milk], TODAY)
+    assert build_todo_card([milk], TODAY) == before  # nothing changed: the same card
+
+    renamed = build_todo_card([milk.model_copy(update={"title": "buy oat milk"})], TODAY)
+    assert by_id(renamed, "todo-title-todo_ffffff")["value"] == "buy oat milk"
+    ticked = build_todo_card([milk.model_copy(update={"completed": True})], TODAY)
+    assert by_id(ticked, "todo-check-todo_ffffff")["defaultChecked"] is True
+    assert by_id(ticked, "todo-title-todo_ffffff")["lineThrough"] is True
+    moved_due = build_todo_card([milk.model_copy(update={"due": TODAY})], TODAY)
+    assert by_id(moved_due, "todo-due-todo_ffffff")["label"] == "due today"
+    no_due = build_todo_card([milk.model_copy(update={"due": None})], TODAY)
+    assert not has_id(no_due, "todo-due-todo_ffffff")
+    next_day = build_todo_card([milk], TODAY + timedelta(days=1))  # overnight
+    assert by_id(next_day, "todo-due-todo_ffffff")["label"] == "due today"
+    below = build_todo_card([*todos, milk], TODAY)
+    assert by_id(below, "todo-position-todo_ffffff")["value"] == "5."
+    other = build_todo_card([milk.model_copy(update={"id": "todo_gggggg"})], TODAY)
+    assert has_id(other, "todo-row-todo_gggggg") and not has_id(other, "todo-row-todo_ffffff")
+    assert build_todo_card([milk], TODAY) == before
+
+
 def test_add_form_submits_the_title() -> None:
     card = build_todo_card([], TODAY)
     form = by_id(card, "todo-add-form")
