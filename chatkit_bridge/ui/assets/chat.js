@@ -30,6 +30,9 @@
   // still unscrolled.)
   function onContentChange() {
     dropAnsweredBubbles();
+    // The reader may have moved up since the last scroll event: the browser reports a scroll
+    // with the next frame, and a streamed update in between would pull them back down.
+    if (root().scrollTop < lastTop - 1 && distance() > AT_BOTTOM) follow = false;
     if (follow) toBottom();
     else showJump();
     // Quasar's loading bar is a progressbar without a name; screen readers need one.
