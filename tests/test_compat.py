@@ -3,6 +3,7 @@
 import contextlib
 import inspect
 import threading
+import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -177,6 +178,40 @@ def test_a_widget_item_is_stored_as_chatkit_dumps_it() -> None:
     for widget in odd:
         with pytest.raises(NotPlain):
             plain_widget_dump(widget)  # dumped by pydantic instead
+
+
+def test_rows_a_card_shares_with_an_earlier_one_are_stored_from_its_dump(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Rows unchanged since the last card are the same objects (use_cases/todo/widgets.py):
+    # their store dump is the earlier card's, and the records are still ChatKit's dumps.
+    from chatkit_bridge.compat import widget_dump
+
+    serialize_widgets_once()
+    created = datetime(2026, 11, 1, tzinfo=UTC)
+    fresh = uuid.uuid4().hex[:8]  # rows no earlier test built (and dumped)
+    todos = [Todo(id=f"r{n}{fresh}", title=f"errand {n}", created_at=created) for n in range(20)]
+    today = date(2026, 11, 26)
+    first = build_todo_card(TodoPage(todos=todos, total=20, done=0), today)
+    todos[3] = todos[3].model_copy(update={"title": "changed", "completed": True})
+    second = build_todo_card(TodoPage(todos=todos, total=20, done=1), today)
+    walks: list[int] = []
+    walk_fields = widget_dump._walk_fields
+
+    def counted(fields: Any, *args: Any, **kwargs: Any) -> Any:
+        walks[-1] += 1
+        return walk_fields(fields, *args, **kwargs)
+
+    monkeypatch.setattr(widget_dump, "_walk_fields", counted)
+    records = []
+    for card in (first, second):
+        walks.append(0)
+        records.append(item_record(widget_item(card)))
+    monkeypatch.undo()
+    with sdk_widget_serializer():
+        assert records == [widget_item(c).model_dump(mode="json") for c in (first, second)]
+    # The second card walked its own nodes and the changed row's, not the 19 others.
+    assert walks[1] * 5 < walks[0], walks
 
 
 ODD = [{"when": date(2026, 1, 1)}, {"far": float("inf")}]

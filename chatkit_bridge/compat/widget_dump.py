@@ -35,6 +35,11 @@ _recent: OrderedDict[int, tuple[BaseModel, dict[str, Any]]] = OrderedDict()
 """id(widget) -> (the widget, held so that its id is not reused; its store dump)."""
 _recent_lock = threading.Lock()  # the store dumps in worker threads too
 
+_KEYED = 2048
+"""Store dumps of keyed nodes kept (list items: the todo card's rows, reused card to card)."""
+_keyed: OrderedDict[int, tuple[BaseModel, dict[str, Any]]] = OrderedDict()
+"""id(node) -> (the node, held so that its id is not reused; its store dump)."""
+
 
 def plain_widget_dump(widget: BaseModel, *, null_children: bool = True) -> dict[str, Any]:
     """Return `widget.model_dump(mode="json")`, walked in Python; raise `NotPlain` if it is not.
@@ -61,8 +66,9 @@ def wire_widget_json(widget: BaseModel) -> str:
 
     A widget dumped for the store a moment ago is not walked again: the two dumps differ only
     in `"children": null` pairs, the only None values the store's keeps, so a dump without any
-    is written as it is (a string holding that text has its quotes escaped). The store's dump
-    is shared, never changed: neither the store nor this changes it.
+    is written as it is (a string holding that text has its quotes escaped). Store dumps are
+    shared (this, the keyed nodes' across cards), never changed: nothing changes a record's
+    widget in place.
     """
     with _recent_lock:
         recent = _recent.get(id(widget))
@@ -89,9 +95,23 @@ def _walk(value: Any, null_children: bool = True) -> Any:
         # a "children": None there, and the wire keeps it too.
         return _walk_fields(value, null_children, keep_null_children=True)
     if isinstance(value, BaseModel) and _is_plain(kind):
+        # A keyed node (a list item) may be the very object an earlier card held (widgets are
+        # never changed once built): its dump is that card's.
+        keyed = null_children and value.__dict__.get("key") is not None
+        if keyed:
+            with _recent_lock:
+                known = _keyed.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
         dumped = _walk_fields(value.__dict__, null_children)
         if value.__pydantic_extra__:
             dumped.update(_walk_fields(value.__pydantic_extra__, null_children))
+        if keyed:
+            with _recent_lock:
+                _keyed[id(value)] = (value, dumped)
+                _keyed.move_to_end(id(value))
+                if len(_keyed) > _KEYED:
+                    _keyed.popitem(last=False)
         return dumped
     raise NotPlain(kind.__name__)
 
