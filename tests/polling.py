@@ -102,17 +102,23 @@ def make_user_checks_patient() -> None:
 
 
 def make_screen_checks_patient() -> None:
-    """Let `screen.should_contain` wait up to PATIENCE instead of about 5 s.
+    """Let `screen.should_contain` and `screen.open` wait up to PATIENCE, or longer if asked.
 
     NiceGUI's Screen finds text with Selenium's implicit wait (4 s) and 5 more tries of 0.2 s;
     on a busy machine a first turn's card took longer (tests/test_browser.py failed under load).
+    A test's own `timeout=` for opening a page (30-40 s) can only lengthen the wait.
     """
     if getattr(Screen.should_contain, "__wrapped__", None):
         return
-    should_contain = Screen.should_contain
+    should_contain, open_page = Screen.should_contain, Screen.open
 
     @functools.wraps(should_contain)
     def patient(self: Screen, text: str) -> None:
         wait_for(lambda: should_contain(self, text) is None, what=f"page shows {text!r}")
 
+    @functools.wraps(open_page)
+    def patient_open(self: Screen, path: str, timeout: float = 0.0) -> None:
+        open_page(self, path, timeout=max(timeout, PATIENCE))
+
     Screen.should_contain = patient  # type: ignore[method-assign]
+    Screen.open = patient_open  # type: ignore[method-assign]

@@ -8,7 +8,7 @@ import pytest
 from chatkit import agents as chatkit_agents
 
 from chatkit_bridge.compat import close_merged_streams_cleanly
-from tests.polling import until
+from tests.polling import PATIENCE, until
 
 
 async def from_queue(queue: asyncio.Queue[Any]) -> AsyncIterator[Any]:
@@ -38,7 +38,7 @@ async def test_items_of_both_sources_come_in_the_order_they_are_ready() -> None:
         await until(lambda item=item: item in seen, what=f"{item} passed on")
     tools.put_nowait("t3")
     agent.put_nowait(None)  # the agent stream ends: so does the merge
-    await asyncio.wait_for(reader, 10)
+    await asyncio.wait_for(reader, PATIENCE)
     assert [item for item in seen if item.startswith("a")] == ["a1", "a2", "a3"]
     # t3 is passed on if it was already read, else left for ChatKit's drain after the run:
     # never lost, never twice.
