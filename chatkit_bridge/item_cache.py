@@ -111,6 +111,26 @@ class SortedChunks:
         self.keep(record, item)
         return item
 
+    def models(self, records: list[Record]) -> list[ThreadItem]:
+        """Return the records' items as `model` does, looking them up under one lock hold.
+
+        A turn reads a page of up to 60 items: one lock, not one per item.
+        """
+        found: list[ThreadItem | None] = []
+        with self._lock:
+            cache = self._models
+            for record in records:
+                cached = cache.get(record["id"])
+                if cached is not None and cached[0] is record:
+                    cache.move_to_end(record["id"])
+                    found.append(cached[1])
+                else:
+                    found.append(None)
+        return [
+            item if item is not None else self.model(record)
+            for item, record in zip(found, records, strict=True)
+        ]
+
     def keep(self, record: Record, item: ThreadItem) -> None:
         """Remember the model a record was just written from, so it is not validated again.
 

@@ -41,7 +41,7 @@ class ItemStore(FolderStore):
 
         def work(folder: Path) -> Page[ThreadItem]:
             records, has_more = self._items(folder, thread_id).page(after, limit, order)
-            data = [self._sorted.model(record) for record in records]
+            data = self._sorted.models(records)
             return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
 
         return await self._run(context, work, read=True)
