@@ -35,8 +35,9 @@ _recent: OrderedDict[int, tuple[BaseModel, dict[str, Any]]] = OrderedDict()
 """id(widget) -> (the widget, held so that its id is not reused; its store dump)."""
 _recent_lock = threading.Lock()  # the store dumps in worker threads too
 
-_KEYED = 2048
-"""Store dumps of keyed nodes kept (list items: the todo card's rows, reused card to card)."""
+_KEYED = 1024
+"""Store dumps of keyed nodes kept: the todo card's rows, reused card to card (as many as
+use_cases/todo/widgets.py keeps; a row it forgot is built anew, a new object)."""
 _keyed: OrderedDict[int, tuple[BaseModel, dict[str, Any]]] = OrderedDict()
 """id(node) -> (the node, held so that its id is not reused; its store dump)."""
 
