@@ -48,6 +48,11 @@ class Deadline:
             task.uncancel()  # the stream swallowed our cancellation: take it back, as asyncio does
         return event
 
+    @property
+    def expired(self) -> bool:
+        """Whether the deadline has come."""
+        return self._expired
+
     def cancel(self) -> None:
         """Disarm the timer."""
         self._timer.cancel()

@@ -16,7 +16,7 @@ from tests.fake_openai import FakeOpenAI
 from tests.polling import PATIENCE, make_screen_checks_patient, make_user_checks_patient
 from tests.postgres import HOW_TO
 
-pytest_plugins = ["nicegui.testing.plugin", "tests.leftovers"]
+pytest_plugins = ["nicegui.testing.plugin", "tests.leftovers", "tests.todo_backends"]
 
 os.environ.setdefault("SE_OFFLINE", "true")
 os.environ.setdefault("CHROME_BINARY_LOCATION", "/usr/bin/chromium")

@@ -37,6 +37,26 @@ async def until(
         await asyncio.sleep(INTERVAL)
 
 
+async def until_async(
+    check: Callable[[], Awaitable[bool]],
+    interval: float = INTERVAL,
+    timeout: float = PATIENCE,
+    what: str = "condition",
+) -> None:
+    """Wait until a check that must act (reload a page, query a server) returns True, or fail.
+
+    :param check: awaited repeatedly, `interval` seconds apart
+    :param interval: seconds between checks (a check that acts should not run 20 times a second)
+    :param timeout: seconds before the wait fails
+    :param what: named in the failure message
+    """
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {timeout:g} s")
+        await asyncio.sleep(interval)
+
+
 def wait_for(
     condition: Callable[[], bool], timeout: float = PATIENCE, what: str = "condition"
 ) -> None:

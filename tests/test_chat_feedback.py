@@ -12,7 +12,7 @@ from nicegui.testing import User
 from chatkit_bridge.ui import chat_page
 from tests.chat_page import turn
 from tests.fake_openai import Fail, FakeOpenAI, Say, SlowSay
-from tests.polling import PATIENCE, holds, until
+from tests.polling import holds, until, until_async
 from tests.stack import build_stack, collect
 
 
@@ -40,12 +40,12 @@ async def turn_ended(user: User) -> None:
 async def reopened_shows(user: User, *texts: str) -> None:
     """Reload the thread until it shows every text: a turn's errors are stored after its end."""
     path = f"/?thread={thread_shown(user)}"
-    for _ in range(round(PATIENCE / 0.5)):
+
+    async def reopened() -> bool:
         await user.open(path)
-        if all(holds(lambda text=text: bool(user.find(text).elements)) for text in texts):
-            return
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"{texts} not all shown after a reload")
+        return all(holds(lambda text=text: bool(user.find(text).elements)) for text in texts)
+
+    await until_async(reopened, interval=0.5, what=f"{texts} all shown after a reload")
 
 
 def thread_shown(user: User) -> str:

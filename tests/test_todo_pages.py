@@ -1,7 +1,6 @@
 """Pages of a long todo list: right on every backend, and read from the chunks they show."""
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,23 +9,11 @@ from chatkit_bridge.document_chunks import CHUNK_RECORDS
 from chatkit_bridge.document_index import INDEX
 from chatkit_bridge.documents import TinyDBDocuments
 from chatkit_bridge.jsonfiles import DurableJSONStorage, JsonFiles, user_folder
-from chatkit_bridge.postgres_documents import PostgresDocuments
-from tests.postgres import private_schema
+from tests.todo_backends import OpenRepository
 from use_cases.todo.data import TodoRepository
 from use_cases.todo.models import Todo, TodoNotFoundError, TodoPage
 
 COUNT = CHUNK_RECORDS * 5 + 37
-OpenRepository = Callable[[], TodoRepository]
-
-
-@pytest.fixture(params=["tinydb", "postgres"])
-def todos(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenRepository]:
-    """Return how to open the todo list afresh (nothing cached, as after a restart)."""
-    if request.param == "tinydb":
-        yield lambda: TodoRepository(tmp_path, files=JsonFiles())
-        return
-    with private_schema() as dsn:
-        yield lambda: TodoRepository(PostgresDocuments(dsn, "todos"))
 
 
 def every_page(repository: TodoRepository, limit: int) -> list[TodoPage]:
@@ -50,12 +37,12 @@ def shuffled_list(repository: TodoRepository) -> list[Todo]:
     return repository.list("alice")
 
 
-def test_pages_walk_the_whole_list_in_order_with_its_counts(todos: OpenRepository) -> None:
-    expected = shuffled_list(todos())
+def test_pages_walk_the_whole_list_in_order_with_its_counts(todo_lists: OpenRepository) -> None:
+    expected = shuffled_list(todo_lists())
     done = sum(todo.completed for todo in expected)
 
     for limit in (1, 20, 500, 5000):
-        pages = every_page(todos(), limit)
+        pages = every_page(todo_lists(), limit)
         shown = [todo for page in pages for todo in page.todos]
         assert [todo.id for todo in shown] == [todo.id for todo in expected], limit
         assert shown == expected
@@ -63,11 +50,11 @@ def test_pages_walk_the_whole_list_in_order_with_its_counts(todos: OpenRepositor
         assert {(page.total, page.done) for page in pages} == {(COUNT, done)}
         assert pages[-1].more == 0 and all(page.todos for page in pages)
 
-    assert todos().get("alice", expected[450].id) == expected[450]
+    assert todo_lists().get("alice", expected[450].id) == expected[450]
 
 
-def test_counts_and_pages_follow_every_change(todos: OpenRepository) -> None:
-    repository = todos()
+def test_counts_and_pages_follow_every_change(todo_lists: OpenRepository) -> None:
+    repository = todo_lists()
     expected = shuffled_list(repository)
     first = repository.page("alice", 20)
 
@@ -75,14 +62,14 @@ def test_counts_and_pages_follow_every_change(todos: OpenRepository) -> None:
     repository.delete("alice", expected[0].id)
     repository.add("alice", ["one more"])
 
-    after = todos().page("alice", 20)
+    after = todo_lists().page("alice", 20)
     assert after.total == first.total
     ticked = not expected[1].completed
     assert after.done == first.done + (1 if ticked else -1) - expected[0].completed
-    assert after.done == sum(todo.completed for todo in todos().list("alice"))
+    assert after.done == sum(todo.completed for todo in todo_lists().list("alice"))
     assert [todo.id for todo in after.todos] == [todo.id for todo in expected[1:21]]
-    assert todos().page("alice", 5, after.next).start == 20
-    last = every_page(todos(), 500)[-1]
+    assert todo_lists().page("alice", 5, after.next).start == 20
+    last = every_page(todo_lists(), 500)[-1]
     assert last.todos[-1].title == "one more"
 
 

@@ -2,29 +2,14 @@
 
 import json
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import pytest
 
 from chatkit_bridge import document_index
 from chatkit_bridge.document_journal import JOURNAL
 from chatkit_bridge.jsonfiles import JsonFiles, user_folder
 from chatkit_bridge.postgres_documents import PostgresDocuments
-from tests.postgres import private_schema
+from tests.todo_backends import OpenRepository
 from use_cases.todo.data import TodoRepository
-
-OpenRepository = Callable[[], TodoRepository]
-
-
-@pytest.fixture(params=["tinydb", "postgres"])
-def todos(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenRepository]:
-    """Return how to open the todo list with a cache of its own (as another process would)."""
-    if request.param == "tinydb":
-        yield lambda: TodoRepository(tmp_path, files=JsonFiles())
-        return
-    with private_schema() as dsn:
-        yield lambda: TodoRepository(PostgresDocuments(dsn, "todos"))
 
 
 def titles(page: object) -> list[str]:
@@ -32,8 +17,8 @@ def titles(page: object) -> list[str]:
     return [todo.title for todo in page.todos]  # type: ignore[attr-defined]
 
 
-def test_a_page_read_here_is_the_page_a_worker_reads(todos: OpenRepository) -> None:
-    repository = todos()
+def test_a_page_read_here_is_the_page_a_worker_reads(todo_lists: OpenRepository) -> None:
+    repository = todo_lists()
     repository.add("alice", ["milk", "eggs", "bread"])
     repository.set_completed("alice", repository.first("alice").id, True)  # type: ignore[union-attr]
 

@@ -54,11 +54,7 @@ def plain_widget_dump(widget: BaseModel, *, null_children: bool = True) -> dict[
     dumped = _walk(widget, null_children)
     assert isinstance(dumped, dict)
     if null_children:
-        with _recent_lock:
-            _recent[id(widget)] = (widget, dumped)
-            _recent.move_to_end(id(widget))
-            if len(_recent) > _RECENT:
-                _recent.popitem(last=False)
+        _remember(_recent, _RECENT, widget, dumped)
     return dumped
 
 
@@ -79,6 +75,20 @@ def wire_widget_json(widget: BaseModel) -> str:
             return text
     dumped = _walk(widget, null_children=False)
     return json.dumps(dumped, ensure_ascii=False, separators=(",", ":"))
+
+
+def _remember(
+    dumps: OrderedDict[int, tuple[BaseModel, dict[str, Any]]],
+    limit: int,
+    widget: BaseModel,
+    dumped: dict[str, Any],
+) -> None:
+    """Keep a widget's store dump by identity, forgetting the oldest past `limit`."""
+    with _recent_lock:
+        dumps[id(widget)] = (widget, dumped)
+        dumps.move_to_end(id(widget))
+        if len(dumps) > limit:
+            dumps.popitem(last=False)
 
 
 def _walk(value: Any, null_children: bool = True) -> Any:
@@ -108,11 +118,7 @@ def _walk(value: Any, null_children: bool = True) -> Any:
         if value.__pydantic_extra__:
             dumped.update(_walk_fields(value.__pydantic_extra__, null_children))
         if keyed:
-            with _recent_lock:
-                _keyed[id(value)] = (value, dumped)
-                _keyed.move_to_end(id(value))
-                if len(_keyed) > _KEYED:
-                    _keyed.popitem(last=False)
+            _remember(_keyed, _KEYED, value, dumped)
         return dumped
     raise NotPlain(kind.__name__)
 
